@@ -1,0 +1,155 @@
+import type { ProcessMemory } from '../../shared/types';
+import type { PoolStatus } from '../../shared/health';
+import type { LoadedConfig } from './config/load-config';
+import { AppError } from './errors';
+import { EventHub } from './events';
+import { buildHealthReport } from './health/health-report';
+import { DisposableStore, toDisposable } from './lifecycle';
+import { formatLogLine, SinkLogger, type Logger, type LogSink } from './log/logger';
+import { RingBuffer } from './log/ring-buffer';
+import { RotatingFile } from './log/rotating-file';
+import { MemoryMonitor } from './monitor/memory-monitor';
+import type { AppPaths } from './paths';
+import { createDispatch, type Dispatch, type Handlers } from './router';
+import { TaskManager } from './tasks/task-manager';
+import type { WorkerLocator } from './workers';
+import type { LogEntry } from '../../shared/types';
+
+export interface CoreOptions {
+  readonly config: LoadedConfig;
+  readonly paths: AppPaths;
+  readonly workers: WorkerLocator;
+  readonly runtime: 'node' | 'electron';
+  readonly version: string;
+  /** Every process of the app (Electron's app.getAppMetrics); absent elsewhere. */
+  readonly processes?: () => readonly ProcessMemory[];
+  /** Requests only a runtime with native UI can serve (folder dialog, open in editor). */
+  readonly nativeHandlers?: Partial<Pick<Handlers, 'chooseFolder' | 'openInEditor'>>;
+  /** Extra log sinks, e.g. stderr for the CLI. */
+  readonly logSinks?: readonly LogSink[];
+  /** Write the rotating log file (off in tests that do not look at it). */
+  readonly logToFile?: boolean;
+}
+
+export interface Core {
+  readonly dispatch: Dispatch;
+  readonly events: EventHub;
+  readonly logger: Logger;
+  readonly tasks: TaskManager;
+  readonly options: CoreOptions;
+  /** Graceful shutdown: tasks first (bounded by SHUTDOWN_TIMEOUT), then every resource. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The composition root of the services. Everything the transports reach goes through
+ * `dispatch`; everything they push comes from `events`. Nothing here imports Electron.
+ */
+export function createCore(options: CoreOptions): Core {
+  const { config, paths } = options;
+  const settings = config.values;
+  const store = new DisposableStore();
+  const events = new EventHub();
+
+  const recentLogs = new RingBuffer<LogEntry>(1000);
+  const sinks: LogSink[] = [(entry) => recentLogs.push(entry), (entry) => events.emit('log', entry), ...(options.logSinks ?? [])];
+  if (options.logToFile !== false) {
+    const file = new RotatingFile(paths.logFile, settings.LOG_MAX_BYTES, settings.LOG_FILES);
+    store.add(toDisposable(() => file.close()));
+    sinks.push((entry) => file.write(formatLogLine(entry)));
+  }
+  const logger = new SinkLogger(settings.LOG_LEVEL, sinks);
+
+  const tasks = new TaskManager({ logger, onChange: (task) => events.emit('task', task) });
+  const poolStatus = (): PoolStatus => idlePoolStatus(settings);
+
+  const monitor = store.add(
+    new MemoryMonitor({
+      intervalMs: settings.STATS_INTERVAL_MS,
+      historySeconds: settings.STATS_HISTORY_SECONDS,
+      thresholdBytes: settings.MEMORY_THRESHOLD_MB * 1024 * 1024,
+      pool: poolStatus,
+      tasks: () => {
+        const counts = tasks.counts();
+        return { active: counts.active, total: counts.total };
+      },
+      ...(options.processes === undefined ? {} : { processes: options.processes }),
+      onSample: (sample) => events.emit('stats', sample),
+    }),
+  );
+  monitor.start();
+
+  const notYet = (what: string) => (): never => {
+    throw new AppError('unsupported', `${what} is not available yet`);
+  };
+  const nativeOnly = (what: string) => (): never => {
+    throw new AppError('unsupported', `${what} needs the desktop app; this dashboard runs in a browser`);
+  };
+
+  const handlers: Handlers = {
+    getHealth: () => buildHealthReport({ sample: monitor.latest(), tasks: tasks.counts(), pool: poolStatus(), thresholdMb: settings.MEMORY_THRESHOLD_MB }),
+    getConfig: () => ({ entries: config.entries }),
+    getAppInfo: () => ({
+      version: options.version,
+      runtime: options.runtime,
+      dbPath: paths.dbPath,
+      dataDir: paths.dataDir,
+      canChooseFolder: options.nativeHandlers?.chooseFolder !== undefined,
+      canOpenInEditor: options.nativeHandlers?.openInEditor !== undefined,
+    }),
+    getStatsHistory: ({ seconds }) => monitor.recent(seconds),
+    getLogs: ({ limit, level }) => {
+      const entries = recentLogs.toArray().filter((entry) => level === undefined || entry.level === level);
+      return entries.slice(-(limit ?? 200));
+    },
+    startIndexing: notYet('Indexing'),
+    cancelIndexing: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
+    listRepositories: notYet('The repository list'),
+    listSkippedFiles: notYet('The skipped-file list'),
+    search: notYet('Search'),
+    getPoolStatus: poolStatus,
+    listTasks: () => tasks.list(),
+    cancelTask: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
+    takeHeapSnapshot: notYet('Heap snapshots'),
+    takeHeapProfile: notYet('Heap profiles'),
+    chooseFolder: options.nativeHandlers?.chooseFolder ?? nativeOnly('Choosing a folder'),
+    openInEditor: options.nativeHandlers?.openInEditor ?? nativeOnly('Opening a file in the editor'),
+  };
+
+  let shuttingDown: Promise<void> | undefined;
+  return {
+    dispatch: createDispatch(handlers, logger),
+    events,
+    logger,
+    tasks,
+    options,
+    shutdown() {
+      shuttingDown ??= (async () => {
+        await tasks.shutdown(settings.SHUTDOWN_TIMEOUT * 1000);
+        await store.dispose();
+      })();
+      return shuttingDown;
+    },
+  };
+}
+
+function idlePoolStatus(settings: LoadedConfig['values']): PoolStatus {
+  return {
+    size: 0,
+    checked_out: 0,
+    overflow: 0,
+    idle: 0,
+    waiting: 0,
+    max_connections: settings.DATABASE_MAX_CONNECTIONS,
+    max_overflow: settings.DATABASE_MAX_OVERFLOW,
+    timeout_s: settings.DATABASE_POOL_TIMEOUT,
+    recycle_s: settings.DATABASE_POOL_RECYCLE,
+    pre_ping: settings.DATABASE_POOL_PRE_PING,
+    created: 0,
+    recycled: 0,
+    pre_ping_failures: 0,
+    timeouts: 0,
+    acquire_wait_p50_ms: 0,
+    acquire_wait_p95_ms: 0,
+  };
+}

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
+
+/** Virtual memory size of this process in bytes, from the OS (Linux: /proc/self/status VmSize). */
+export function readVmSize(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const match = /^VmSize:\s+(\d+)\s+kB$/m.exec(status);
+    if (match?.[1] !== undefined) return Number(match[1]) * 1024;
+  } catch {
+    // Not Linux: fall through.
+  }
+  // Elsewhere Node exposes no VM size; RSS is the closest honest lower bound.
+  return process.memoryUsage.rss();
+}
+
+/** RSS as a percent of total system memory. */
+export function rssPercent(rss: number): number {
+  return (rss / totalmem()) * 100;
+}
+
+export const toMb = (bytes: number): number => Math.round((bytes / (1024 * 1024)) * 10) / 10;

@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import { requestSchemas, type ParsedArg, type RequestResult } from '../../shared/contract';
+import { isRequestName, type RequestName } from '../../shared/names';
+import { fail, ok, type Result } from '../../shared/result';
+import { toResultError } from './errors';
+import type { Logger } from './log/logger';
+
+export type Handlers = {
+  readonly [N in RequestName]: (arg: ParsedArg<N>) => Promise<RequestResult<N>> | RequestResult<N>;
+};
+
+export type Dispatch = (name: string, rawArg: unknown) => Promise<Result<unknown>>;
+
+/**
+ * The single entry of every request from every transport: the name is checked, the
+ * argument parsed against its schema, and only then does a service see it.
+ */
+export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
+  return async (name, rawArg) => {
+    if (!isRequestName(name)) {
+      return fail('unknown_request', `Unknown request "${String(name).slice(0, 100)}"`);
+    }
+    const schema = requestSchemas[name] as z.ZodType;
+    const parsed = schema.safeParse(rawArg);
+    if (!parsed.success) {
+      const message = `Invalid argument for ${name}: ${describeIssues(parsed.error)}`;
+      logger.warn(message);
+      return fail('bad_request', message);
+    }
+    try {
+      const handler = handlers[name] as (arg: unknown) => Promise<unknown> | unknown;
+      return ok(await handler(parsed.data));
+    } catch (error) {
+      const resultError = toResultError(error);
+      const log = resultError.code === 'internal' ? logger.error : logger.warn;
+      log.call(logger, `${name} failed: ${resultError.message}`, { code: resultError.code });
+      return { ok: false, error: resultError };
+    }
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

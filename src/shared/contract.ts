@@ -1,0 +1,112 @@
+/**
+ * The one IPC contract between the renderer and the core. Every transport (Electron IPC,
+ * the loopback HTTP server, the CLI's in-process calls) carries exactly these requests and
+ * events. Arguments have runtime schemas, parsed in main before a service sees them;
+ * results and events are produced by main and only typed.
+ */
+import { z } from 'zod';
+import type { HealthReport, PoolStatus } from './health';
+import type { Result } from './result';
+import type {
+  AlertEvent,
+  AppInfo,
+  ConfigEntry,
+  IndexDone,
+  IndexProgress,
+  LogEntry,
+  LogLevel,
+  RepositoryInfo,
+  SearchPage,
+  SkippedFile,
+  StatsSample,
+  TaskInfo,
+} from './types';
+import type { RequestName } from './names';
+
+const noArg = z.strictObject({});
+const taskId = z.string().min(1).max(100);
+const absolutePath = z.string().min(1, 'path is empty').max(4096, 'path is longer than 4096 characters');
+
+/** Runtime schemas of every request argument. Unknown keys are an error, not ignored. */
+export const requestSchemas = {
+  getHealth: noArg,
+  getConfig: noArg,
+  getAppInfo: noArg,
+  getStatsHistory: z.strictObject({ seconds: z.number().int().min(1).max(24 * 3600).optional() }),
+  getLogs: z.strictObject({
+    limit: z.number().int().min(1).max(10_000).optional(),
+    level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  }),
+  startIndexing: z.strictObject({ path: absolutePath }),
+  cancelIndexing: z.strictObject({ taskId }),
+  listRepositories: noArg,
+  listSkippedFiles: z.strictObject({
+    repo: absolutePath,
+    limit: z.number().int().min(1).max(10_000).optional(),
+    offset: z.number().int().min(0).optional(),
+  }),
+  search: z.strictObject({
+    query: z.string().min(1, 'query is empty').max(1000, 'query is longer than 1000 characters'),
+    mode: z.enum(['literal', 'regex', 'words']),
+    ignoreCase: z.boolean().optional(),
+    repo: absolutePath.optional(),
+    /** 0 means no limit (the CLI's --limit 0). */
+    limit: z.number().int().min(0).max(1_000_000).optional(),
+    offset: z.number().int().min(0).optional(),
+  }),
+  getPoolStatus: noArg,
+  listTasks: noArg,
+  cancelTask: z.strictObject({ taskId }),
+  takeHeapSnapshot: z.strictObject({ target: z.enum(['main', 'worker']), directory: absolutePath.optional() }),
+  takeHeapProfile: z.strictObject({ seconds: z.number().min(1).max(600), directory: absolutePath.optional() }),
+  chooseFolder: noArg,
+  openInEditor: z.strictObject({ path: absolutePath, line: z.number().int().min(1).optional() }),
+} satisfies Record<RequestName, z.ZodType>;
+
+/** What each request resolves to on success. */
+export interface RequestResults {
+  getHealth: HealthReport;
+  getConfig: { readonly entries: readonly ConfigEntry[] };
+  getAppInfo: AppInfo;
+  getStatsHistory: readonly StatsSample[];
+  getLogs: readonly LogEntry[];
+  startIndexing: { readonly taskId: string; readonly repo: string };
+  cancelIndexing: { readonly cancelled: boolean };
+  listRepositories: readonly RepositoryInfo[];
+  listSkippedFiles: { readonly files: readonly SkippedFile[]; readonly total: number };
+  search: SearchPage;
+  getPoolStatus: PoolStatus;
+  listTasks: readonly TaskInfo[];
+  cancelTask: { readonly cancelled: boolean };
+  takeHeapSnapshot: { readonly taskId: string; readonly path: string };
+  takeHeapProfile: { readonly taskId: string; readonly path: string };
+  chooseFolder: { readonly path: string | null };
+  openInEditor: { readonly opened: boolean };
+}
+
+/** Events main pushes to every subscriber. */
+export interface EventPayloads {
+  stats: StatsSample;
+  indexProgress: IndexProgress;
+  indexDone: IndexDone;
+  task: TaskInfo;
+  log: LogEntry;
+  alert: AlertEvent;
+}
+
+export type RequestArg<N extends RequestName> = z.input<(typeof requestSchemas)[N]>;
+export type ParsedArg<N extends RequestName> = z.output<(typeof requestSchemas)[N]>;
+export type RequestResult<N extends RequestName> = RequestResults[N];
+export type EventName = keyof EventPayloads;
+
+/** The API the renderer sees, whatever the transport: one method per request, plus `on`. */
+export type GitbotRequests = {
+  readonly [N in RequestName]: (arg: RequestArg<N>) => Promise<Result<RequestResult<N>>>;
+};
+
+export interface GitbotApi extends GitbotRequests {
+  /** Subscribes to a pushed event; returns the function that unsubscribes. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+export type { LogLevel };

@@ -1,0 +1,183 @@
+/**
+ * Plain data types that cross the IPC boundary. No behaviour here: src/shared is imported
+ * by every process, so it imports nothing of the app and nothing of Node or the DOM.
+ */
+import type { PoolStatus } from './health';
+
+export type TaskStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface TaskInfo {
+  readonly id: string;
+  readonly type: string;
+  readonly status: TaskStatus;
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  /** 0..1, or null when the task cannot tell. */
+  readonly progress: number | null;
+  readonly metadata: Readonly<Record<string, string | number | boolean | null>>;
+  readonly error: string | null;
+}
+
+/** Memory of one thread or process, in bytes. */
+export interface MemoryFigures {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+
+export interface WorkerMemory {
+  readonly threadId: number;
+  readonly name: string;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+}
+
+/** One process of the Electron app, from app.getAppMetrics(); absent outside Electron. */
+export interface ProcessMemory {
+  readonly pid: number;
+  readonly type: string;
+  readonly name: string;
+  /** Working set in bytes. */
+  readonly workingSet: number;
+  readonly cpuPercent: number;
+}
+
+export interface GcEvent {
+  readonly time: number;
+  readonly kind: 'minor' | 'major' | 'incremental' | 'weakcb' | 'unknown';
+  readonly durationMs: number;
+}
+
+/** One sample of the memory monitor, pushed as the `stats` event. */
+export interface StatsSample {
+  readonly time: number;
+  readonly main: MemoryFigures & { readonly vmSize: number };
+  /** RSS over total system memory, in percent. */
+  readonly percent: number;
+  readonly heapLimit: number;
+  readonly thresholdBytes: number;
+  readonly eventLoop: { readonly delayP50Ms: number; readonly delayP99Ms: number; readonly utilization: number };
+  /** GC events since the previous sample. */
+  readonly gc: readonly GcEvent[];
+  readonly workers: readonly WorkerMemory[];
+  readonly processes: readonly ProcessMemory[];
+  readonly pool: PoolStatus;
+  readonly tasks: { readonly active: number; readonly total: number };
+}
+
+export type AlertKind = 'memory_cleanup' | 'memory_alert' | 'possible_leak' | 'pool_usage';
+
+export interface AlertEvent {
+  readonly time: number;
+  readonly kind: AlertKind;
+  readonly message: string;
+  /** e.g. the heap slope in bytes per minute for possible_leak. */
+  readonly value: number | null;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  readonly time: number;
+  readonly level: LogLevel;
+  readonly message: string;
+  readonly fields?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export type SkipReason = 'too_large' | 'binary' | 'unreadable' | 'symlink_outside' | 'symlink_loop' | 'broken_symlink' | 'changed_while_reading';
+
+export interface IndexProgress {
+  readonly taskId: string;
+  readonly repo: string;
+  readonly phase: 'walking' | 'indexing' | 'finishing';
+  readonly filesDiscovered: number;
+  /** True once the walk has finished, so filesDiscovered is final. */
+  readonly walkDone: boolean;
+  readonly filesDone: number;
+  readonly bytesDone: number;
+  readonly mbPerSec: number;
+  readonly etaSeconds: number | null;
+  readonly currentFile: string | null;
+  readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
+}
+
+export interface IndexSummary {
+  readonly repo: string;
+  readonly files_indexed: number;
+  readonly files_unchanged: number;
+  readonly files_removed: number;
+  readonly files_skipped: Readonly<Partial<Record<SkipReason, number>>>;
+  readonly bytes_indexed: number;
+  readonly documents: number;
+  readonly seconds: number;
+}
+
+export interface IndexDone {
+  readonly taskId: string;
+  readonly repo: string;
+  readonly status: 'completed' | 'cancelled' | 'failed';
+  readonly summary: IndexSummary;
+  readonly error: string | null;
+}
+
+export interface RepositoryInfo {
+  readonly root: string;
+  readonly lastIndexedAt: number | null;
+  readonly files: number;
+  readonly bytes: number;
+  readonly documents: number;
+  readonly skipped: number;
+}
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: SkipReason;
+  readonly detail: string | null;
+}
+
+export type SearchMode = 'literal' | 'regex' | 'words';
+
+export interface SearchMatch {
+  /** Relative to the repository root, `/`-separated. */
+  readonly path: string;
+  /** Absolute root of the repository the match belongs to. */
+  readonly repo: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly text: string;
+  /** [start, end) UTF-16 offsets into text. */
+  readonly ranges: readonly (readonly [number, number])[];
+  /** BM25 score for words mode, else null. */
+  readonly score?: number | null;
+}
+
+export interface SearchPage {
+  readonly matches: readonly SearchMatch[];
+  /** Total hits when known cheaply; absent otherwise. */
+  readonly total?: number;
+  /** Offset of the next page, absent on the last page. */
+  readonly nextOffset?: number;
+  readonly elapsedMs: number;
+}
+
+export type ConfigSource = 'default' | 'env' | '.env' | 'cli';
+
+export interface ConfigEntry {
+  readonly name: string;
+  readonly value: string | number | boolean;
+  readonly source: ConfigSource;
+  readonly description: string;
+}
+
+export interface AppInfo {
+  readonly version: string;
+  readonly runtime: 'electron' | 'node';
+  readonly dbPath: string;
+  readonly dataDir: string;
+  readonly canChooseFolder: boolean;
+  readonly canOpenInEditor: boolean;
+}
