@@ -67,6 +67,21 @@ export interface StatsSample {
   readonly processes: readonly ProcessMemory[];
   readonly pool: PoolStatus;
   readonly tasks: { readonly active: number; readonly total: number };
+  /** V8 heap statistics of the main thread (v8.getHeapStatistics), in bytes. */
+  readonly v8?: V8HeapFigures;
+  /** RSS above which the `memory_alert` alert fires: ALERT_PERCENT of MEMORY_LIMIT_MB (or of system memory). */
+  readonly alertBytes?: number;
+}
+
+export interface V8HeapFigures {
+  readonly totalHeapSize: number;
+  readonly usedHeapSize: number;
+  readonly heapSizeLimit: number;
+  readonly mallocedMemory: number;
+  readonly externalMemory: number;
+  readonly nativeContexts: number;
+  /** Contexts no longer used but not yet collected: a non-zero figure that stays is a leak. */
+  readonly detachedContexts: number;
 }
 
 export type AlertKind = 'memory_cleanup' | 'memory_alert' | 'possible_leak' | 'pool_usage';

@@ -1,0 +1,21 @@
+/** What a CLI command gets from the outside world; tests pass their own streams. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export interface CliCommand {
+  readonly name: string;
+  readonly summary: string;
+  /** Full help text, printed by `gitbot <name> --help`. */
+  readonly usage: string;
+  /** Resolves to the process exit code. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** A usage mistake: printed as one line with a hint, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,6 @@
+import type { CliCommand } from '../command';
+import { healthCommand } from './health-command';
+import { serveCommand } from './serve-command';
+
+/** Every `gitbot` command, in the order `gitbot --help` lists them. */
+export const commands: readonly CliCommand[] = [serveCommand, healthCommand];

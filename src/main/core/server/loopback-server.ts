@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { EventName } from '../../../shared/contract';
+import { fail } from '../../../shared/result';
+import type { Core } from '../core';
+import type { Disposable } from '../lifecycle';
+import { checkRequest } from './request-guard';
+import { serveStatic } from './static-files';
+
+export interface LoopbackServerOptions {
+  readonly core: Pick<Core, 'dispatch' | 'events' | 'logger'>;
+  /** Folder of the built renderer (out/renderer); absent means API only. */
+  readonly staticDir?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Fixed token for tests; a random one per run otherwise. */
+  readonly token?: string;
+  readonly heartbeatMs?: number;
+}
+
+export interface LoopbackServer extends Disposable {
+  readonly port: number;
+  readonly token: string;
+  /** The dashboard URL, token included: what `gitbot serve` prints first. */
+  readonly url: string;
+  readonly origin: string;
+}
+
+const maxBodyBytes = 1024 * 1024;
+
+/**
+ * The second transport of the IPC contract, for the browser dashboard, the e2e tests and
+ * operators. Bound to 127.0.0.1 only; every route needs the per-run token. Routes:
+ * POST /rpc/<request>, GET /events (Server-Sent Events), GET /health, and the renderer.
+ */
+export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const sockets = new Set<Socket>();
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.core.logger.error(`Loopback request failed: ${(error as Error).message}`);
+      if (!response.headersSent) sendJson(response, 500, fail('internal', 'Internal server error'));
+      else response.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const verdict = checkRequest(request, url, port, token);
+    if (!verdict.allowed) {
+      sendJson(response, verdict.status, fail('bad_request', verdict.message));
+      return;
+    }
+    const method = request.method ?? 'GET';
+    if (url.pathname.startsWith('/rpc/')) {
+      if (method !== 'POST') return sendJson(response, 405, fail('bad_request', 'Use POST for /rpc/<request>'));
+      const body = await readBody(request);
+      if (body === undefined) return sendJson(response, 413, fail('bad_request', `Request body is larger than ${maxBodyBytes} bytes`));
+      let argument: unknown;
+      try {
+        argument = body.length === 0 ? {} : JSON.parse(body);
+      } catch {
+        return sendJson(response, 400, fail('bad_request', 'Request body is not valid JSON'));
+      }
+      const name = decodeURIComponent(url.pathname.slice('/rpc/'.length));
+      return sendJson(response, 200, await options.core.dispatch(name, argument));
+    }
+    if (method !== 'GET' && method !== 'HEAD') return sendJson(response, 405, fail('bad_request', `Method ${method} is not allowed`));
+    if (url.pathname === '/events') return openEventStream(response);
+    if (url.pathname === '/health') {
+      const result = await options.core.dispatch('getHealth', {});
+      return result.ok ? sendJson(response, 200, result.value) : sendJson(response, 500, result);
+    }
+    if (options.staticDir !== undefined && (await serveStatic(options.staticDir, url.pathname, response))) return;
+    sendJson(response, 404, fail('not_found', `No route for ${url.pathname}`));
+  }
+
+  function openEventStream(response: ServerResponse): void {
+    response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    response.write(': connected\n\n');
+    streams.add(response);
+    const subscription = options.core.events.subscribe((event: EventName, payload: unknown) => {
+      response.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+    });
+    // Comments keep idle proxies and the browser from timing the stream out.
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
+    heartbeat.unref();
+    response.on('close', () => {
+      clearInterval(heartbeat);
+      void subscription.dispose();
+      streams.delete(response);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    token,
+    origin,
+    url: `${origin}/?token=${token}`,
+    async dispose() {
+      for (const stream of streams) stream.end();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  response.end(text);
+}
+
+/** Reads a request body up to maxBodyBytes; undefined when it is larger. */
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..');
+const eslint = new ESLint({ cwd: root });
+
+/** Lints `code` as if it lived at `file` and returns the boundary rule's messages. */
+async function boundaryErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: resolve(root, file) });
+  return (result?.messages ?? []).filter((message) => message.ruleId === '@typescript-eslint/no-restricted-imports').map((message) => message.message);
+}
+
+describe('import boundaries (docs/ARCHITECTURE.md)', () => {
+  it('fails a renderer file that imports main', async () => {
+    const errors = await boundaryErrors('src/renderer/src/Wrong.ts', "import { createCore } from '../../main/core/core';\nexport const x = createCore;\n");
+    expect(errors).toEqual([expect.stringContaining('Renderer, preload and shared code never import main.')]);
+  });
+
+  it('fails a core file that imports electron, even a type', async () => {
+    const value = await boundaryErrors('src/main/core/wrong.ts', "import { app } from 'electron';\nexport const x = app;\n");
+    expect(value).toEqual([expect.stringContaining('Only the Electron shell')]);
+    const type = await boundaryErrors('src/main/core/wrong.ts', "import type { App } from 'electron';\nexport type X = App;\n");
+    expect(type).toHaveLength(1);
+  });
+
+  it('fails shared code that imports Node or main', async () => {
+    expect(await boundaryErrors('src/shared/wrong.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toHaveLength(1);
+    expect(await boundaryErrors('src/shared/wrong.ts', "import { createCore } from '../main/core/core';\nexport const x = createCore;\n")).toHaveLength(1);
+  });
+
+  it('lets the shell import electron types but not values', async () => {
+    expect(await boundaryErrors('src/main/shell/wrong.ts', "import type { BrowserWindow } from 'electron';\nexport type X = BrowserWindow;\n")).toEqual([]);
+    expect(await boundaryErrors('src/main/shell/wrong.ts', "import { BrowserWindow } from 'electron';\nexport const x = BrowserWindow;\n")).toHaveLength(1);
+  });
+
+  it('fails the preload importing the renderer', async () => {
+    expect(await boundaryErrors('src/preload/wrong.ts', "import { App } from '../renderer/src/App';\nexport const x = App;\n")).toHaveLength(1);
+  });
+
+  it('accepts the right-way imports', async () => {
+    expect(await boundaryErrors('src/renderer/src/Right.ts', "import type { GitbotApi } from '../../shared/contract';\nexport type X = GitbotApi;\n")).toEqual([]);
+    expect(await boundaryErrors('src/main/core/right.ts', "import { ok } from '../../shared/result';\nexport const x = ok;\n")).toEqual([]);
+  });
+});
