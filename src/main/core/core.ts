@@ -5,12 +5,17 @@ import { AppError } from './errors';
 import { EventHub } from './events';
 import { buildHealthReport } from './health/health-report';
 import { DisposableStore, toDisposable } from './lifecycle';
-import { formatLogLine, SinkLogger, type Logger, type LogSink } from './log/logger';
+import { formatLogLine, levelRank, SinkLogger, type Logger, type LogSink } from './log/logger';
 import { RingBuffer } from './log/ring-buffer';
 import { RotatingFile } from './log/rotating-file';
+import { canCollectGarbage, collectGarbage } from './monitor/gc';
+import { startHeapProfile } from './monitor/heap-profile';
+import { startHeapSnapshot } from './monitor/heap-snapshot';
 import { MemoryMonitor } from './monitor/memory-monitor';
+import { alertLevelBytes } from './monitor/process-memory';
 import type { AppPaths } from './paths';
 import { createDispatch, type Dispatch, type Handlers } from './router';
+import { scheduleMaintenance } from './tasks/maintenance';
 import { TaskManager } from './tasks/task-manager';
 import type { WorkerLocator } from './workers';
 import type { LogEntry } from '../../shared/types';
@@ -36,6 +41,8 @@ export interface Core {
   readonly events: EventHub;
   readonly logger: Logger;
   readonly tasks: TaskManager;
+  /** The memory monitor: `onPressure` for whoever can shrink, `watchWorker` for whoever starts threads. */
+  readonly monitor: MemoryMonitor;
   readonly options: CoreOptions;
   /** Graceful shutdown: tasks first (bounded by SHUTDOWN_TIMEOUT), then every resource. */
   shutdown(): Promise<void>;
@@ -60,7 +67,21 @@ export function createCore(options: CoreOptions): Core {
   }
   const logger = new SinkLogger(settings.LOG_LEVEL, sinks);
 
-  const tasks = new TaskManager({ logger, onChange: (task) => events.emit('task', task) });
+  const tasks = new TaskManager({
+    logger,
+    onChange: (task) => events.emit('task', task),
+    maxAgeMs: settings.TASK_MAX_AGE * 1000,
+    historyLimit: settings.TASK_HISTORY_LIMIT,
+  });
+  store.add(
+    scheduleMaintenance({
+      tasks,
+      logger,
+      cleanupIntervalMs: settings.TASK_CLEANUP_INTERVAL * 1000,
+      gcIntervalMs: settings.GC_INTERVAL * 1000,
+      ...(canCollectGarbage() ? { collectGarbage } : {}),
+    }),
+  );
   const poolStatus = (): PoolStatus => idlePoolStatus(settings);
 
   const monitor = store.add(
@@ -68,6 +89,10 @@ export function createCore(options: CoreOptions): Core {
       intervalMs: settings.STATS_INTERVAL_MS,
       historySeconds: settings.STATS_HISTORY_SECONDS,
       thresholdBytes: settings.MEMORY_THRESHOLD_MB * 1024 * 1024,
+      alertBytes: alertLevelBytes(settings.MEMORY_LIMIT_MB, settings.ALERT_PERCENT),
+      leakWindowMs: settings.LEAK_WINDOW_SECONDS * 1000,
+      logger,
+      onAlert: (alert) => events.emit('alert', alert),
       pool: poolStatus,
       tasks: () => {
         const counts = tasks.counts();
@@ -99,7 +124,8 @@ export function createCore(options: CoreOptions): Core {
     }),
     getStatsHistory: ({ seconds }) => monitor.recent(seconds),
     getLogs: ({ limit, level }) => {
-      const entries = recentLogs.toArray().filter((entry) => level === undefined || entry.level === level);
+      // A level means that level and above, as in LOG_LEVEL.
+      const entries = recentLogs.toArray().filter((entry) => level === undefined || levelRank[entry.level] >= levelRank[level]);
       return entries.slice(-(limit ?? 200));
     },
     startIndexing: notYet('Indexing'),
@@ -110,8 +136,17 @@ export function createCore(options: CoreOptions): Core {
     getPoolStatus: poolStatus,
     listTasks: () => tasks.list(),
     cancelTask: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
-    takeHeapSnapshot: notYet('Heap snapshots'),
-    takeHeapProfile: notYet('Heap profiles'),
+    takeHeapSnapshot: ({ target, directory }) => {
+      const { taskId, path } = startHeapSnapshot(
+        { target, directory: directory ?? paths.snapshotsDir },
+        { tasks, logger, workers: () => monitor.watchedWorkers() },
+      );
+      return { taskId, path };
+    },
+    takeHeapProfile: ({ seconds, directory }) => {
+      const { taskId, path } = startHeapProfile({ seconds, directory: directory ?? paths.snapshotsDir }, { tasks, logger });
+      return { taskId, path };
+    },
     chooseFolder: options.nativeHandlers?.chooseFolder ?? nativeOnly('Choosing a folder'),
     openInEditor: options.nativeHandlers?.openInEditor ?? nativeOnly('Opening a file in the editor'),
   };
@@ -122,6 +157,7 @@ export function createCore(options: CoreOptions): Core {
     events,
     logger,
     tasks,
+    monitor,
     options,
     shutdown() {
       shuttingDown ??= (async () => {

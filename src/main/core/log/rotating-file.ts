@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 export class RotatingFile {
   private fd: number;
   private size: number;
+  private closed = false;
 
   constructor(
     private readonly path: string,
@@ -20,7 +21,9 @@ export class RotatingFile {
     this.size = statSync(path).size;
   }
 
+  /** Appends one line; after close it does nothing, so a late log line cannot reopen the file. */
   write(line: string): void {
+    if (this.closed) return;
     const bytes = Buffer.byteLength(line) + 1;
     if (this.size + bytes > this.maxBytes && this.size > 0) {
       this.rotate();
@@ -29,7 +32,14 @@ export class RotatingFile {
     this.size += bytes;
   }
 
+  /** Bytes in the current generation. */
+  get currentSize(): number {
+    return this.size;
+  }
+
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 

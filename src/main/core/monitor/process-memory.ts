@@ -20,3 +20,9 @@ export function rssPercent(rss: number): number {
 }
 
 export const toMb = (bytes: number): number => Math.round((bytes / (1024 * 1024)) * 10) / 10;
+
+/** The RSS at which `memory_alert` fires: ALERT_PERCENT of MEMORY_LIMIT_MB, or of system memory when the limit is 0. */
+export function alertLevelBytes(limitMb: number, alertPercent: number, systemBytes: number = totalmem()): number {
+  const limitBytes = limitMb === 0 ? systemBytes : limitMb * 1024 * 1024;
+  return Math.round((limitBytes * alertPercent) / 100);
+}

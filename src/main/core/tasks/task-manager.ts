@@ -23,6 +23,8 @@ interface TaskRecord {
   info: TaskInfo;
   readonly controller: AbortController;
   settled: Promise<unknown>;
+  /** When the task was asked to stop, so a task that ignores its signal can be told apart. */
+  abortedAt: number | null;
 }
 
 export interface TaskCounts {
@@ -31,7 +33,17 @@ export interface TaskCounts {
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
+  /** Active tasks older than the maximum age, or still running long after they were cancelled. */
+  readonly stuck: number;
   readonly types: readonly string[];
+}
+
+export interface ShutdownReport {
+  /** Active tasks that stopped within the timeout. */
+  readonly stopped: number;
+  /** Tasks that ignored their signal; they were marked cancelled and detached (as they were before being forced). */
+  readonly stuck: readonly TaskInfo[];
+  readonly elapsedMs: number;
 }
 
 export interface TaskManagerOptions {
@@ -39,7 +51,17 @@ export interface TaskManagerOptions {
   /** Called on every change of a task, e.g. to push the `task` event. */
   readonly onChange?: (task: TaskInfo) => void;
   readonly now?: () => number;
+  /** TASK_MAX_AGE in ms: active tasks older than this are cancelled by cleanup. Default 1 hour (seed). */
+  readonly maxAgeMs?: number;
+  /** TASK_HISTORY_LIMIT: finished tasks kept; older ones are pruned by cleanup. Default 200. */
+  readonly historyLimit?: number;
+  /** A cancelled task still running after this long counts as stuck. Default 10 s. */
+  readonly stopGraceMs?: number;
 }
+
+const defaultMaxAgeMs = 3600 * 1000;
+const defaultHistoryLimit = 200;
+const defaultStopGraceMs = 10_000;
 
 /**
  * Every piece of background work runs here as a tracked task with an AbortSignal. A failing
@@ -49,9 +71,20 @@ export class TaskManager {
   private readonly tasks = new Map<string, TaskRecord>();
   private accepting = true;
   private readonly now: () => number;
+  private readonly maxAgeMs: number;
+  private readonly historyLimit: number;
+  private readonly stopGraceMs: number;
 
   constructor(private readonly options: TaskManagerOptions) {
     this.now = options.now ?? Date.now;
+    this.maxAgeMs = options.maxAgeMs ?? defaultMaxAgeMs;
+    this.historyLimit = options.historyLimit ?? defaultHistoryLimit;
+    this.stopGraceMs = options.stopGraceMs ?? defaultStopGraceMs;
+  }
+
+  /** False once shutdown has begun. */
+  get isAccepting(): boolean {
+    return this.accepting;
   }
 
   run<T>(type: string, metadata: TaskMetadata, work: (context: TaskContext) => Promise<T>): TaskHandle<T> {
@@ -64,6 +97,7 @@ export class TaskManager {
       info: { id, type, status: 'pending', createdAt: this.now(), startedAt: null, finishedAt: null, progress: null, metadata: { ...metadata }, error: null },
       controller,
       settled: Promise.resolve(),
+      abortedAt: null,
     };
     this.tasks.set(id, record);
     this.update(record, {});
@@ -82,8 +116,9 @@ export class TaskManager {
     record.settled = done.then(
       () => this.finish(record, 'completed', null),
       (error: unknown) => {
+        // Cancelled tasks keep why they were stopped (by request, too old, shutting down).
         const cancelled = controller.signal.aborted;
-        this.finish(record, cancelled ? 'cancelled' : 'failed', cancelled ? null : errorMessage(error));
+        this.finish(record, cancelled ? 'cancelled' : 'failed', cancelled ? errorMessage(controller.signal.reason) : errorMessage(error));
       },
     );
     return { id, done };
@@ -93,7 +128,7 @@ export class TaskManager {
   cancel(id: string, reason = 'Cancelled by request'): boolean {
     const record = this.tasks.get(id);
     if (record === undefined || !isActive(record.info.status)) return false;
-    record.controller.abort(new DOMException(reason, 'AbortError'));
+    this.abort(record, reason);
     return true;
   }
 
@@ -110,36 +145,97 @@ export class TaskManager {
     let completed = 0;
     let failed = 0;
     let cancelled = 0;
+    let stuck = 0;
+    const now = this.now();
     const types = new Set<string>();
-    for (const { info } of this.tasks.values()) {
+    for (const record of this.tasks.values()) {
+      const { info } = record;
       types.add(info.type);
-      if (isActive(info.status)) active += 1;
-      else if (info.status === 'completed') completed += 1;
+      if (isActive(info.status)) {
+        active += 1;
+        if (this.isStuck(record, now)) stuck += 1;
+      } else if (info.status === 'completed') completed += 1;
       else if (info.status === 'failed') failed += 1;
       else cancelled += 1;
     }
-    return { total: this.tasks.size, active, completed, failed, cancelled, types: [...types].sort() };
+    return { total: this.tasks.size, active, completed, failed, cancelled, stuck, types: [...types].sort() };
   }
 
-  /** Stops accepting, aborts every active task and waits for them up to `timeoutMs`. */
-  async shutdown(timeoutMs: number): Promise<{ stopped: number; stuck: TaskInfo[] }> {
+  /**
+   * The seed's cleanup: cancels active tasks older than the maximum age and prunes the
+   * oldest finished tasks beyond the history limit. Returns how many tasks it cleaned up
+   * and logs the seed's line when that is more than none.
+   */
+  cleanup(): number {
+    const now = this.now();
+    let cancelled = 0;
+    for (const record of this.tasks.values()) {
+      if (isActive(record.info.status) && record.abortedAt === null && now - record.info.createdAt > this.maxAgeMs) {
+        this.abort(record, `Cancelled after running longer than ${Math.round(this.maxAgeMs / 1000)} s`);
+        cancelled += 1;
+      }
+    }
+    const finished = [...this.tasks.values()].filter((record) => !isActive(record.info.status));
+    const excess = finished.length - this.historyLimit;
+    let pruned = 0;
+    if (excess > 0) {
+      finished.sort((a, b) => (a.info.finishedAt ?? 0) - (b.info.finishedAt ?? 0));
+      for (const record of finished.slice(0, excess)) {
+        this.tasks.delete(record.info.id);
+        pruned += 1;
+      }
+    }
+    const total = cancelled + pruned;
+    if (total > 0) {
+      this.options.logger.info(`Cleaned up ${total} old background tasks`, { cancelled, pruned });
+    }
+    return total;
+  }
+
+  /**
+   * Graceful shutdown: stops accepting, aborts every active task, waits for them up to
+   * `timeoutMs`, then forces the rest (marks them cancelled so nothing waits on them)
+   * and reports each one that did not stop.
+   */
+  async shutdown(timeoutMs: number): Promise<ShutdownReport> {
+    const started = Date.now();
     this.accepting = false;
     const active = [...this.tasks.values()].filter((record) => isActive(record.info.status));
-    for (const record of active) record.controller.abort(new DOMException('Shutting down', 'AbortError'));
+    for (const record of active) {
+      this.abort(record, 'Shutting down');
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
     await Promise.race([Promise.all(active.map((record) => record.settled)), timeout]);
     clearTimeout(timer);
-    const stuck = active.filter((record) => isActive(record.info.status)).map((record) => record.info);
-    for (const info of stuck) {
-      this.options.logger.error(`Task ${info.type} ${info.id} did not stop within ${timeoutMs} ms of shutdown`);
+    const stuck = active.filter((record) => isActive(record.info.status));
+    const stuckInfos = stuck.map((record) => record.info);
+    for (const record of stuck) {
+      this.options.logger.error(`Task ${record.info.type} ${record.info.id} did not stop within ${timeoutMs} ms of shutdown`, {
+        taskId: record.info.id,
+        type: record.info.type,
+      });
+      this.finish(record, 'cancelled', `Forced: did not stop within ${timeoutMs} ms of shutdown`);
     }
-    return { stopped: active.length - stuck.length, stuck };
+    return { stopped: active.length - stuck.length, stuck: stuckInfos, elapsedMs: Date.now() - started };
+  }
+
+  private isStuck(record: TaskRecord, now: number): boolean {
+    if (record.abortedAt !== null) return now - record.abortedAt > this.stopGraceMs;
+    return now - record.info.createdAt > this.maxAgeMs;
+  }
+
+  private abort(record: TaskRecord, reason: string): void {
+    if (record.controller.signal.aborted) return;
+    record.abortedAt = this.now();
+    record.controller.abort(new DOMException(reason, 'AbortError'));
   }
 
   private finish(record: TaskRecord, status: TaskStatus, error: string | null): void {
+    // A forced task may settle later; its record already says how it ended.
+    if (!isActive(record.info.status)) return;
     this.update(record, { status, error, finishedAt: this.now() });
     if (status === 'failed') {
       this.options.logger.error(`Task ${record.info.type} failed: ${error}`, { taskId: record.info.id });

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HealthReport } from '../../../shared/health';
+import type { AlertEvent, LogEntry, StatsSample } from '../../../shared/types';
+import { createTestCore, type TestCore } from '../../../../test/helpers/test-core';
+
+let opened: TestCore | undefined;
+afterEach(async () => {
+  await opened?.close();
+  opened = undefined;
+});
+
+function open(settings: Record<string, string>): TestCore {
+  opened = createTestCore(settings, { logToFile: false });
+  return opened;
+}
+
+async function request<T>(testCore: TestCore, name: string, arg: unknown = {}): Promise<T> {
+  const result = await testCore.core.dispatch(name, arg);
+  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+  return result.value as T;
+}
+
+function waitFor<T>(testCore: TestCore, event: string, accept: (payload: T) => boolean, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`No ${event} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const subscription = testCore.core.events.subscribe((name, payload) => {
+      if (name === event && accept(payload as T)) {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(payload as T);
+      }
+    });
+  });
+}
+
+describe('getHealth through the core', () => {
+  it('is healthy under generous limits, with every key of the seed and the extension', async () => {
+    const testCore = open({ MEMORY_THRESHOLD_MB: '100000', MEMORY_LIMIT_MB: '0' });
+    const done = testCore.core.tasks.run('rag_cleanup', {}, async () => 1);
+    await done.done;
+    const report = await request<HealthReport>(testCore, 'getHealth');
+    expect(report.status).toBe('healthy');
+    expect(report.reasons).toEqual([]);
+    expect(Object.keys(report).sort()).toEqual(['background_tasks', 'database_pool', 'event_loop', 'memory', 'reasons', 'status']);
+    expect(report.background_tasks).toEqual({ total_tasks: 1, active_tasks: 0, completed_tasks: 1, failed_tasks: 0, cancelled_tasks: 0, task_types: ['rag_cleanup'] });
+    expect(Object.keys(report.memory).sort()).toEqual(['external_mb', 'heap_total_mb', 'heap_used_mb', 'percent', 'rss_mb', 'threshold_mb', 'vms_mb']);
+    expect(report.memory.threshold_mb).toBe(100000);
+    expect(report.memory.rss_mb).toBeGreaterThan(report.memory.heap_used_mb);
+    expect(report.memory.heap_used_mb).toBeGreaterThan(1);
+    expect(Object.keys(report.event_loop).sort()).toEqual(['delay_p50_ms', 'delay_p99_ms', 'utilization']);
+    expect(report.database_pool.max_connections).toBe(20);
+  });
+
+  it('is degraded over MEMORY_THRESHOLD_MB, runs the cleanup and pushes memory_cleanup', async () => {
+    const testCore = open({ MEMORY_THRESHOLD_MB: '1', STATS_INTERVAL_MS: '50' });
+    const alert = await waitFor<AlertEvent>(testCore, 'alert', (payload) => payload.kind === 'memory_cleanup');
+    expect(alert.message).toMatch(/^Memory cleanup performed: heap [\d.]+ MB → [\d.]+ MB \(threshold 1 MB\)$/);
+    const report = await request<HealthReport>(testCore, 'getHealth');
+    expect(report.status).toBe('degraded');
+    expect(report.reasons).toEqual([`Heap ${report.memory.heap_used_mb} MB is over MEMORY_THRESHOLD_MB 1`]);
+    const logs = await request<LogEntry[]>(testCore, 'getLogs', { level: 'info' });
+    expect(logs.some((entry) => entry.message === 'Memory cleanup performed' && entry.fields?.reason === 'threshold')).toBe(true);
+  });
+
+  it('is unhealthy above ALERT_PERCENT of MEMORY_LIMIT_MB and pushes memory_alert once', async () => {
+    const testCore = open({ MEMORY_LIMIT_MB: '10', ALERT_PERCENT: '50', STATS_INTERVAL_MS: '50' });
+    const alerts: AlertEvent[] = [];
+    testCore.core.events.subscribe((name, payload) => {
+      if (name === 'alert') alerts.push(payload as AlertEvent);
+    });
+    await waitFor<StatsSample>(testCore, 'stats', () => true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alerts.filter((alert) => alert.kind === 'memory_alert')).toHaveLength(1);
+    expect(alerts.find((alert) => alert.kind === 'memory_alert')?.message).toMatch(/ is \d+(\.\d)?% of the 5 MB alert level$/);
+    const report = await request<HealthReport>(testCore, 'getHealth');
+    expect(report.status).toBe('unhealthy');
+    expect(report.reasons[0]).toBe(`RSS ${report.memory.rss_mb} MB is at or above the alert level of 5 MB`);
+  });
+
+  it('pushes stats with V8 figures and keeps them in getStatsHistory', async () => {
+    const testCore = open({ STATS_INTERVAL_MS: '50' });
+    const sample = await waitFor<StatsSample>(testCore, 'stats', () => true);
+    expect(sample.v8?.usedHeapSize).toBeGreaterThan(0);
+    expect(sample.alertBytes).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const history = await request<StatsSample[]>(testCore, 'getStatsHistory', { seconds: 60 });
+    expect(history.length).toBeGreaterThanOrEqual(3);
+    expect(history.map((entry) => entry.time)).toEqual([...history.map((entry) => entry.time)].sort((a, b) => a - b));
+  });
+});

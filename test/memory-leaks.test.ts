@@ -1,0 +1,246 @@
+/**
+ * The memory-leak suite (the seed's tests/test_memory_leaks.py, for this app). It runs in
+ * its own vitest project with --expose-gc, because every figure here is the heap after a
+ * full collection: what is still alive, not what the collector has yet to reach.
+ */
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PoolStatus } from '../src/shared/health';
+import type { IndexDone, TaskInfo } from '../src/shared/types';
+import { streamFile } from '../src/main/core/indexer/file-reader';
+import { silentLogger } from '../src/main/core/log/logger';
+import { linearFit } from '../src/main/core/monitor/leak-detector';
+import { TaskManager } from '../src/main/core/tasks/task-manager';
+import { createTestCore, type TestCore } from './helpers/test-core';
+
+const MIB = 1024 * 1024;
+const gc = globalThis.gc;
+
+/** The live heap: two full collections, so objects freed by finalizers of the first are gone too. */
+function liveHeap(): number {
+  if (gc === undefined) throw new Error('The memory-leak suite must run with --expose-gc (vitest project "leaks")');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** OS threads of this process (Linux): a leaked worker thread shows here even when unref'd. */
+function threadCount(): number {
+  return readdirSync('/proc/self/task').length;
+}
+
+/** Active handles and requests by type, e.g. { Timeout: 2 }. */
+function activeResources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
+
+/** Handles and requests of each type beyond what `before` had: what was opened and not closed. */
+function newResources(before: Record<string, number>): Record<string, number> {
+  const extra: Record<string, number> = {};
+  for (const [type, count] of Object.entries(activeResources())) {
+    if (count > (before[type] ?? 0)) extra[type] = count - (before[type] ?? 0);
+  }
+  return extra;
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+const mb = (bytes: number) => Math.round((bytes / MIB) * 100) / 100;
+
+let scratch: string;
+beforeAll(() => {
+  expect(typeof gc).toBe('function');
+  scratch = mkdtempSync(join(tmpdir(), 'gitbot-leaks-'));
+});
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('background tasks', () => {
+  it('starts and cancels 100 tasks, five times over, and the heap returns to where it was', async () => {
+    const tasks = new TaskManager({ logger: silentLogger, historyLimit: 100 });
+    /** One round; the handles die with it, as they do in the app once the caller is done. */
+    async function round(index: number, baseline: number): Promise<void> {
+      const handles = Array.from({ length: 100 }, (_, i) =>
+        tasks.run('leak-check', { round: index, i }, ({ signal }) => {
+          // 256 KiB held by each task while it runs: 25 MiB for the hundred.
+          const held = new Array<number>(32 * 1024).fill(i + 0.5);
+          return new Promise<number>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`stopped ${held.length}`)), { once: true }));
+        }),
+      );
+      await settle();
+      expect(tasks.counts().active).toBe(100);
+      // The measurement can see what the tasks hold.
+      expect(liveHeap() - baseline).toBeGreaterThan(20 * MIB);
+      for (const handle of handles) expect(tasks.cancel(handle.id)).toBe(true);
+      await Promise.allSettled(handles.map((handle) => handle.done));
+      await settle();
+    }
+    const baseline = liveHeap();
+    const afterRounds: number[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      await round(index, baseline);
+      const counts = tasks.counts();
+      expect(counts.active).toBe(0);
+      expect(counts.cancelled).toBe(index === 0 ? 100 : 200);
+      // History stays bounded: cleanup prunes the previous round's records.
+      expect(tasks.cleanup()).toBe(index === 0 ? 0 : 100);
+      expect(tasks.list()).toHaveLength(100);
+      afterRounds.push(liveHeap());
+    }
+    const growth = afterRounds.at(-1)! - baseline;
+    console.info(`[leaks] 100 tasks x5: baseline ${mb(baseline)} MB, after each round ${afterRounds.map(mb).join(', ')} MB`);
+    expect(growth).toBeLessThan(2 * MIB);
+  });
+
+  it('shutdown with stuck tasks ends within its timeout and leaves no timer behind', async () => {
+    const resourcesBefore = activeResources();
+    const testCore = createTestCore({ SHUTDOWN_TIMEOUT: '1', STATS_INTERVAL_MS: '100' }, { logToFile: false });
+    const { tasks } = testCore.core;
+    const deaf = Array.from({ length: 10 }, () => tasks.run('deaf', {}, () => new Promise(() => {})));
+    const polite = Array.from({ length: 10 }, () =>
+      tasks.run('polite', {}, ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)))),
+    );
+    await settle();
+    expect(tasks.counts().active).toBe(20);
+    const started = performance.now();
+    await testCore.close();
+    const elapsed = performance.now() - started;
+    console.info(`[leaks] shutdown with 10 stuck tasks took ${Math.round(elapsed)} ms (timeout 1000 ms)`);
+    expect(elapsed).toBeGreaterThanOrEqual(990);
+    expect(elapsed).toBeLessThan(1500);
+    expect(deaf.map((handle) => tasks.get(handle.id)?.error)).toEqual(Array(10).fill('Forced: did not stop within 1000 ms of shutdown'));
+    expect(polite.map((handle) => tasks.get(handle.id)?.error)).toEqual(Array(10).fill('Shutting down'));
+    expect(tasks.counts()).toMatchObject({ active: 0, cancelled: 20 });
+    await settle();
+    expect(newResources(resourcesBefore)).toEqual({});
+  });
+});
+
+describe('large-file streaming', () => {
+  it('reads a file 8192 times the chunk size with the heap bounded by the chunk, not the file', () => {
+    const chunkSize = 8 * 1024;
+    const path = join(scratch, 'large.txt');
+    const line = `${'the quick brown fox jumps over the lazy dog '.repeat(2)}\n`;
+    const block = Buffer.from(line.repeat(Math.ceil(MIB / line.length)).slice(0, MIB));
+    const fd = openSync(path, 'w');
+    for (let i = 0; i < 64; i += 1) writeSync(fd, block);
+    closeSync(fd);
+    const { size, mtimeMs } = statSync(path);
+    expect(size).toBe(64 * MIB);
+
+    const baseline = liveHeap();
+    let peak = 0;
+    let characters = 0;
+    let chunks = 0;
+    const buffer = Buffer.allocUnsafe(chunkSize);
+    const outcome = streamFile(path, { size, mtimeMs: Math.trunc(mtimeMs) }, chunkSize, buffer, (text) => {
+      characters += text.length;
+      chunks += 1;
+      if (chunks % 64 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
+    });
+    const after = liveHeap() - baseline;
+    console.info(`[leaks] streamed ${mb(size)} MB in ${chunks} chunks: peak heap +${mb(peak)} MB, after GC +${mb(after)} MB`);
+    expect(outcome).toEqual({ ok: true });
+    expect(characters).toBe(size);
+    expect(chunks).toBeGreaterThanOrEqual(size / chunkSize);
+    // Holding the text would take 64 MiB; garbage the scavenger has yet to reach (the young
+    // generation, 16 MiB semi-spaces) stays well under half of that.
+    expect(peak).toBeLessThan(32 * MIB);
+    expect(after).toBeLessThan(1 * MIB);
+  });
+});
+
+describe('indexing', () => {
+  /** A repository of `files` text files in nested folders, one binary and one file over MAX_FILE_SIZE. */
+  function generateRepository(root: string, files: number): string[] {
+    const paths: string[] = [];
+    for (let i = 0; i < files; i += 1) {
+      const folder = join(root, 'src', `module${i % 12}`, `part${i % 5}`);
+      mkdirSync(folder, { recursive: true });
+      const path = join(folder, `file${i}.ts`);
+      writeFileSync(path, sourceText(i, 0));
+      paths.push(path);
+    }
+    writeFileSync(join(root, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]));
+    writeFileSync(join(root, 'huge.log'), 'x'.repeat(2 * MIB));
+    return paths;
+  }
+
+  function sourceText(file: number, version: number): string {
+    const lines: string[] = [];
+    for (let line = 0; line < 60 + (file % 40); line += 1) {
+      lines.push(`export const value_${file}_${line} = computeSomething(${line * version}, "identifier_${file % 97}_${version}");`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  async function indexOnce(testCore: TestCore, repo: string): Promise<IndexDone> {
+    const done = new Promise<IndexDone>((resolve) => {
+      const subscription = testCore.core.events.subscribe((name, payload) => {
+        if (name === 'indexDone') {
+          subscription.dispose();
+          resolve(payload as IndexDone);
+        }
+      });
+    });
+    const started = await testCore.core.dispatch('startIndexing', { path: repo });
+    if (!started.ok) throw new Error(`startIndexing failed: ${started.error.message}`);
+    const result = await done;
+    expect(result.taskId).toBe((started.value as { taskId: string }).taskId);
+    return result;
+  }
+
+  it('indexes a generated repository 20 times in one process: post-GC heap bounded, no task, connection, thread or handle left', async () => {
+    const repo = join(scratch, 'repo');
+    const files = 300;
+    const paths = generateRepository(repo, files);
+    const testCore = createTestCore({}, { logToFile: false });
+    try {
+      const first = await indexOnce(testCore, repo);
+      expect(first.status).toBe('completed');
+      expect(first.summary.files_indexed).toBe(files);
+      expect(first.summary.files_skipped).toMatchObject({ binary: 1, too_large: 1 });
+      // A second warm-up run, so statement caches and lazily started threads exist before the baseline.
+      await indexOnce(testCore, repo);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const baseline = liveHeap();
+      const baselineThreads = threadCount();
+      const baselineResources = activeResources();
+      const heaps: { time: number; heap: number }[] = [];
+      const changedPerRun = 30;
+      for (let run = 1; run <= 20; run += 1) {
+        // Each run has real work: rewrite a tenth of the files with new content.
+        for (let k = 0; k < changedPerRun; k += 1) {
+          const index = (run * changedPerRun + k) % files;
+          writeFileSync(paths[index]!, sourceText(index, run));
+        }
+        const result = await indexOnce(testCore, repo);
+        expect(result.status).toBe('completed');
+        expect(result.summary.files_indexed).toBe(changedPerRun);
+        expect(result.summary.files_unchanged).toBe(files - changedPerRun);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const tasks = (await testCore.core.dispatch('listTasks', {})) as { ok: true; value: TaskInfo[] };
+        expect(tasks.value.filter((task) => task.status === 'running' || task.status === 'pending')).toEqual([]);
+        const pool = (await testCore.core.dispatch('getPoolStatus', {})) as { ok: true; value: PoolStatus };
+        expect(pool.value.checked_out).toBe(0);
+        heaps.push({ time: run, heap: liveHeap() });
+      }
+      const growth = heaps.at(-1)!.heap - baseline;
+      const { slope } = linearFit(heaps);
+      console.info(
+        `[leaks] 20 index runs of ${files} files: baseline ${mb(baseline)} MB, post-GC heap ${heaps.map((point) => mb(point.heap)).join(', ')} MB; ` +
+          `growth ${mb(growth)} MB, slope ${Math.round(slope / 1024)} KB per run; threads ${baselineThreads} -> ${threadCount()}`,
+      );
+      expect(growth).toBeLessThan(4 * MIB);
+      expect(slope).toBeLessThan(100 * 1024);
+      expect(threadCount()).toBeLessThanOrEqual(baselineThreads);
+      expect(newResources(baselineResources)).toEqual({});
+    } finally {
+      await testCore.close();
+    }
+  });
+});
