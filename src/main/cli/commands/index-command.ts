@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { IndexDone, IndexProgress, IndexSummary } from '../../../shared/types';
+import type { Core } from '../../core/core';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+import { openCliCore } from '../open-core';
+
+/** The part of the core the CLI commands use; tests pass a smaller one. */
+export type CliCore = Pick<Core, 'dispatch' | 'events' | 'shutdown'>;
+export type OpenCore = (options: { db?: string | undefined; env: NodeJS.ProcessEnv; cwd: string }) => CliCore | Promise<CliCore>;
+
+const BAR_WIDTH = 30;
+
+/** `gitbot index`, built around the function that opens the core. */
+export function createIndexCommand(openCore: OpenCore): CliCommand {
+  return {
+    name: 'index',
+    summary: 'Index a folder (incrementally) into the database',
+    usage: `Usage: gitbot index <folder> [--db FILE] [--json]
+
+Indexes the folder's text files, respecting .gitignore, .git/info/exclude and .gitbotignore.
+A second run only touches files whose size or modification time changed. Ctrl-C cancels
+and keeps what was committed; the next run resumes from there.
+
+Options:
+  --db FILE   SQLite database (default GITBOT_DB, else index.sqlite in the data folder)
+  --json      print one summary line as JSON instead of a progress bar
+  --help      show this help`,
+    async run(args, io) {
+      const { values, positionals } = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: true });
+      if (positionals.length !== 1) {
+        throw new UsageError(positionals.length === 0 ? 'missing the folder to index' : 'give exactly one folder to index');
+      }
+      const folder = resolve(io.cwd, positionals[0] as string);
+      const core = await openCore({ db: values.db, env: io.env, cwd: io.cwd });
+      try {
+        return await indexFolder(core, folder, values.json === true, io);
+      } finally {
+        await core.shutdown();
+      }
+    },
+  };
+}
+
+async function indexFolder(core: CliCore, folder: string, json: boolean, io: CliIo): Promise<number> {
+  const finished = new Map<string, IndexDone>();
+  let taskId: string | null = null;
+  let wake: (() => void) | null = null;
+  const showBar = !json && io.stdout.isTTY === true;
+  const subscription = core.events.subscribe((event, payload) => {
+    if (event === 'indexProgress' && showBar && (payload as IndexProgress).taskId === taskId) {
+      io.stdout.write(`\r${formatProgress(payload as IndexProgress)}`);
+    } else if (event === 'indexDone') {
+      const done = payload as IndexDone;
+      finished.set(done.taskId, done);
+      wake?.();
+    }
+  });
+  const cancel = (): void => {
+    if (taskId !== null) {
+      void core.dispatch('cancelIndexing', { taskId });
+    }
+  };
+  process.once('SIGINT', cancel);
+  try {
+    const started = await core.dispatch('startIndexing', { path: folder });
+    if (!started.ok) {
+      io.stderr.write(`gitbot index: ${started.error.message}\n`);
+      return 1;
+    }
+    const id = (started.value as { taskId: string }).taskId;
+    taskId = id;
+    while (!finished.has(id)) {
+      await new Promise<void>((resolveWake) => {
+        wake = resolveWake;
+      });
+    }
+    const done = finished.get(id) as IndexDone;
+    if (showBar) {
+      io.stdout.write('\r\u001b[2K');
+    }
+    if (done.status === 'failed') {
+      io.stderr.write(`gitbot index: ${done.error ?? 'indexing failed'}\n`);
+      return 1;
+    }
+    io.stdout.write(json ? `${JSON.stringify(done.summary)}\n` : formatSummary(done.summary, done.status));
+    return done.status === 'completed' ? 0 : 1;
+  } finally {
+    process.removeListener('SIGINT', cancel);
+    await subscription.dispose();
+  }
+}
+
+/** One line: bar, files, MB, speed, ETA, current file. */
+export function formatProgress(progress: IndexProgress): string {
+  const fraction = progress.walkDone && progress.filesDiscovered > 0 ? progress.filesDone / progress.filesDiscovered : 0;
+  const filled = Math.round(fraction * BAR_WIDTH);
+  const bar = progress.walkDone ? `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]` : '[walking...]';
+  const eta = progress.etaSeconds === null ? '' : ` ETA ${progress.etaSeconds}s`;
+  const mb = (progress.bytesDone / (1024 * 1024)).toFixed(1);
+  const current = progress.currentFile === null ? '' : ` ${progress.currentFile.slice(-40)}`;
+  return `${bar} ${progress.filesDone}/${progress.filesDiscovered}${progress.walkDone ? '' : '+'} files ${mb} MB ${progress.mbPerSec} MB/s${eta}${current}\u001b[K`;
+}
+
+function formatSummary(summary: IndexSummary, status: IndexDone['status']): string {
+  const skipped = Object.entries(summary.files_skipped)
+    .map(([reason, count]) => `${count} ${reason}`)
+    .join(', ');
+  const head = status === 'cancelled' ? 'Cancelled (committed work is kept)' : 'Indexed';
+  return `${head} ${summary.repo}: ${summary.files_indexed} files indexed, ${summary.files_unchanged} unchanged, ${summary.files_removed} removed, ${skipped === '' ? 'none' : skipped} skipped; ${(summary.bytes_indexed / (1024 * 1024)).toFixed(1)} MB in ${summary.documents} documents, ${summary.seconds} s\n`;
+}
+
+export const indexCommand: CliCommand = createIndexCommand((options) => openCliCore(options));

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AppError } from '../errors';
+import { openConnection } from './open-connection';
+import { migrate } from './schema';
+
+/**
+ * Creates the database file (WAL mode, current schema) before any reader opens it, so a
+ * search before the first index answers "nothing indexed" instead of failing. A corrupt,
+ * foreign or locked file is reported here, at start-up, with its path.
+ */
+export function prepareDatabase(dbPath: string): void {
+  try {
+    mkdirSync(dirname(dbPath), { recursive: true });
+    const db = openConnection(dbPath, { mode: 'writer' });
+    try {
+      migrate(db);
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') {
+        throw new AppError('database_error', `The database ${dbPath} is damaged (${String(check)}); move it away to start a new index`);
+      }
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    throw describeOpenError(dbPath, error);
+  }
+}
+
+function describeOpenError(dbPath: string, error: unknown): Error {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new AppError('database_error', `The database ${dbPath} is not a valid SQLite database (${message}); move it away to start a new index`);
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new AppError('database_error', `The database ${dbPath} is locked by another program (${message})`);
+  }
+  if (code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_READONLY') {
+    return new AppError('database_error', `Cannot open the database ${dbPath}: ${message}`);
+  }
+  return new AppError('database_error', `Cannot open the database ${dbPath}: ${message}`);
+}

@@ -1,0 +1,68 @@
+/**
+ * The read operations a reader worker runs on its own read-only connection: plain
+ * synchronous functions whose results are structured-cloneable. The pool imports this
+ * table; nothing here writes.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { resolve } from 'node:path';
+import type { RepositoryInfo, SearchPage, SkippedFile, SkipReason } from '../../../shared/types';
+import { AppError } from '../errors';
+import { search, type SearchArgs } from '../search/search';
+import { FileState } from './schema';
+
+type Database = BetterSqlite3.Database;
+
+export interface ListSkippedArgs {
+  readonly repo: string;
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+}
+
+/** A database the writer has not created the tables in yet reads as empty. */
+function hasTables(db: Database): boolean {
+  return (db.pragma('user_version', { simple: true }) as number) > 0;
+}
+
+export const readOps = {
+  search(db: Database, args: SearchArgs): SearchPage {
+    if (!hasTables(db)) {
+      if (args.repo !== undefined) {
+        throw new AppError('not_found', `Repository not indexed: ${resolve(args.repo)}`);
+      }
+      return { matches: [], total: 0, elapsedMs: 0 };
+    }
+    return search(db, args);
+  },
+
+  listRepositories(db: Database): RepositoryInfo[] {
+    if (!hasTables(db)) {
+      return [];
+    }
+    return db
+      .prepare(
+        `SELECT r.root, r.last_indexed_at AS lastIndexedAt,
+           coalesce(sum(f.state = ${FileState.indexed}), 0) AS files,
+           coalesce(sum(CASE WHEN f.state = ${FileState.indexed} THEN f.size ELSE 0 END), 0) AS bytes,
+           coalesce(sum(CASE WHEN f.state = ${FileState.indexed} THEN f.documents ELSE 0 END), 0) AS documents,
+           coalesce(sum(f.state = ${FileState.skipped}), 0) AS skipped
+         FROM repositories r LEFT JOIN files f ON f.repo_id = r.id
+         GROUP BY r.id ORDER BY r.root`,
+      )
+      .all() as RepositoryInfo[];
+  },
+
+  listSkippedFiles(db: Database, args: ListSkippedArgs): { files: SkippedFile[]; total: number } {
+    const root = resolve(args.repo);
+    const repo = hasTables(db) ? (db.prepare('SELECT id FROM repositories WHERE root = ?').pluck().get(root) as number | undefined) : undefined;
+    if (repo === undefined) {
+      throw new AppError('not_found', `Repository not indexed: ${root}`);
+    }
+    const total = db.prepare(`SELECT count(*) FROM files WHERE repo_id = ? AND state = ${FileState.skipped}`).pluck().get(repo) as number;
+    const files = db
+      .prepare(`SELECT path, skip_reason AS reason, detail FROM files WHERE repo_id = ? AND state = ${FileState.skipped} ORDER BY path LIMIT ? OFFSET ?`)
+      .all(repo, args.limit ?? 100, args.offset ?? 0) as { path: string; reason: SkipReason; detail: string | null }[];
+    return { files, total };
+  },
+};
+
+export type ReadOps = typeof readOps;

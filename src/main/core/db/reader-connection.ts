@@ -1,0 +1,190 @@
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../errors';
+import type { ErrorCode } from '../../../shared/result';
+import type { WorkerEntry } from '../workers';
+import type { FromReader, ReaderHeap, ReaderWorkerData, SerializedError, ToReader } from './reader-protocol';
+
+/** generic-pool's explicit resource states: a connection is in exactly one at a time. */
+export type ConnectionState = 'opening' | 'idle' | 'checked_out' | 'closing' | 'closed';
+
+export interface ReaderConnectionOptions {
+  readonly id: number;
+  readonly overflow: boolean;
+  readonly entry: WorkerEntry;
+  readonly data: ReaderWorkerData;
+  readonly createdAt: number;
+  /** Called once if the thread stops without being asked to (a crash, a kill). */
+  readonly onUnexpectedExit: (connection: ReaderConnection, code: number) => void;
+}
+
+export interface CallOutcome {
+  readonly value: unknown;
+  /** Time the op ran inside the worker, without the message round trip. */
+  readonly durationMs: number;
+}
+
+interface PendingCall {
+  resolve(outcome: CallOutcome): void;
+  reject(error: Error): void;
+}
+
+/** One pooled connection: a worker thread holding one read-only better-sqlite3 connection. */
+export class ReaderConnection {
+  readonly id: number;
+  readonly overflow: boolean;
+  readonly createdAt: number;
+  state: ConnectionState = 'opening';
+  /** Last heap figures the thread reported. */
+  heap: ReaderHeap = { heapUsed: 0, heapTotal: 0, external: 0 };
+  /** Resolves when the connection is open; rejects if it cannot be opened. */
+  readonly ready: Promise<void>;
+
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, PendingCall>();
+  private readonly exited: Promise<void>;
+  private nextSeq = 1;
+  private hasExited = false;
+  private closeReason: Error | undefined;
+  private lastError: Error | undefined;
+
+  constructor(private readonly options: ReaderConnectionOptions) {
+    this.id = options.id;
+    this.overflow = options.overflow;
+    this.createdAt = options.createdAt;
+    this.worker = new Worker(options.entry.filename, {
+      execArgv: [...options.entry.execArgv],
+      workerData: options.data,
+    });
+    let settleReady: { resolve(): void; reject(error: Error): void } | undefined;
+    this.ready = new Promise<void>((resolve, reject) => {
+      settleReady = { resolve, reject };
+    });
+    this.exited = new Promise<void>((resolve) => {
+      this.worker.once('exit', (code) => {
+        this.hasExited = true;
+        const reason = this.closeReason ?? new Error(`Reader connection ${this.id} stopped (exit code ${code})${this.lastError ? `: ${this.lastError.message}` : ''}`);
+        settleReady?.reject(reason);
+        this.rejectPending(reason);
+        const expected = this.state === 'closing' || this.state === 'closed';
+        this.state = 'closed';
+        if (!expected) {
+          options.onUnexpectedExit(this, code);
+        }
+        resolve();
+      });
+    });
+    this.worker.on('error', (error) => {
+      this.lastError = error;
+    });
+    this.worker.on('message', (message: FromReader) => {
+      switch (message.type) {
+        case 'ready':
+          this.heap = message.heap;
+          settleReady?.resolve();
+          break;
+        case 'open_failed':
+          // The pool words this one itself, naming the database file.
+          this.lastError = new Error(message.error.message);
+          settleReady?.reject(this.lastError);
+          break;
+        case 'result': {
+          this.heap = message.heap;
+          const call = this.pending.get(message.seq);
+          this.pending.delete(message.seq);
+          if (message.ok) {
+            call?.resolve({ value: message.value, durationMs: message.durationMs });
+          } else {
+            call?.reject(toError(message.error));
+          }
+          break;
+        }
+        case 'closed':
+          break;
+      }
+    });
+  }
+
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  get alive(): boolean {
+    return !this.hasExited;
+  }
+
+  /** Number of calls sent and not yet answered. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Runs a named op in the thread. Rejects at once if the thread has stopped. */
+  call(op: string, args: unknown): Promise<CallOutcome> {
+    if (this.hasExited) {
+      return Promise.reject(this.closeReason ?? new Error(`Reader connection ${this.id} has stopped`));
+    }
+    const seq = this.nextSeq++;
+    return new Promise<CallOutcome>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.post({ type: 'call', seq, op, args });
+    });
+  }
+
+  /**
+   * Asks the thread to close its connection and exit; terminates it after `graceMs`.
+   * Calls still pending are rejected with `reason`.
+   */
+  async close(reason: Error, graceMs = 1000): Promise<void> {
+    if (this.state !== 'closed') {
+      this.state = 'closing';
+    }
+    this.closeReason ??= reason;
+    if (!this.hasExited) {
+      this.post({ type: 'close' });
+      const timer = setTimeout(() => void this.worker.terminate(), graceMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.state = 'closed';
+  }
+
+  private post(message: ToReader): void {
+    this.worker.postMessage(message);
+  }
+
+  private rejectPending(reason: Error): void {
+    for (const call of this.pending.values()) {
+      call.reject(reason);
+    }
+    this.pending.clear();
+  }
+}
+
+// Every code, checked by the compiler, so a code added to ErrorCode is not silently dropped.
+const appErrorCodes: Readonly<Record<ErrorCode, true>> = {
+  bad_request: true,
+  unknown_request: true,
+  not_found: true,
+  not_a_directory: true,
+  permission_denied: true,
+  invalid_path: true,
+  invalid_regex: true,
+  pool_timeout: true,
+  database_error: true,
+  cancelled: true,
+  unsupported: true,
+  shutting_down: true,
+  internal: true,
+};
+
+/** Rebuilds an error thrown in the worker: user-facing errors keep their code and message. */
+function toError(error: SerializedError): Error {
+  if (error.name === 'AppError' && error.code !== null && Object.hasOwn(appErrorCodes, error.code)) {
+    return new AppError(error.code as ErrorCode, error.message);
+  }
+  if (error.name === 'SqliteError') {
+    return new AppError('database_error', `Database error: ${error.message}`);
+  }
+  const rebuilt = new Error(error.message);
+  rebuilt.name = error.name;
+  return rebuilt;
+}

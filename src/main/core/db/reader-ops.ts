@@ -1,0 +1,39 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { clearSearchCache } from '../search/search';
+import { readOps, type ReadOps } from './read-ops';
+
+type Database = BetterSqlite3.Database;
+
+/** A named read operation: synchronous, runs inside a reader worker on its own connection. */
+export type ReadOp = (db: Database, args: never) => unknown;
+
+export type OpTable = Readonly<Record<string, ReadOp>>;
+
+/** The argument type of an op; `unknown` for ops that take none (pass `undefined`). */
+export type OpArgs<F> = F extends (db: Database, args: infer A) => unknown ? A : never;
+
+export type OpResult<F> = F extends (db: Database, args: never) => infer R ? R : never;
+
+const pingStatements = new WeakMap<Database, BetterSqlite3.Statement>();
+
+/** Ops the pool itself needs. */
+export const poolOps = {
+  /** The pre-ping: a trivial query that fails if the connection is closed or broken. */
+  ping(db: Database): number {
+    let statement = pingStatements.get(db);
+    if (statement === undefined) {
+      statement = db.prepare('SELECT 1').pluck();
+      pingStatements.set(db, statement);
+    }
+    return statement.get() as number;
+  },
+  /** Drops the connection's per-query search state; the pool asks on memory pressure. */
+  clearSearchCache(db: Database): void {
+    clearSearchCache(db);
+  },
+};
+
+/** Every op a production reader worker serves: the app's reads and the pre-ping. */
+export type ReaderOps = ReadOps & typeof poolOps;
+
+export const readerOps: ReaderOps = { ...readOps, ...poolOps };

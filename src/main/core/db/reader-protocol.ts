@@ -1,0 +1,44 @@
+/**
+ * Messages between the pool (main thread) and a reader worker. Requests and replies are
+ * discriminated unions matched by sequence number, as in Signal-Desktop's ts/sql.
+ */
+
+/** What a reader worker is started with. */
+export interface ReaderWorkerData {
+  readonly dbPath: string;
+  readonly busyTimeoutMs: number;
+  /** Extra op modules (tests and benchmarks only); each exports `ops`. */
+  readonly extraOpsModules: readonly string[];
+}
+
+export type ToReader = { readonly type: 'call'; readonly seq: number; readonly op: string; readonly args: unknown } | { readonly type: 'close' };
+
+/** Heap of the reader's isolate, sent with every reply so the stats event is never stale. */
+export interface ReaderHeap {
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+}
+
+/** An error that crossed the thread boundary as data, so its name and code survive. */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  /** AppError's code or SqliteError's code (SQLITE_BUSY...). */
+  readonly code: string | null;
+}
+
+export type FromReader =
+  | { readonly type: 'ready'; readonly heap: ReaderHeap }
+  | { readonly type: 'open_failed'; readonly error: SerializedError }
+  | { readonly type: 'result'; readonly seq: number; readonly ok: true; readonly value: unknown; readonly durationMs: number; readonly heap: ReaderHeap }
+  | { readonly type: 'result'; readonly seq: number; readonly ok: false; readonly error: SerializedError; readonly durationMs: number; readonly heap: ReaderHeap }
+  | { readonly type: 'closed' };
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, message: error.message, code: typeof code === 'string' ? code : null };
+  }
+  return { name: 'Error', message: String(error), code: null };
+}

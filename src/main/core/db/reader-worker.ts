@@ -1,0 +1,77 @@
+/**
+ * A reader worker: one thread, one read-only connection. better-sqlite3 is synchronous, so
+ * the only way to run reads in parallel (with each other and with the indexing writer) is to
+ * give each connection its own thread. The pool in the main thread hands these out.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openConnection } from './open-connection';
+import { readerOps, type OpTable, type ReadOp } from './reader-ops';
+import { serializeError, type FromReader, type ReaderHeap, type ReaderWorkerData, type ToReader } from './reader-protocol';
+
+const port = parentPort;
+if (port === null) {
+  throw new Error('reader-worker must run in a worker thread');
+}
+const data = workerData as ReaderWorkerData;
+
+function heap(): ReaderHeap {
+  const statistics = getHeapStatistics();
+  return { heapUsed: statistics.used_heap_size, heapTotal: statistics.total_heap_size, external: statistics.external_memory };
+}
+
+function send(message: FromReader): void {
+  port?.postMessage(message);
+}
+
+function loadOps(): OpTable {
+  let ops: Record<string, ReadOp> = { ...readerOps };
+  // require, not import(): the worker runs as CommonJS (bundled, or through tsx/cjs from source),
+  // and only the require hook knows how to load a .ts module.
+  const load = createRequire(join(process.cwd(), 'reader-worker.js'));
+  for (const module of data.extraOpsModules) {
+    const loaded = load(module) as { ops: OpTable };
+    ops = { ...ops, ...loaded.ops };
+  }
+  return ops;
+}
+
+function start(): void {
+  let ops: OpTable;
+  let db: ReturnType<typeof openConnection>;
+  try {
+    ops = loadOps();
+    db = openConnection(data.dbPath, { mode: 'reader', busyTimeoutMs: data.busyTimeoutMs });
+  } catch (error) {
+    send({ type: 'open_failed', error: serializeError(error) });
+    port?.close();
+    return;
+  }
+
+  port?.on('message', (message: ToReader) => {
+    if (message.type === 'close') {
+      if (db.open) {
+        db.close();
+      }
+      send({ type: 'closed' });
+      port.close();
+      return;
+    }
+    const started = performance.now();
+    const op = Object.hasOwn(ops, message.op) ? ops[message.op] : undefined;
+    try {
+      if (op === undefined) {
+        throw new Error(`Unknown read op: ${message.op}`);
+      }
+      const value = op(db, message.args as never);
+      send({ type: 'result', seq: message.seq, ok: true, value, durationMs: performance.now() - started, heap: heap() });
+    } catch (error) {
+      send({ type: 'result', seq: message.seq, ok: false, error: serializeError(error), durationMs: performance.now() - started, heap: heap() });
+    }
+  });
+  send({ type: 'ready', heap: heap() });
+}
+
+start();

@@ -1,0 +1,62 @@
+/**
+ * The indexer worker: the one thread that writes the database. It holds the only writer
+ * connection, created lazily by the coordinator and reused across runs; runs are
+ * synchronous (file reads and SQLite alike), and cancellation arrives through a shared
+ * flag so it is seen between files without waiting for the event loop.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openConnection } from '../db/open-connection';
+import { migrate } from '../db/schema';
+import { IndexRun } from './index-run';
+import { IndexWriter } from './index-writer';
+import type { FromIndexer, IndexerWorkerData, ToIndexer } from './protocol';
+
+const port = parentPort;
+if (port === null) {
+  throw new Error('indexer-worker must run in a worker thread');
+}
+const data = workerData as IndexerWorkerData;
+
+function send(message: FromIndexer): void {
+  port?.postMessage(message);
+}
+
+let db: ReturnType<typeof openConnection>;
+let writer: IndexWriter;
+try {
+  db = openConnection(data.dbPath, { mode: 'writer' });
+  migrate(db);
+  // Fewer, larger checkpoints: each one syncs the disk, which dominated indexing time.
+  db.pragma('wal_autocheckpoint = 8192');
+  writer = new IndexWriter(db);
+  send({ type: 'ready' });
+} catch (error) {
+  send({ type: 'open_failed', message: error instanceof Error ? error.message : String(error) });
+  port.close();
+  throw error;
+}
+
+port.on('message', (message: ToIndexer) => {
+  if (message.type === 'close') {
+    if (db.open) {
+      db.close();
+    }
+    send({ type: 'closed' });
+    port.close();
+    return;
+  }
+  const flag = new Int32Array(message.cancel);
+  try {
+    const run = new IndexRun(writer, message.root, message.settings, new Set(message.excluded), {
+      cancelled: () => Atomics.load(flag, 0) !== 0,
+      memoryPressure: () => process.memoryUsage().heapUsed > message.memoryThresholdBytes,
+      onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress }),
+      onBatchSize: (size, reason) =>
+        send({ type: 'log', level: reason === 'pressure' ? 'warn' : 'info', message: `Indexing batch size ${reason === 'pressure' ? 'shrunk' : 'grew'} to ${size} documents` }),
+    });
+    const result = run.run();
+    send({ type: 'done', runId: message.runId, status: result.status, summary: result.summary });
+  } catch (error) {
+    send({ type: 'failed', runId: message.runId, message: error instanceof Error ? error.message : String(error) });
+  }
+});

@@ -1,0 +1,161 @@
+import { BUCKET_COUNT, BUCKET_MASK, BUCKET_SHIFT, FOLD_TABLE, GRAM_SPACE } from '../search/grams';
+import { ByteWriter } from './byte-writer';
+
+const NEWLINE = 10;
+const ORDINAL_BITS = 20;
+/** Most files one segment can post; batches are cut well before this. */
+export const MAX_SEGMENT_FILES = 1 << ORDINAL_BITS;
+
+/** One posting row: the bucket and its encoded entries. */
+export interface PostingRow {
+  readonly bucket: number;
+  readonly data: Uint8Array;
+}
+
+/** Streaming state of one file's text, so grams continue across documents. */
+export interface GramCursor {
+  ordinal: number;
+  serial: number;
+  previous: number;
+  beforePrevious: number;
+  run: number;
+}
+
+/**
+ * Collects the distinct trigrams of each file of one batch and encodes them as posting rows.
+ * Memory is fixed (an 8 MB mark table) plus 8 bytes per (file, distinct gram) pair of the
+ * batch; nothing depends on the size of the whole index.
+ *
+ * Row format, per bucket: entries sorted by gram, each `varint(gram low bits delta)`,
+ * `varint(file count)`, then the files' ordinals in the segment as ascending deltas.
+ */
+export class PostingBuilder {
+  private readonly mark = new Int32Array(GRAM_SPACE);
+  private serial = 0;
+  private pairs = new Int32Array(256 * 1024);
+  private pairCount = 0;
+  private readonly writer = new ByteWriter();
+
+  /** Starts a file of the current batch; `ordinal` is its index in the segment's file list. */
+  beginFile(ordinal: number): GramCursor {
+    this.serial = (this.serial + 1) | 0;
+    return { ordinal, serial: this.serial, previous: 0, beforePrevious: 0, run: 0 };
+  }
+
+  /** Adds a piece of the file's text; returns the number of words in it (for BM25). */
+  addText(cursor: GramCursor, text: string): number {
+    const mark = this.mark;
+    const fold = FOLD_TABLE;
+    const serial = cursor.serial;
+    const ordinal = cursor.ordinal;
+    let a = cursor.beforePrevious;
+    let b = cursor.previous;
+    let run = cursor.run;
+    let words = 0;
+    let inWord = false;
+    for (let index = 0; index < text.length; index += 1) {
+      const code = text.charCodeAt(index);
+      const isWord = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 128;
+      if (isWord && !inWord) {
+        words += 1;
+      }
+      inWord = isWord;
+      if (code === NEWLINE) {
+        run = 0;
+        continue;
+      }
+      const folded = fold[code] as number;
+      if (run >= 2) {
+        const gram = (a << 14) | (b << 7) | folded;
+        if (mark[gram] !== serial) {
+          mark[gram] = serial;
+          this.push(gram, ordinal);
+        }
+      }
+      a = b;
+      b = folded;
+      run += 1;
+    }
+    cursor.beforePrevious = a;
+    cursor.previous = b;
+    cursor.run = run;
+    return words;
+  }
+
+  /** Encodes the batch's postings and starts an empty batch. */
+  finish(): PostingRow[] {
+    const count = this.pairCount;
+    const pairs = this.pairs;
+    // Module constants copied to locals: the loops below run millions of times.
+    const bucketCount = BUCKET_COUNT;
+    const shift = BUCKET_SHIFT;
+    const mask = BUCKET_MASK;
+    const bucketStarts = new Int32Array(bucketCount + 1);
+    for (let index = 0; index < count; index += 2) {
+      bucketStarts[((pairs[index] as number) >>> shift) + 1]! += 1;
+    }
+    for (let bucket = 0; bucket < bucketCount; bucket += 1) {
+      bucketStarts[bucket + 1]! += bucketStarts[bucket] as number;
+    }
+    const keys = new Int32Array(count >>> 1);
+    const fill = bucketStarts.slice(0, bucketCount);
+    for (let index = 0; index < count; index += 2) {
+      const gram = pairs[index] as number;
+      const bucket = gram >>> shift;
+      keys[fill[bucket]!++] = ((gram & mask) << 20) | (pairs[index + 1] as number);
+    }
+    const rows: PostingRow[] = [];
+    const writer = this.writer;
+    for (let bucket = 0; bucket < bucketCount; bucket += 1) {
+      const start = bucketStarts[bucket] as number;
+      const end = bucketStarts[bucket + 1] as number;
+      if (start === end) {
+        continue;
+      }
+      const slice = keys.subarray(start, end).sort();
+      writer.reset();
+      let previousLow = 0;
+      let index = 0;
+      while (index < slice.length) {
+        const low = (slice[index] as number) >>> 20;
+        let last = index;
+        while (last < slice.length && (slice[last] as number) >>> 20 === low) {
+          last += 1;
+        }
+        writer.varint(low - previousLow);
+        writer.varint(last - index);
+        let previousOrdinal = 0;
+        for (let entry = index; entry < last; entry += 1) {
+          const ordinal = (slice[entry] as number) & 0xfffff;
+          writer.varint(ordinal - previousOrdinal);
+          previousOrdinal = ordinal;
+        }
+        previousLow = low;
+        index = last;
+      }
+      rows.push({ bucket, data: writer.view(0).slice() });
+    }
+    this.pairCount = 0;
+    if (this.pairs.length > 4 * 1024 * 1024) {
+      // A huge batch grew the buffer; do not keep that memory for the next one.
+      this.pairs = new Int32Array(256 * 1024);
+    }
+    return rows;
+  }
+
+  /** Bytes held by the builder's buffers (for the memory-pressure log). */
+  get pendingPairs(): number {
+    return this.pairCount >>> 1;
+  }
+
+  private push(gram: number, ordinal: number): void {
+    if (this.pairCount + 2 > this.pairs.length) {
+      const grown = new Int32Array(this.pairs.length * 2);
+      grown.set(this.pairs);
+      this.pairs = grown;
+    }
+    this.pairs[this.pairCount] = gram;
+    this.pairs[this.pairCount + 1] = ordinal;
+    this.pairCount += 2;
+  }
+}

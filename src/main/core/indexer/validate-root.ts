@@ -1,0 +1,48 @@
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { AppError } from '../errors';
+
+/**
+ * Checks a folder the user asked to index and returns its real path, the repository's key.
+ * Every refusal is an AppError with the message every surface shows.
+ */
+export function validateRoot(path: string, dbPath: string): string {
+  if (!isAbsolute(path)) {
+    throw new AppError('invalid_path', `Path must be absolute: ${path}`);
+  }
+  const requested = resolve(path);
+  let real: string;
+  try {
+    real = realpathSync(requested);
+    if (!statSync(real).isDirectory()) {
+      throw new AppError('not_a_directory', `Not a folder: ${requested}`);
+    }
+    accessSync(real, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    if (error instanceof AppError) {
+      throw error;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new AppError('not_found', `Folder not found: ${requested}`);
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new AppError('permission_denied', `Permission denied: ${requested}`);
+    }
+    throw new AppError('invalid_path', `Cannot read ${requested}: ${code ?? String(error)}`);
+  }
+  const databaseFolder = realOrResolved(dirname(resolve(dbPath)));
+  const inside = relative(databaseFolder, real);
+  if (inside === '' || (!inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside))) {
+    throw new AppError('invalid_path', `Cannot index ${requested}: it is inside the database's folder ${databaseFolder}`);
+  }
+  return real;
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}

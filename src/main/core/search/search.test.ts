@@ -1,0 +1,143 @@
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
+import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
+import { ripgrep } from '../../../../test/helpers/ripgrep';
+import { openConnection } from '../db/open-connection';
+import { readOps } from '../db/read-ops';
+import type { SearchMatch } from '../../../shared/types';
+
+let temp: ReturnType<typeof makeTempDir>;
+let root: string;
+let writer: BetterSqlite3.Database;
+let reader: BetterSqlite3.Database;
+
+beforeAll(() => {
+  temp = makeTempDir();
+  root = join(temp.path, 'repo');
+  generateRepo(root, { seed: 7, files: 60 });
+  root = realpathSync(root);
+  writer = openWriter(join(temp.path, 'index.sqlite'));
+  // Small documents and batches so lines, files and transactions are cut everywhere.
+  indexInProcess(writer, root, { maxContentLength: 2000, maxDocumentsPerBatch: 7, chunkSize: 512 });
+  reader = openConnection(join(temp.path, 'index.sqlite'), { mode: 'reader' });
+});
+
+afterAll(() => {
+  reader.close();
+  writer.close();
+  temp.remove();
+});
+
+function all(query: string, mode: 'literal' | 'regex', ignoreCase = false): SearchMatch[] {
+  return [...readOps.search(reader, { query, mode, ignoreCase, limit: 0 }).matches];
+}
+
+function comparable(matches: readonly { path: string; line: number }[]): { path: string; line: number }[] {
+  return matches.map((match) => ({ path: match.path, line: match.line }));
+}
+
+const literals = ['search', 'value', '%', '_', '%_%', "it's", '"quoted"', '[bracket]', '(paren)', 'a.b', 'c*d', '$dollar', 'naïve', '日本語', 'größe', 'emoji😀', 'x', 'if', 'back\\slash', 'tab\there', 'no such text anywhere', 'function value'];
+
+describe('literal search equals ripgrep', () => {
+  it.each(literals)('%s', (query) => {
+    const expected = ripgrep(root, query, { fixed: true });
+    const actual = all(query, 'literal');
+    expect(comparable(actual)).toEqual(comparable(expected));
+    for (const [index, hit] of expected.entries()) {
+      if (hit.text !== null) {
+        expect(actual[index]?.text).toBe(hit.text);
+      }
+    }
+  });
+
+  it.each(['SEARCH', 'über', 'école', 'LIKE', 'Se'])('ignoring case: %s', (query) => {
+    expect(comparable(all(query, 'literal', true))).toEqual(comparable(ripgrep(root, query, { fixed: true, ignoreCase: true })));
+  });
+
+  it('finds no match for a query that only SQL LIKE would match', () => {
+    expect(all('s%h', 'literal')).toEqual([]);
+    expect(comparable(all('s%h', 'literal'))).toEqual(comparable(ripgrep(root, 's%h', { fixed: true })));
+  });
+
+  it('reports the ranges of every match in a line', () => {
+    const match = all('value', 'literal').find((candidate) => candidate.ranges.length > 1);
+    expect(match).toBeDefined();
+    for (const [start, end] of match?.ranges ?? []) {
+      expect(match?.text.slice(start, end)).toBe('value');
+    }
+  });
+});
+
+describe('regex search equals ripgrep', () => {
+  const patterns = ['sea?rch', 'func\\w+ va', '^search', 'value$', '\\d{3,}', '[A-Z]{3,}', 'co(n|d)st', 'é|ü', '^$', 'line 5\\d\\d ', '\\[bracket\\]'];
+  it.each(patterns)('%s', (pattern) => {
+    expect(comparable(all(pattern, 'regex'))).toEqual(comparable(ripgrep(root, pattern)));
+  });
+
+  it('ignoring case: search', () => {
+    expect(comparable(all('s(e)arch', 'regex', true))).toEqual(comparable(ripgrep(root, 's(e)arch', { ignoreCase: true })));
+  });
+
+  it('rejects an invalid regex with a clear message', () => {
+    expect(() => readOps.search(reader, { query: 'a(b', mode: 'regex' })).toThrow('Invalid regular expression "a(b": Unterminated group');
+  });
+});
+
+describe('paging', () => {
+  it('concatenated pages equal the unlimited result, sorted by path then line', () => {
+    const everything = all('search', 'literal');
+    const pages: SearchMatch[] = [];
+    let offset: number | undefined = 0;
+    while (offset !== undefined) {
+      const page = readOps.search(reader, { query: 'search', mode: 'literal', limit: 997, offset });
+      pages.push(...page.matches);
+      offset = page.nextOffset;
+    }
+    expect(pages).toEqual(everything);
+    const keys = everything.map((match) => `${match.path}\u0000${String(match.line).padStart(8, '0')}`);
+    expect(keys).toEqual([...keys].sort());
+  });
+
+  it('gives a total on the last page and a next offset before it', () => {
+    const first = readOps.search(reader, { query: 'value', mode: 'literal', limit: 5 });
+    expect(first.matches).toHaveLength(5);
+    expect(first.nextOffset).toBe(5);
+    const rest = readOps.search(reader, { query: 'value', mode: 'literal', limit: 0 });
+    expect(rest.total).toBe(ripgrep(root, 'value', { fixed: true }).length);
+    expect(rest.nextOffset).toBeUndefined();
+  });
+});
+
+describe('words mode', () => {
+  it('ranks documents holding the rare word above those with only the common one', () => {
+    const page = readOps.search(reader, { query: 'snake_case_name bracket', mode: 'words', limit: 0 });
+    expect(page.matches.length).toBeGreaterThan(0);
+    const scores = page.matches.map((match) => match.score ?? 0);
+    expect(scores).toEqual([...scores].sort((left, right) => right - left));
+    const top = page.matches[0];
+    expect(top?.text.toLowerCase()).toMatch(/snake_case_name|bracket/);
+  });
+
+  it('matches whole words only', () => {
+    const page = readOps.search(reader, { query: 'snake', mode: 'words', limit: 0 });
+    // Only where a line longer than a document was cut inside snake_case_name can a piece end in "snake".
+    expect(page.matches.filter((match) => match.path !== 'long/one-line.js')).toEqual([]);
+    expect(readOps.search(reader, { query: 'snake_case_name', mode: 'words', limit: 0 }).total).toBeGreaterThan(10);
+  });
+});
+
+describe('repositories', () => {
+  it('lists the indexed repository with its counts', () => {
+    const [repository] = readOps.listRepositories(reader);
+    expect(repository?.root).toBe(root);
+    expect(repository?.files).toBeGreaterThan(60);
+    expect(repository?.skipped).toBe(2);
+  });
+
+  it('rejects a search in a repository that is not indexed', () => {
+    expect(() => readOps.search(reader, { query: 'x', mode: 'literal', repo: '/nowhere' })).toThrow('Repository not indexed: /nowhere');
+  });
+});

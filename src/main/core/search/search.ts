@@ -1,0 +1,235 @@
+import { resolve } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { SearchMatch, SearchMode, SearchPage } from '../../../shared/types';
+import { AppError } from '../errors';
+import { candidateFiles } from './candidates';
+import { literalGrams } from './grams';
+import { indexSnapshot, type IndexSnapshot } from './index-snapshot';
+import { createMatcher, type LineMatcher, type Range } from './line-matcher';
+import { QueryCache } from './query-cache';
+import { countNewlines } from '../indexer/document-splitter';
+import { wordsSearch } from './words';
+
+type Database = BetterSqlite3.Database;
+
+export interface SearchArgs {
+  readonly query: string;
+  readonly mode: SearchMode;
+  readonly ignoreCase?: boolean | undefined;
+  /** Absolute root of one repository; all repositories when absent. */
+  readonly repo?: string | undefined;
+  /** Lines per page; 0 means no limit. */
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+}
+
+export const DEFAULT_LIMIT = 100;
+const MAX_CHECKPOINTS = 64;
+const MAX_PAGES = 4;
+
+interface Checkpoint {
+  /** Index into candidates of a file whose matches start at `matchesBefore`. */
+  readonly index: number;
+  readonly matchesBefore: number;
+}
+
+interface QueryState {
+  readonly version: number;
+  readonly candidates: Int32Array;
+  readonly checkpoints: Checkpoint[];
+  total: number | undefined;
+  readonly pages: Map<string, SearchPage>;
+}
+
+interface ConnectionState {
+  readonly cache: QueryCache<QueryState>;
+  readonly documents: BetterSqlite3.Statement;
+  readonly file: BetterSqlite3.Statement;
+}
+
+const connections = new WeakMap<Database, ConnectionState>();
+
+function connectionState(db: Database): ConnectionState {
+  let state = connections.get(db);
+  if (state === undefined) {
+    state = {
+      cache: new QueryCache(32),
+      documents: db.prepare('SELECT first_line, content FROM documents WHERE file_id = ? ORDER BY id').raw(),
+      file: db.prepare('SELECT path FROM files WHERE id = ?').pluck(),
+    };
+    connections.set(db, state);
+  }
+  return state;
+}
+
+/** Empties a connection's query cache (the pool calls it on memory pressure). */
+export function clearSearchCache(db: Database): void {
+  connections.get(db)?.cache.clear();
+}
+
+/**
+ * Searches the index. Literal and regex results are whole lines, sorted by repository,
+ * path and line, and equal ripgrep's; words mode ranks documents by BM25.
+ */
+export function search(db: Database, args: SearchArgs): SearchPage {
+  const started = performance.now();
+  const snapshot = indexSnapshot(db);
+  const repoId = resolveRepository(snapshot, args.repo);
+  const limit = args.limit ?? DEFAULT_LIMIT;
+  const offset = args.offset ?? 0;
+  const ignoreCase = args.ignoreCase === true;
+  if (args.mode === 'words') {
+    return { ...wordsSearch(db, snapshot, { query: args.query, repoId, limit, offset }), elapsedMs: elapsed(started) };
+  }
+  const matcher = createMatcher(args.mode, args.query, ignoreCase);
+  const connection = connectionState(db);
+  const key = `${args.mode}\u0000${ignoreCase}\u0000${repoId ?? ''}\u0000${args.query}`;
+  let state = connection.cache.get(key, snapshot.version);
+  if (state === undefined) {
+    const grams = [...new Set(matcher.literals.filter((literal) => literal.length >= 3).flatMap((literal) => literalGrams(literal, ignoreCase)))];
+    const candidates = grams.length > 0 ? candidateFiles(db, snapshot, grams, repoId) : filesInScope(snapshot, repoId);
+    state = { version: snapshot.version, candidates, checkpoints: [{ index: 0, matchesBefore: 0 }], total: undefined, pages: new Map() };
+    connection.cache.set(key, state);
+  }
+  const pageKey = `${offset}:${limit}`;
+  const cached = state.pages.get(pageKey);
+  if (cached !== undefined) {
+    return { ...cached, elapsedMs: elapsed(started) };
+  }
+  const page = collectPage(connection, snapshot, state, matcher, offset, limit);
+  if (state.pages.size >= MAX_PAGES) {
+    state.pages.delete(state.pages.keys().next().value as string);
+  }
+  state.pages.set(pageKey, page);
+  return { ...page, elapsedMs: elapsed(started) };
+}
+
+function collectPage(connection: ConnectionState, snapshot: IndexSnapshot, state: QueryState, matcher: LineMatcher, offset: number, limit: number): SearchPage {
+  const end = limit === 0 ? Number.POSITIVE_INFINITY : offset + limit;
+  let start: Checkpoint = { index: 0, matchesBefore: 0 };
+  for (const checkpoint of state.checkpoints) {
+    if (checkpoint.matchesBefore <= offset && checkpoint.index >= start.index) {
+      start = checkpoint;
+    }
+  }
+  const matches: SearchMatch[] = [];
+  let count = start.matchesBefore;
+  let more = false;
+  let index = start.index;
+  for (; index < state.candidates.length; index += 1) {
+    const fileId = state.candidates[index] as number;
+    const matchesBefore = count;
+    let path: string | null = null;
+    const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
+    const finished = verifyFile(connection, fileId, matcher, (line, text, ranges) => {
+      if (count >= end) {
+        more = true;
+        return false;
+      }
+      if (count >= offset) {
+        path ??= connection.file.get(fileId) as string;
+        matches.push({ path, repo, line, text, ranges, score: null });
+      }
+      count += 1;
+      return true;
+    });
+    if (!finished) {
+      remember(state, { index, matchesBefore });
+      break;
+    }
+  }
+  if (!more) {
+    state.total = count;
+  }
+  const page: SearchPage = {
+    matches,
+    ...(state.total === undefined ? {} : { total: state.total }),
+    ...(more ? { nextOffset: end } : {}),
+    elapsedMs: 0,
+  };
+  return page;
+}
+
+function remember(state: QueryState, checkpoint: Checkpoint): void {
+  if (state.checkpoints.some((known) => known.index === checkpoint.index)) {
+    return;
+  }
+  state.checkpoints.push(checkpoint);
+  if (state.checkpoints.length > MAX_CHECKPOINTS) {
+    state.checkpoints.splice(1, 1);
+  }
+}
+
+/**
+ * Runs the matcher over one file, streaming its documents: each document is completed
+ * with the unfinished last line of the previous one, so lines longer than a document are
+ * matched whole. Returns false when the sink stopped early.
+ */
+function verifyFile(connection: ConnectionState, fileId: number, matcher: LineMatcher, sink: (line: number, text: string, ranges: Range[]) => boolean): boolean {
+  // Pieces of a line longer than a document, joined once its end arrives (never re-copied).
+  const carry: string[] = [];
+  // The line the carried text starts on; -1 while only the next document's first line tells it.
+  let carryLine = 1;
+  let lastText = '';
+  let lastStart = 1;
+  const rows = connection.documents.iterate(fileId) as IterableIterator<[number, string]>;
+  try {
+    for (const [firstLine, content] of rows) {
+      const startLine = carry.length > 0 && carryLine !== -1 ? carryLine : firstLine;
+      const newline = content.lastIndexOf('\n');
+      if (newline === -1) {
+        if (carry.length === 0) {
+          carryLine = startLine;
+        }
+        carry.push(content);
+        continue;
+      }
+      const text = carry.length > 0 ? carry.join('') + content : content;
+      const lastNewline = text.length - content.length + newline;
+      if (!matcher.scan(text.slice(0, lastNewline), startLine, sink)) {
+        return false;
+      }
+      carry.length = 0;
+      if (lastNewline + 1 < text.length) {
+        carry.push(text.slice(lastNewline + 1));
+        carryLine = -1;
+      }
+      lastText = text;
+      lastStart = startLine;
+    }
+  } finally {
+    rows.return?.();
+  }
+  if (carry.length === 0) {
+    return true;
+  }
+  if (carryLine === -1) {
+    carryLine = lastStart + countNewlines(lastText);
+  }
+  return matcher.scan(carry.join(''), carryLine, sink);
+}
+
+function filesInScope(snapshot: IndexSnapshot, repoId: number | null): Int32Array {
+  if (repoId === null) {
+    return snapshot.ordered;
+  }
+  return snapshot.ordered.filter((id) => snapshot.repoOf[id] === repoId);
+}
+
+/** The id of the repository rooted at `root`, or null for all; unknown roots are an error. */
+export function resolveRepository(snapshot: IndexSnapshot, root: string | undefined): number | null {
+  if (root === undefined) {
+    return null;
+  }
+  const wanted = resolve(root);
+  for (const [id, known] of snapshot.repositories) {
+    if (known === wanted) {
+      return id;
+    }
+  }
+  throw new AppError('not_found', `Repository not indexed: ${wanted}`);
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}

@@ -1,0 +1,135 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fail, ok } from '../src/shared/result';
+import { createIndexCommand, type CliCore } from '../src/main/cli/commands/index-command';
+import { createSearchCommand } from '../src/main/cli/commands/search-command';
+import type { CliIo } from '../src/main/cli/command';
+import { openConnection } from '../src/main/core/db/open-connection';
+import { readOps } from '../src/main/core/db/read-ops';
+import type { SearchArgs } from '../src/main/core/search/search';
+import { toResultError } from '../src/main/core/errors';
+import { EventHub } from '../src/main/core/events';
+import { Indexer } from '../src/main/core/indexer/indexer';
+import { silentLogger } from '../src/main/core/log/logger';
+import { TaskManager } from '../src/main/core/tasks/task-manager';
+import { sourceWorkers } from '../src/main/core/workers';
+import { makeTempDir, writeRepo } from './helpers/make-repo';
+import { ripgrep } from './helpers/ripgrep';
+
+let temp: ReturnType<typeof makeTempDir>;
+
+/** The slice of the core the commands use, wired the way core.ts wires it. */
+function testCore(dbPath: string): CliCore {
+  const events = new EventHub();
+  const tasks = new TaskManager({ logger: silentLogger });
+  const indexer = new Indexer({
+    dbPath,
+    config: { MAX_FILE_SIZE: 1024 * 1024, MAX_CONTENT_LENGTH: 50_000, MAX_DOCUMENTS_PER_BATCH: 100, CHUNK_SIZE: 8192, MEMORY_THRESHOLD_MB: 1024 },
+    tasks,
+    events,
+    logger: silentLogger,
+    workers: sourceWorkers(join(__dirname, '../src/main/core')),
+  });
+  const call = async (run: () => unknown) => {
+    try {
+      return ok(await run());
+    } catch (error) {
+      const { code, message } = toResultError(error);
+      return fail(code, message);
+    }
+  };
+  return {
+    events,
+    dispatch: (name, raw) => {
+      const arg = raw as { path: string; taskId: string } & SearchArgs;
+      if (name === 'startIndexing') return call(() => indexer.start(arg.path));
+      if (name === 'cancelIndexing') return call(() => ({ cancelled: indexer.cancel(arg.taskId) }));
+      if (name === 'search') {
+        return call(() => {
+          const db = openConnection(dbPath, { mode: 'reader' });
+          try {
+            return readOps.search(db, arg);
+          } finally {
+            db.close();
+          }
+        });
+      }
+      return Promise.resolve(fail('unknown_request', name));
+    },
+    shutdown: async () => {
+      await tasks.shutdown(5000);
+      await indexer.dispose();
+    },
+  };
+}
+
+function io(cwd: string, tty = false): CliIo & { out: () => string; err: () => string } {
+  const stdout = Object.assign(new PassThrough(), { isTTY: tty });
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return { stdout, stderr, env: {}, cwd, out: () => out, err: () => err };
+}
+
+beforeEach(() => {
+  temp = makeTempDir();
+  mkdirSync(join(temp.path, 'data'));
+});
+
+afterEach(() => {
+  temp.remove();
+});
+
+describe('gitbot index and gitbot search', () => {
+  it('indexes with a JSON summary and searches with JSON lines equal to rg', async () => {
+    const dbPath = join(temp.path, 'data', 'index.sqlite');
+    const open = () => testCore(dbPath);
+    const index = createIndexCommand(open);
+    const search = createSearchCommand(open);
+    writeRepo(join(temp.path, 'repo'), { 'a.txt': 'one needle\ntwo\nneedle needle\n', 'b/c.txt': '100% needle_x\n', 'd.bin': Buffer.from([0, 1]) });
+    const indexIo = io(temp.path);
+    expect(await index.run(['repo', '--json'], indexIo)).toBe(0);
+    const summary = JSON.parse(indexIo.out()) as Record<string, unknown>;
+    expect(summary).toMatchObject({ repo: realpathSync(join(temp.path, 'repo')), files_indexed: 2, files_unchanged: 0, files_removed: 0, files_skipped: { binary: 1 }, documents: 2 });
+    expect(Object.keys(summary)).toEqual(['repo', 'files_indexed', 'files_unchanged', 'files_removed', 'files_skipped', 'bytes_indexed', 'documents', 'seconds']);
+
+    const searchIo = io(temp.path);
+    expect(await search.run(['needle', '--json', '--limit', '0'], searchIo)).toBe(0);
+    const lines = searchIo.out().trim().split('\n').map((line) => JSON.parse(line) as { path: string; line: number; text: string; ranges: number[][] });
+    expect(lines.map(({ path, line }) => ({ path, line }))).toEqual(ripgrep(join(temp.path, 'repo'), 'needle', { fixed: true }).map(({ path, line }) => ({ path, line })));
+    expect(lines[1]).toEqual({ path: 'a.txt', line: 3, text: 'needle needle', ranges: [[0, 6], [7, 13]] });
+
+    const plainIo = io(temp.path);
+    expect(await search.run(['100%', '--repo', 'repo'], plainIo)).toBe(0);
+    expect(plainIo.out()).toBe('repo/b/c.txt:1:100% needle_x\n');
+  });
+
+  it('shows a progress bar on a terminal', async () => {
+    const dbPath = join(temp.path, 'data', 'index.sqlite');
+    writeRepo(join(temp.path, 'repo'), { 'a.txt': 'needle\n' });
+    const terminal = io(temp.path, true);
+    expect(await createIndexCommand(() => testCore(dbPath)).run([join(temp.path, 'repo')], terminal)).toBe(0);
+    expect(terminal.out()).toContain('Indexed ');
+    expect(terminal.out()).toContain('1 files indexed');
+  });
+
+  it('prints one error line and exits 1 for bad input, 2 for usage mistakes', async () => {
+    const dbPath = join(temp.path, 'data', 'index.sqlite');
+    const open = () => testCore(dbPath);
+    const missing = io(temp.path);
+    expect(await createIndexCommand(open).run(['nowhere'], missing)).toBe(1);
+    expect(missing.err()).toBe(`gitbot index: Folder not found: ${join(temp.path, 'nowhere')}\n`);
+    writeRepo(join(temp.path, 'repo'), { 'a.txt': 'needle\n' });
+    expect(await createIndexCommand(open).run(['repo', '--json'], io(temp.path))).toBe(0);
+    const badRegex = io(temp.path);
+    expect(await createSearchCommand(open).run(['(', '--regex'], badRegex)).toBe(1);
+    expect(badRegex.err()).toBe('gitbot search: Invalid regular expression "(": Unterminated group\n');
+    await expect(createSearchCommand(open).run([], io(temp.path))).rejects.toThrow('missing the query');
+    await expect(createSearchCommand(open).run(['x', '--regex', '--words'], io(temp.path))).rejects.toThrow('--regex and --words cannot be used together');
+    await expect(createIndexCommand(open).run([], io(temp.path))).rejects.toThrow('missing the folder to index');
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * Indexes a folder in this process and prints "committed" after the first batch, so a test
+ * can kill it (kill -9) in the middle of a run. Usage: index-child.ts DB ROOT
+ */
+import { indexInProcess, openWriter } from './index-in-process';
+
+const [dbPath, root] = process.argv.slice(2);
+if (dbPath === undefined || root === undefined) {
+  throw new Error('usage: index-child.ts DB ROOT');
+}
+const db = openWriter(dbPath);
+let announced = false;
+indexInProcess(db, root, { maxDocumentsPerBatch: 2 }, {
+  onProgress: (progress) => {
+    if (!announced && progress.filesDone > 0) {
+      announced = true;
+      process.stdout.write('committed\n');
+    }
+  },
+});
+process.stdout.write('finished\n');
