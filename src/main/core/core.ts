@@ -1,5 +1,4 @@
 import type { ProcessMemory } from '../../shared/types';
-import type { PoolStatus } from '../../shared/health';
 import type { LoadedConfig } from './config/load-config';
 import { AppError } from './errors';
 import { EventHub } from './events';
@@ -14,6 +13,9 @@ import { startHeapSnapshot } from './monitor/heap-snapshot';
 import { MemoryMonitor } from './monitor/memory-monitor';
 import { alertLevelBytes } from './monitor/process-memory';
 import type { AppPaths } from './paths';
+import { prepareDatabase } from './db/prepare-database';
+import { ReaderPool } from './db/pool';
+import { Indexer } from './indexer/indexer';
 import { createDispatch, type Dispatch, type Handlers } from './router';
 import { scheduleMaintenance } from './tasks/maintenance';
 import { TaskManager } from './tasks/task-manager';
@@ -55,6 +57,8 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const { config, paths } = options;
   const settings = config.values;
+  // First, before anything holds a resource: a damaged or locked database stops start-up here.
+  prepareDatabase(paths.dbPath);
   const store = new DisposableStore();
   const events = new EventHub();
 
@@ -82,7 +86,11 @@ export function createCore(options: CoreOptions): Core {
       ...(canCollectGarbage() ? { collectGarbage } : {}),
     }),
   );
-  const poolStatus = (): PoolStatus => idlePoolStatus(settings);
+  // The indexer (the one writer) is registered before the pool: the store disposes in
+  // reverse, so readers close first and the writer last.
+  const indexer = store.add(new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers }));
+  const pool = store.add(new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert) }));
+  const poolStatus = () => pool.status();
 
   const monitor = store.add(
     new MemoryMonitor({
@@ -98,15 +106,14 @@ export function createCore(options: CoreOptions): Core {
         const counts = tasks.counts();
         return { active: counts.active, total: counts.total };
       },
+      workers: () => pool.workerMemory(),
       ...(options.processes === undefined ? {} : { processes: options.processes }),
       onSample: (sample) => events.emit('stats', sample),
     }),
   );
   monitor.start();
+  store.add(monitor.onPressure(() => pool.clearCaches()));
 
-  const notYet = (what: string) => (): never => {
-    throw new AppError('unsupported', `${what} is not available yet`);
-  };
   const nativeOnly = (what: string) => (): never => {
     throw new AppError('unsupported', `${what} needs the desktop app; this dashboard runs in a browser`);
   };
@@ -128,11 +135,11 @@ export function createCore(options: CoreOptions): Core {
       const entries = recentLogs.toArray().filter((entry) => level === undefined || levelRank[entry.level] >= levelRank[level]);
       return entries.slice(-(limit ?? 200));
     },
-    startIndexing: notYet('Indexing'),
-    cancelIndexing: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
-    listRepositories: notYet('The repository list'),
-    listSkippedFiles: notYet('The skipped-file list'),
-    search: notYet('Search'),
+    startIndexing: ({ path }) => indexer.start(path),
+    cancelIndexing: ({ taskId }) => ({ cancelled: indexer.cancel(taskId) }),
+    listRepositories: () => pool.run('listRepositories', undefined),
+    listSkippedFiles: (arg) => pool.run('listSkippedFiles', arg),
+    search: (arg) => pool.run('search', arg, { label: 'search' }),
     getPoolStatus: poolStatus,
     listTasks: () => tasks.list(),
     cancelTask: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
@@ -166,26 +173,5 @@ export function createCore(options: CoreOptions): Core {
       })();
       return shuttingDown;
     },
-  };
-}
-
-function idlePoolStatus(settings: LoadedConfig['values']): PoolStatus {
-  return {
-    size: 0,
-    checked_out: 0,
-    overflow: 0,
-    idle: 0,
-    waiting: 0,
-    max_connections: settings.DATABASE_MAX_CONNECTIONS,
-    max_overflow: settings.DATABASE_MAX_OVERFLOW,
-    timeout_s: settings.DATABASE_POOL_TIMEOUT,
-    recycle_s: settings.DATABASE_POOL_RECYCLE,
-    pre_ping: settings.DATABASE_POOL_PRE_PING,
-    created: 0,
-    recycled: 0,
-    pre_ping_failures: 0,
-    timeouts: 0,
-    acquire_wait_p50_ms: 0,
-    acquire_wait_p95_ms: 0,
   };
 }

@@ -124,6 +124,18 @@ describe('loopback server', () => {
     expect(sample.main.heapUsed).toBeGreaterThan(0);
   });
 
+  it('lets the page load its assets and reload through an HttpOnly, SameSite=Strict cookie', async () => {
+    const page = await send(server, `/?token=${server.token}`);
+    const cookie = page.headers['set-cookie']?.[0] ?? '';
+    expect(cookie).toBe(`gitbot_token_${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/`);
+    const withCookie = await send(server, '/health', { headers: { Cookie: `other=1; ${cookie.split(';')[0]}` } });
+    expect(withCookie.status).toBe(200);
+    const otherPort = await send(server, '/health', { headers: { Cookie: `gitbot_token_1=${server.token}` } });
+    expect(otherPort.status).toBe(401);
+    const forged = await send(server, '/health', { headers: { Cookie: `gitbot_token_${server.port}=guess` } });
+    expect(forged.status).toBe(401);
+  });
+
   it('does not serve files outside the renderer folder', async () => {
     const reply = await send(server, `/../package.json?token=${server.token}`);
     expect(reply.status).toBe(404);

@@ -5,7 +5,7 @@ import type { EventName } from '../../../shared/contract';
 import { fail } from '../../../shared/result';
 import type { Core } from '../core';
 import type { Disposable } from '../lifecycle';
-import { checkRequest } from './request-guard';
+import { checkRequest, tokenCookie } from './request-guard';
 import { serveStatic } from './static-files';
 
 export interface LoopbackServerOptions {
@@ -78,6 +78,9 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     if (url.pathname === '/health') {
       const result = await options.core.dispatch('getHealth', {});
       return result.ok ? sendJson(response, 200, result.value) : sendJson(response, 500, result);
+    }
+    if (url.pathname === '/' && url.searchParams.get('token') === token) {
+      response.setHeader('Set-Cookie', tokenCookie(port, token));
     }
     if (options.staticDir !== undefined && (await serveStatic(options.staticDir, url.pathname, response))) return;
     sendJson(response, 404, fail('not_found', `No route for ${url.pathname}`));

@@ -18,11 +18,30 @@ export function checkRequest(request: IncomingMessage, url: URL, port: number, t
   if (origin !== undefined && !allowedHosts.some((allowed) => origin.toLowerCase() === `http://${allowed}`)) {
     return { allowed: false, status: 403, message: 'Forbidden: foreign Origin header' };
   }
-  const presented = bearerToken(request) ?? url.searchParams.get('token');
+  const presented = bearerToken(request) ?? url.searchParams.get('token') ?? cookieToken(request, port);
   if (presented === null || !sameSecret(presented, token)) {
     return { allowed: false, status: 401, message: 'Unauthorized: a valid token is required (Authorization: Bearer TOKEN or ?token=TOKEN)' };
   }
   return { allowed: true };
+}
+
+/**
+ * The page's own assets and a reload of `/` carry no token of their own, so serving the page
+ * with a valid ?token= also sets it as a cookie: HttpOnly (no script reads it), SameSite=Strict
+ * (no other site sends it), named after the port (cookies ignore ports).
+ */
+export function tokenCookie(port: number, token: string): string {
+  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+}
+
+const cookieName = (port: number): string => `gitbot_token_${port}`;
+
+function cookieToken(request: IncomingMessage, port: number): string | null {
+  const header = request.headers.cookie;
+  if (header === undefined) return null;
+  const prefix = `${cookieName(port)}=`;
+  const cookie = header.split(';').map((part) => part.trim()).find((part) => part.startsWith(prefix));
+  return cookie === undefined ? null : cookie.slice(prefix.length);
 }
 
 function bearerToken(request: IncomingMessage): string | null {
