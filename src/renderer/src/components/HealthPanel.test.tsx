@@ -1,0 +1,44 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { HealthReport } from '../../../shared/health';
+import { createFakeApi, fail, ok, poolStatus } from '../test-utils/fake-api';
+import { renderWithApi } from '../test-utils/render';
+import { HealthPanel } from './HealthPanel';
+
+const report = (overrides: Partial<HealthReport> = {}): HealthReport => ({
+  status: 'healthy',
+  reasons: [],
+  background_tasks: { total_tasks: 4, active_tasks: 1, completed_tasks: 2, failed_tasks: 1, cancelled_tasks: 0, task_types: ['index'] },
+  memory: { rss_mb: 85.24, vms_mb: 900, percent: 1.25, heap_used_mb: 40.1, heap_total_mb: 64, external_mb: 3, threshold_mb: 100 },
+  event_loop: { delay_p50_ms: 10, delay_p99_ms: 12.5, utilization: 0.1 },
+  database_pool: poolStatus(),
+  ...overrides,
+});
+
+describe('HealthPanel', () => {
+  it('shows the status as a badge and the key figures', async () => {
+    renderWithApi(<HealthPanel />, createFakeApi({ getHealth: () => ok(report({ status: 'degraded', reasons: ['RSS 120 MB is over the 100 MB threshold'] })) }));
+    const region = screen.getByRole('region', { name: 'Health' });
+    const badge = await within(region).findByLabelText('Status: degraded');
+    expect(badge).toHaveClass('badge-warning');
+    expect(within(region).getByText('RSS 120 MB is over the 100 MB threshold')).toBeInTheDocument();
+    expect(within(region).getByText('85.2 / 100 MB')).toBeInTheDocument();
+    expect(within(region).getByText('1 / 4')).toBeInTheDocument();
+  });
+
+  it('takes a heap snapshot of main and shows where it was written', async () => {
+    const api = createFakeApi({ getHealth: () => ok(report()), takeHeapSnapshot: () => ok({ taskId: 's1', path: '/data/snapshots/main-1.heapsnapshot' }) });
+    renderWithApi(<HealthPanel />, api);
+    await userEvent.click(screen.getByRole('button', { name: 'Take heap snapshot' }));
+    expect(await screen.findByText('/data/snapshots/main-1.heapsnapshot')).toBeInTheDocument();
+    expect(api.calls.takeHeapSnapshot).toHaveBeenCalledWith({ target: 'main' });
+  });
+
+  it('shows a snapshot failure and a failed report', async () => {
+    renderWithApi(<HealthPanel />, createFakeApi({ getHealth: () => fail('internal', 'monitor stopped'), takeHeapSnapshot: () => fail('unsupported', 'Heap snapshots is not available yet') }));
+    expect(await screen.findByText('monitor stopped')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Take heap snapshot' }));
+    expect(await screen.findByText('Heap snapshots is not available yet')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,62 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { StatsStore } from '../lib/stats-store';
+import { createFakeApi, MB, statsSample } from '../test-utils/fake-api';
+import { renderWithApi } from '../test-utils/render';
+import { MemoryPanel } from './MemoryPanel';
+
+describe('MemoryPanel', () => {
+  it('waits for the first sample', () => {
+    renderWithApi(<MemoryPanel store={new StatsStore()} />, createFakeApi());
+    expect(within(screen.getByRole('region', { name: 'Memory' })).getByText('Waiting for the first sample…')).toBeInTheDocument();
+  });
+
+  it('shows the latest values as text and updates them with each sample', () => {
+    const store = new StatsStore();
+    store.push(statsSample(1000, 85.2));
+    renderWithApi(<MemoryPanel store={store} />, createFakeApi());
+    const region = screen.getByRole('region', { name: 'Memory' });
+    expect(within(region).getByText('RSS 85.2 MB')).toBeInTheDocument();
+    expect(within(region).getByText('Heap used 42.6 MB')).toBeInTheDocument();
+    expect(within(region).getByText('p99 12.4 ms')).toBeInTheDocument();
+    expect(within(region).getByRole('img', { name: 'Memory of Main process' })).toBeInTheDocument();
+    expect(within(region).getByRole('img', { name: 'Event-loop delay of the main process' })).toBeInTheDocument();
+
+    act(() => {
+      store.push(statsSample(2000, 90.5));
+    });
+    expect(within(region).getByText('RSS 90.5 MB')).toBeInTheDocument();
+  });
+
+  it('offers the four time windows, 1 min first', async () => {
+    const store = new StatsStore();
+    store.push(statsSample(1000));
+    renderWithApi(<MemoryPanel store={store} />, createFakeApi());
+    const windows = screen.getByRole('group', { name: 'Time window' });
+    expect(within(windows).getAllByRole('radio').map((radio) => radio.parentElement?.textContent)).toEqual(['1 min', '5 min', '15 min', '1 h']);
+    expect(within(windows).getByRole('radio', { name: '1 min' })).toBeChecked();
+    await userEvent.click(within(windows).getByRole('radio', { name: '1 h' }));
+    expect(within(windows).getByRole('radio', { name: '1 h' })).toBeChecked();
+  });
+
+  it('switches between the main process and each worker', async () => {
+    const store = new StatsStore();
+    store.push(statsSample(1000, 80, { workers: [{ threadId: 3, name: 'indexer', heapUsed: 12 * MB, heapTotal: 20 * MB, external: MB }] }));
+    renderWithApi(<MemoryPanel store={store} />, createFakeApi());
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Process' }), 'indexer #3');
+    expect(screen.getByText('Heap used 12.0 MB')).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Memory of indexer #3' })).toBeInTheDocument();
+    expect(screen.queryByText(/^RSS /)).not.toBeInTheDocument();
+  });
+
+  it('unsubscribes its charts and text from the store when unmounted', () => {
+    const store = new StatsStore();
+    store.push(statsSample(1000));
+    const listeners = () => (store as unknown as { listeners: Set<unknown> }).listeners.size;
+    const { unmount } = renderWithApi(<MemoryPanel store={store} />, createFakeApi());
+    expect(listeners()).toBeGreaterThan(0);
+    unmount();
+    expect(listeners()).toBe(0);
+  });
+});

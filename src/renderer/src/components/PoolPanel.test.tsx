@@ -1,0 +1,37 @@
+import { act, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { StatsStore } from '../lib/stats-store';
+import { createFakeApi, ok, poolStatus, statsSample } from '../test-utils/fake-api';
+import { renderWithApi } from '../test-utils/render';
+import { PoolPanel } from './PoolPanel';
+
+describe('PoolPanel', () => {
+  it('shows checked out, idle, overflow and waiting against the limits', async () => {
+    renderWithApi(<PoolPanel store={new StatsStore()} />, createFakeApi({ getPoolStatus: () => ok(poolStatus({ checked_out: 3, idle: 2, overflow: 1, waiting: 4 })) }));
+    const region = await screen.findByRole('region', { name: 'Database pool' });
+    expect(await within(region).findByText('30% in use')).toBeInTheDocument();
+    expect(within(region).getByText('Checked out').parentElement).toHaveTextContent('Checked out3 / 10');
+    expect(within(region).getByText('Idle').parentElement).toHaveTextContent('Idle2 / 5');
+    expect(within(region).getByText('Overflow').parentElement).toHaveTextContent('Overflow1 / 5');
+    expect(within(region).getByText('Waiting').parentElement).toHaveTextContent('Waiting4');
+    expect(within(region).queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('warns at 90% usage from the live stats', async () => {
+    const store = new StatsStore();
+    renderWithApi(<PoolPanel store={store} />, createFakeApi({ getPoolStatus: () => ok(poolStatus()) }));
+    const region = await screen.findByRole('region', { name: 'Database pool' });
+    act(() => {
+      store.push(statsSample(1000, 80, { pool: poolStatus({ checked_out: 9 }) }));
+    });
+    expect(within(region).getByRole('alert')).toHaveTextContent('Pool usage at 90% of its capacity (warning at 90%)');
+  });
+
+  it('shows the pool_usage alert when it fires', async () => {
+    const api = createFakeApi({ getPoolStatus: () => ok(poolStatus()) });
+    renderWithApi(<PoolPanel store={new StatsStore()} />, api);
+    const region = await screen.findByRole('region', { name: 'Database pool' });
+    act(() => api.emit('alert', { time: Date.now(), kind: 'pool_usage', message: 'Connection pool at 92% of capacity', value: 0.92 }));
+    expect(within(region).getByRole('alert')).toHaveTextContent('Connection pool at 92% of capacity');
+  });
+});

@@ -1,0 +1,82 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { RepositoryInfo } from '../../../shared/types';
+import type { RequestState } from '../hooks/use-request';
+import { appInfo, createFakeApi, ok } from '../test-utils/fake-api';
+import { renderWithApi } from '../test-utils/render';
+import { RepositoryPanel } from './RepositoryPanel';
+
+const ready = (value: readonly RepositoryInfo[]): RequestState<readonly RepositoryInfo[]> & { reload: () => void } => ({ status: 'ready', value, error: null, reload: vi.fn() });
+
+describe('RepositoryPanel', () => {
+  it('indexes the typed path', async () => {
+    const onIndex = vi.fn(async () => null);
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi());
+    await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '/home/me/project');
+    await userEvent.click(screen.getByRole('button', { name: 'Index' }));
+    expect(onIndex).toHaveBeenCalledWith('/home/me/project');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows the error of a bad path next to the field', async () => {
+    const onIndex = vi.fn(async () => ({ code: 'not_found' as const, message: 'No such folder: /nope' }));
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi());
+    const field = screen.getByRole('textbox', { name: 'Repository path' });
+    await userEvent.type(field, '/nope{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('No such folder: /nope');
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(field).toHaveAccessibleDescription('No such folder: /nope');
+  });
+
+  it('asks for a path instead of sending an empty one', async () => {
+    const onIndex = vi.fn(async () => null);
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi());
+    await userEvent.click(screen.getByRole('button', { name: 'Index' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Enter the path of a repository folder.');
+    expect(onIndex).not.toHaveBeenCalled();
+  });
+
+  it('offers the folder dialog only where the runtime has one', async () => {
+    const api = createFakeApi({ chooseFolder: () => ok({ path: '/picked/repo' }) });
+    const { unmount } = renderWithApi(<RepositoryPanel onIndex={vi.fn()} starting={false} repositories={ready([])} />, api);
+    expect(screen.queryByRole('button', { name: 'Choose folder…' })).not.toBeInTheDocument();
+    unmount();
+
+    renderWithApi(<RepositoryPanel onIndex={vi.fn()} starting={false} repositories={ready([])} />, api, appInfo({ canChooseFolder: true }));
+    await userEvent.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Repository path' })).toHaveValue('/picked/repo'));
+  });
+
+  it('lists recent repositories with their last index time and re-indexes one in one click', async () => {
+    const onIndex = vi.fn(async () => null);
+    const repositories = ready([
+      { root: '/src/old', lastIndexedAt: Date.now() - 3 * 3600_000, files: 10, bytes: 2048, documents: 10, skipped: 0 },
+      { root: '/src/new', lastIndexedAt: Date.now() - 5 * 60_000, files: 1234, bytes: 5 * 1024 * 1024, documents: 1300, skipped: 2 },
+    ]);
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={repositories} />, createFakeApi());
+    const items = within(screen.getByRole('list', { name: 'Recent repositories' })).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent)).toEqual([
+      expect.stringContaining('/src/newindexed 5 min ago · 1,234 files · 5.0 MB · 2 skipped'),
+      expect.stringContaining('/src/oldindexed 3 h ago · 10 files · 2.0 KB'),
+    ]);
+    await userEvent.click(screen.getByRole('button', { name: 'Re-index /src/old' }));
+    expect(onIndex).toHaveBeenCalledWith('/src/old');
+  });
+
+  it('shows empty, loading and error states of the list', () => {
+    const api = createFakeApi();
+    const { rerender } = renderWithApi(<RepositoryPanel onIndex={vi.fn()} starting={false} repositories={ready([])} />, api);
+    expect(screen.getByText('No repositories yet')).toBeInTheDocument();
+    rerender(<RepositoryPanel onIndex={vi.fn()} starting={false} repositories={{ status: 'loading', value: null, error: null, reload: vi.fn() }} />);
+    expect(screen.getByRole('status')).toHaveTextContent('Loading repositories…');
+    rerender(
+      <RepositoryPanel
+        onIndex={vi.fn()}
+        starting={false}
+        repositories={{ status: 'error', value: null, error: { code: 'unsupported', message: 'The repository list is not available yet' }, reload: vi.fn() }}
+      />,
+    );
+    expect(screen.getByText('The repository list is not available yet')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,143 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { ResultError } from '../../../shared/result';
+import type { RepositoryInfo } from '../../../shared/types';
+import { useApi, useAppInfo } from '../api/api-context';
+import type { RequestState } from '../hooks/use-request';
+import { useNow } from '../hooks/use-now';
+import { formatAge, formatBytes, formatCount } from '../lib/format';
+import { EmptyState, ErrorState, LoadingState, Panel } from './Panel';
+
+interface RepositoryPanelProps {
+  /** Starts indexing; resolves to the error to show next to the field, or null. */
+  readonly onIndex: (path: string) => Promise<ResultError | null>;
+  readonly starting: boolean;
+  readonly repositories: RequestState<readonly RepositoryInfo[]> & { reload: () => void };
+}
+
+/** Pick a repository (typed path or, in Electron, the folder dialog) and index it; recent ones below. */
+export function RepositoryPanel({ onIndex, starting, repositories }: RepositoryPanelProps) {
+  const api = useApi();
+  const appInfo = useAppInfo();
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const fieldId = useId();
+  const errorId = useId();
+
+  const index = async (target: string): Promise<void> => {
+    const trimmed = target.trim();
+    if (trimmed === '') {
+      setError('Enter the path of a repository folder.');
+      return;
+    }
+    setError(null);
+    const failure = await onIndex(trimmed);
+    setError(failure?.message ?? null);
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    void index(path);
+  };
+
+  const chooseFolder = async (): Promise<void> => {
+    const result = await api.chooseFolder({});
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    if (result.value.path !== null) {
+      setPath(result.value.path);
+      setError(null);
+    }
+  };
+
+  return (
+    <Panel title="Repository" className="area-repository">
+      <form className="repository-form" onSubmit={submit} noValidate>
+        <label htmlFor={fieldId} className="field-label">
+          Repository path
+        </label>
+        <div className="field-row">
+          <input
+            id={fieldId}
+            className={`input input-mono ${error !== null ? 'input-invalid' : ''}`}
+            type="text"
+            value={path}
+            placeholder="/home/you/src/project"
+            spellCheck={false}
+            autoComplete="off"
+            aria-invalid={error !== null}
+            aria-describedby={error !== null ? errorId : undefined}
+            onChange={(event) => setPath(event.target.value)}
+          />
+          {appInfo?.canChooseFolder === true && (
+            <button type="button" className="button" onClick={() => void chooseFolder()}>
+              Choose folder…
+            </button>
+          )}
+          <button type="submit" className="button button-primary" disabled={starting}>
+            Index
+          </button>
+        </div>
+        {error !== null && (
+          <p id={errorId} className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+      <RecentRepositories repositories={repositories} onReindex={(root) => void index(root)} disabled={starting} />
+    </Panel>
+  );
+}
+
+function RecentRepositories({
+  repositories,
+  onReindex,
+  disabled,
+}: {
+  readonly repositories: RepositoryPanelProps['repositories'];
+  readonly onReindex: (root: string) => void;
+  readonly disabled: boolean;
+}) {
+  const now = useNow(10_000);
+  const headingId = useId();
+  let body;
+  if (repositories.value !== null && repositories.value.length > 0) {
+    const sorted = [...repositories.value].sort((a, b) => (b.lastIndexedAt ?? 0) - (a.lastIndexedAt ?? 0));
+    body = (
+      <ul className="repo-list" aria-labelledby={headingId}>
+        {sorted.map((repo) => (
+          <li key={repo.root} className="repo-item">
+            <div className="repo-main">
+              <span className="repo-path mono" title={repo.root}>
+                {repo.root}
+              </span>
+              <span className="repo-meta">
+                {repo.lastIndexedAt === null ? 'never indexed' : `indexed ${formatAge(repo.lastIndexedAt, now)}`} · {formatCount(repo.files)} files ·{' '}
+                {formatBytes(repo.bytes)}
+                {repo.skipped > 0 ? ` · ${formatCount(repo.skipped)} skipped` : ''}
+              </span>
+            </div>
+            <button type="button" className="button button-small" aria-label={`Re-index ${repo.root}`} disabled={disabled} onClick={() => onReindex(repo.root)}>
+              Re-index
+            </button>
+          </li>
+        ))}
+      </ul>
+    );
+  } else if (repositories.status === 'loading') {
+    body = <LoadingState label="Loading repositories…" />;
+  } else if (repositories.status === 'error') {
+    body = <ErrorState error={repositories.error} onRetry={repositories.reload} />;
+  } else {
+    body = <EmptyState title="No repositories yet" hint="Index a folder and it will appear here." />;
+  }
+  return (
+    <div className="recent">
+      <h3 id={headingId} className="subheading">
+        Recent repositories
+      </h3>
+      {body}
+    </div>
+  );
+}
