@@ -1,6 +1,20 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { withContentSecurityPolicy } from './src/shared/csp';
+
+/** Writes the one Content-Security-Policy of src/shared/csp.ts into index.html's <meta>. */
+function contentSecurityPolicyMeta(): Plugin {
+  let mode: 'build' | 'serve' = 'build';
+  return {
+    name: 'gitbot-csp-meta',
+    configResolved(config) {
+      mode = config.command;
+    },
+    transformIndexHtml: { order: 'pre', handler: (html) => withContentSecurityPolicy(html, mode) },
+  };
+}
 
 // One bundle folder per process. Main has several entries: the Electron shell, the CLI
 // (which also serves the browser dashboard) and the worker threads, all sharing the core.
@@ -29,8 +43,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [contentSecurityPolicyMeta(), react()],
     build: {
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
   },

@@ -30,7 +30,6 @@ const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 startDesktopApp(electron, {
   preloadPath: join(__dirname, '../preload/index.cjs'),
   renderer: devServerUrl === undefined ? { kind: 'file', path: join(__dirname, '../renderer/index.html') } : { kind: 'url', url: devServerUrl },
-  editorCommand: process.env.GITBOT_EDITOR,
   openCore: (nativeHandlers) =>
     openDesktopCore({ app, env: process.env, cwd: process.cwd(), workers: bundledWorkers(__dirname), nativeHandlers }),
 }).catch((error: unknown) => {

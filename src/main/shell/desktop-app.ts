@@ -7,8 +7,6 @@ import type { RendererLocation } from './sender';
 export interface DesktopAppOptions {
   readonly preloadPath: string;
   readonly renderer: RendererLocation;
-  /** GITBOT_EDITOR, e.g. `code --goto {path}:{line}`. */
-  readonly editorCommand?: string | undefined;
   /** Builds the core once Electron is ready; it gets the native request handlers. */
   readonly openCore: (nativeHandlers: NativeHandlers) => Core;
 }
@@ -29,8 +27,14 @@ export async function startDesktopApp<W extends ShellWindow>(electron: ShellElec
   await app.whenReady();
 
   let window: W | undefined;
-  const core = options.openCore(
-    createNativeHandlers({ dialog: electron.dialog, opener: electron.shell, window: () => window, editorCommand: options.editorCommand }),
+  const core: Core = options.openCore(
+    createNativeHandlers({
+      dialog: electron.dialog,
+      opener: electron.shell,
+      window: () => window,
+      // Read when a result is opened, from the same configuration as every other setting.
+      editorCommand: () => core.options.config.values.GITBOT_EDITOR,
+    }),
   );
 
   window = createMainWindow(electron, { preloadPath: options.preloadPath, renderer: options.renderer, core });

@@ -1,5 +1,6 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { Core } from '../core/core';
+import { contentSecurityPolicy, developmentContentSecurityPolicy } from '../../shared/csp';
 import { installContentSecurityPolicy } from './content-security-policy';
 import type { ShellElectron, ShellWindow } from './electron-types';
 import { blockNavigation, denyPermissions } from './hardening';
@@ -49,7 +50,9 @@ export function createMainWindow<W extends ShellWindow>(electron: Pick<ShellElec
   const window = new electron.BrowserWindow(mainWindowOptions(options.preloadPath));
   const { webContents } = window;
 
-  installContentSecurityPolicy(webContents.session, options.contentSecurityPolicy);
+  // The dev server (npm run dev) needs its inline React preamble; a built page never does.
+  const policy = options.contentSecurityPolicy ?? (renderer.kind === 'url' ? developmentContentSecurityPolicy : contentSecurityPolicy);
+  installContentSecurityPolicy(webContents.session, policy);
   denyPermissions(webContents.session);
   blockNavigation(webContents, (what) => core.logger.warn(`Blocked ${what}`));
   const bridge = bridgeIpc({ ipcMain: electron.ipcMain, webContents, renderer, core });

@@ -44,7 +44,7 @@ describe('createNativeHandlers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const handlers = (editorCommand?: string) => createNativeHandlers({ dialog, opener, window: () => window, editorCommand });
+  const handlers = (editorCommand?: string) => createNativeHandlers({ dialog, opener, window: () => window, editorCommand: () => editorCommand ?? '' });
 
   it('asks for a folder in a dialog attached to the window', async () => {
     dialog.answer = { canceled: false, filePaths: [dir] };

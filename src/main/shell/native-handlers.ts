@@ -16,7 +16,7 @@ export interface NativeHandlerOptions<W extends ShellWindow> {
    * An editor command line such as `code --goto {path}:{line}` (GITBOT_EDITOR). Empty or
    * absent: the file opens in the system's default application and the line is ignored.
    */
-  readonly editorCommand?: string | undefined;
+  readonly editorCommand?: () => string;
   /** Starts the editor; replaced in tests. */
   readonly launch?: (command: string, args: readonly string[]) => Promise<void>;
 }
@@ -35,7 +35,7 @@ export function createNativeHandlers<W extends ShellWindow>(options: NativeHandl
     },
     async openInEditor({ path, line }) {
       await assertFile(path);
-      const command = options.editorCommand?.trim() ?? '';
+      const command = options.editorCommand?.().trim() ?? '';
       if (command !== '') {
         const [program, ...args] = editorArguments(command, path, line ?? 1);
         if (program === undefined) {

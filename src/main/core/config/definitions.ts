@@ -103,6 +103,7 @@ export const definitions = {
   GITBOT_DB: text('', 'SQLite database file; empty means index.sqlite in the per-user data folder'),
   GITBOT_DATA_DIR: text('', 'Per-user data folder (database, logs, snapshots); empty means the platform default'),
   GITBOT_PORT: integer(0, 0, 65535, 'Port of the loopback server; 0 picks a free one'),
+  GITBOT_EDITOR: text('', 'Desktop app: command that opens a search result, e.g. `code --goto {path}:{line}`; empty means the default application'),
   GITBOT_INDEX_WORKERS: integer(0, 0, 64, 'Threads that read and split files while indexing; 0 means one per core minus one, at least one'),
 } as const;
 

@@ -43,6 +43,7 @@ const table: Record<SettingName, { default: string | number | boolean; valid: [s
   LOG_FILES: { default: 3, valid: ['100', 100], invalid: ['0', 'an integer from 1 to 100'] },
   GITBOT_DB: { default: '', valid: [' /data/index.sqlite ', '/data/index.sqlite'], invalid: null },
   GITBOT_DATA_DIR: { default: '', valid: ['/data', '/data'], invalid: null },
+  GITBOT_EDITOR: { default: '', valid: [' code --goto {path}:{line} ', 'code --goto {path}:{line}'], invalid: null },
   GITBOT_PORT: { default: 0, valid: ['65535', 65535], invalid: ['65536', 'an integer from 0 to 65535'] },
   GITBOT_INDEX_WORKERS: { default: 0, valid: ['64', 64], invalid: ['65', 'an integer from 0 to 64'] },
 };
