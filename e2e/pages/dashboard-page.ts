@@ -130,6 +130,8 @@ export class DashboardPage {
   async screenshot(name: string): Promise<string> {
     mkdirSync(screenshotDir, { recursive: true });
     const path = join(screenshotDir, `${name}.png`);
+    // A full-page capture draws the sticky header where the page is scrolled to: start at the top.
+    await this.page.evaluate('window.scrollTo(0, 0)');
     await this.page.screenshot({ path, fullPage: true, animations: 'disabled' });
     return path;
   }

@@ -18,12 +18,13 @@ const report = (overrides: Partial<HealthReport> = {}): HealthReport => ({
 
 describe('HealthPanel', () => {
   it('shows the status as a badge and the key figures', async () => {
-    renderWithApi(<HealthPanel />, createFakeApi({ getHealth: () => ok(report({ status: 'degraded', reasons: ['RSS 120 MB is over the 100 MB threshold'] })) }));
+    renderWithApi(<HealthPanel />, createFakeApi({ getHealth: () => ok(report({ status: 'degraded', reasons: ['Heap 120 MB is over MEMORY_THRESHOLD_MB 100'] })) }));
     const region = screen.getByRole('region', { name: 'Health' });
     const badge = await within(region).findByLabelText('Status: degraded');
     expect(badge).toHaveClass('badge-warning');
-    expect(within(region).getByText('RSS 120 MB is over the 100 MB threshold')).toBeInTheDocument();
-    expect(within(region).getByText('85.2 / 100 MB')).toBeInTheDocument();
+    expect(within(region).getByText('Heap 120 MB is over MEMORY_THRESHOLD_MB 100')).toBeInTheDocument();
+    expect(within(region).getByText('40.1 / 100 MB')).toBeInTheDocument();
+    expect(within(region).getByText('85.2 / 64.0 MB')).toBeInTheDocument();
     expect(within(region).getByText('1 / 4')).toBeInTheDocument();
   });
 

@@ -66,15 +66,15 @@ export function HealthPanel() {
           )}
           <dl className="facts">
             <div>
-              <dt>RSS / threshold</dt>
+              <dt>Heap used / threshold</dt>
               <dd className="num">
-                {report.memory.rss_mb.toFixed(1)} / {report.memory.threshold_mb} MB
+                {report.memory.heap_used_mb.toFixed(1)} / {report.memory.threshold_mb} MB
               </dd>
             </div>
             <div>
-              <dt>Heap used / total</dt>
+              <dt>RSS / heap total</dt>
               <dd className="num">
-                {report.memory.heap_used_mb.toFixed(1)} / {report.memory.heap_total_mb.toFixed(1)} MB
+                {report.memory.rss_mb.toFixed(1)} / {report.memory.heap_total_mb.toFixed(1)} MB
               </dd>
             </div>
             <div>
