@@ -1,11 +1,15 @@
 /**
- * Benchmark of the reader pool (issue 4). Run: npx tsx scripts/bench-pool.ts [--corpus DIR] [--db FILE] [--queries N]
+ * Benchmark of the reader pool (issue 4).
+ * Run: npx tsx --expose-gc scripts/bench-pool.ts [--db FILE] [--corpus DIR] [--workers bundled|source] [--queries N] [--rounds N]
  *
- * 1. Indexes the corpus (default: node_modules) with the real indexer, unless --db names an index.
- * 2. Runs the same searches one by one on a single connection in the main thread, then through
+ * --db FILE        the index to search; built from --corpus (default: node_modules) if it does not exist.
+ * --workers        `bundled` runs the reader threads from out/main (run `npx electron-vite build` first),
+ *                  as the packaged app does; `source` (default) runs them from TypeScript through tsx.
+ *
+ * 1. Runs the same searches one by one on a single connection in the main thread, then through
  *    the pool with N = 1, 2, 4, 16 concurrent clients: throughput and p50/p95 latency. Every
  *    configuration starts with fresh connections, so none profits from another's query cache.
- * 3. Measures the RSS each added reader connection costs (idle, then after one search each).
+ * 2. Measures the RSS each added reader connection costs (idle, then after one search each).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -20,7 +24,7 @@ import { IndexRun } from '../src/main/core/indexer/index-run';
 import { IndexWriter } from '../src/main/core/indexer/index-writer';
 import { silentLogger } from '../src/main/core/log/logger';
 import type { SearchArgs } from '../src/main/core/search/search';
-import { sourceWorkers } from '../src/main/core/workers';
+import { bundledWorkers, sourceWorkers, type WorkerLocator } from '../src/main/core/workers';
 
 const root = resolve(__dirname, '..');
 const argv = process.argv.slice(2);
@@ -31,6 +35,17 @@ const option = (name: string, fallback: string): string => {
 const corpus = resolve(option('corpus', join(root, 'node_modules')));
 const queryCount = Number(option('queries', '240'));
 const rounds = Number(option('rounds', '3'));
+const workerKind = option('workers', 'source');
+if (workerKind !== 'bundled' && workerKind !== 'source') {
+  console.error(`bench-pool: --workers must be bundled or source, not ${workerKind}`);
+  process.exit(2);
+}
+const bundleDir = join(root, 'out/main');
+if (workerKind === 'bundled' && !existsSync(join(bundleDir, 'reader-worker.js'))) {
+  console.error(`bench-pool: ${join(bundleDir, 'reader-worker.js')} is missing: run npx electron-vite build first`);
+  process.exit(2);
+}
+const workers: WorkerLocator = workerKind === 'bundled' ? bundledWorkers(bundleDir) : sourceWorkers(join(root, 'src/main/core'));
 const tempDir = mkdtempSync(join(tmpdir(), 'gitbot-bench-pool-'));
 const dbPath = resolve(option('db', join(tempDir, 'index.sqlite')));
 
@@ -112,7 +127,7 @@ function singleConnection(queries: readonly SearchArgs[]): Figures {
 
 function createPool(prePing: boolean): ReaderPool {
   const settings = loadConfig({ env: {}, overrides: { DATABASE_POOL_PRE_PING: String(prePing) } }).values;
-  return new ReaderPool({ dbPath, settings, workers: sourceWorkers(join(root, 'src/main/core')), logger: silentLogger });
+  return new ReaderPool({ dbPath, settings, workers, logger: silentLogger });
 }
 
 async function throughPool(queries: readonly SearchArgs[], clients: number, prePing: boolean): Promise<Figures> {
@@ -164,7 +179,7 @@ async function memoryPerReader(queries: readonly SearchArgs[], readers: number):
 }
 
 async function main(): Promise<void> {
-  console.log(`Load average at start: ${loadavg().map((value) => value.toFixed(2)).join(', ')} on ${availableParallelism()} cores`);
+  console.log(`Load average at start: ${loadavg().map((value) => value.toFixed(2)).join(', ')} on ${availableParallelism()} cores; ${workerKind} reader workers`);
   buildIndex();
   const queries = pickQueries();
   console.log(`${queries.length} distinct searches (2/3 literal, 1/3 words ignoring case), first page of 100 lines each`);
@@ -193,7 +208,8 @@ async function main(): Promise<void> {
 
   const readers = 8;
   const memory = await memoryPerReader(queries, readers);
-  console.log(`\nRSS per reader connection (${readers} readers): ${mb(memory.idle)} MB idle, ${mb(memory.afterSearch)} MB after one search each`);
+  console.log(`\nRSS per reader connection (${readers} readers, ${workerKind} workers): ${mb(memory.idle)} MB idle, ${mb(memory.afterSearch)} MB after one search each`);
+  console.log(`Load average at end: ${loadavg().map((value) => value.toFixed(2)).join(', ')}`);
   rmSync(tempDir, { recursive: true, force: true });
 }
 

@@ -114,7 +114,8 @@ describe('ReaderPool under concurrency', () => {
   it('shuts down under load: queries in flight finish, waiters fail, every thread ends', async () => {
     const baseline = threadCount();
     ({ pool } = createTestPool(database, { DATABASE_MAX_CONNECTIONS: '2', DATABASE_MAX_OVERFLOW: '0' }));
-    await Promise.all([pool.run('sleep', { ms: 1 }), pool.run('sleep', { ms: 1 })]);
+    // Both connections open before the load: a slow thread start would let a third query in.
+    await openConnections(pool, 2);
     const queries = Array.from({ length: 10 }, () => pool!.run('sleep', { ms: 200 }));
     const outcomes = Promise.allSettled(queries);
     await waitFor(() => pool?.status().checked_out === 2);
@@ -131,6 +132,22 @@ describe('ReaderPool under concurrency', () => {
     expect(pool.status()).toMatchObject({ size: 0, checked_out: 0, waiting: 0 });
     await waitFor(() => threadCount() <= baseline);
     expect(threadCount()).toBe(baseline);
+  });
+
+  it('ends the wait of shutdown as soon as the connection being pre-pinged fails, not at SHUTDOWN_TIMEOUT', async () => {
+    ({ pool } = createTestPool(database, { SHUTDOWN_TIMEOUT: '10' }));
+    const lease = await pool.acquire('breaker');
+    await lease.run('closeDatabase', undefined);
+    lease.release();
+    // Its connection is checked out for the pre-ping when shutdown begins, so shutdown waits for it.
+    const request = pool.run('sql', { sql: 'SELECT 1' }).catch((error: unknown) => error);
+    expect(pool.status().checked_out).toBe(1);
+
+    const started = performance.now();
+    await pool.dispose();
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(await request).toMatchObject({ code: 'shutting_down', message: 'The database pool is shutting down' });
+    expect(pool.status()).toMatchObject({ size: 0, checked_out: 0, pre_ping_failures: 1 });
   });
 
   it('bounds the wait of shutdown by SHUTDOWN_TIMEOUT and stops a query that outlives it', async () => {

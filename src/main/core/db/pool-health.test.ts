@@ -117,7 +117,7 @@ describe('ReaderPool recycling and pre-ping', () => {
     const memory = pool.workerMemory();
     lease.release();
     expect(memory).toHaveLength(1);
-    expect(memory[0]).toMatchObject({ threadId: thread, name: 'reader-worker 1' });
+    expect(memory[0]).toMatchObject({ threadId: thread, name: 'reader-worker-1' });
     expect(memory[0]?.heapUsed).toBeGreaterThan(100_000);
     expect(memory[0]?.heapTotal).toBeGreaterThanOrEqual(memory[0]?.heapUsed ?? Infinity);
   });

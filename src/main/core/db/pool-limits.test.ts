@@ -135,6 +135,6 @@ describe('ReaderPool limits', () => {
       code: 'database_error',
       message: `Cannot open the database ${database.dbPath}: unable to open database file`,
     });
-    expect(pool.status()).toMatchObject({ size: 0, waiting: 0, created: 0 });
+    expect(pool.status()).toMatchObject({ size: 0, waiting: 0, created: 0, create_failures: 1 });
   });
 });

@@ -35,4 +35,6 @@ export interface PoolCounters {
   recycled: number;
   prePingFailures: number;
   timeouts: number;
+  /** Connections that failed to open, or did not open within the open timeout. */
+  createFailures: number;
 }

@@ -1,15 +1,20 @@
-import type { PoolStatus } from '../../../shared/health';
+import type { Worker } from 'node:worker_threads';
 import type { AlertEvent, WorkerMemory } from '../../../shared/types';
 import { AppError } from '../errors';
 import { interval, type Disposable } from '../lifecycle';
 import type { Logger } from '../log/logger';
 import type { WorkerLocator } from '../workers';
 import { poolConfigFrom, type PoolConfig, type PoolSettings } from './pool-config';
+import { ConnectionSet } from './pool-connections';
 import { Lease } from './pool-lease';
+import { isExpired, LeakWatch, UsageWarning } from './pool-maintenance';
+import { openReader, type OpenerOptions, type OpenListener } from './pool-opener';
+import { abortReason, withAbort, withTimeout } from './pool-promises';
 import { DurationWindow, type PoolCounters } from './pool-stats';
-import { ReaderConnection } from './reader-connection';
+import { poolStatus, poolTimeoutError, type ReaderPoolStatus } from './pool-status';
+import { WaitingLine, type Waiter } from './pool-waiters';
+import type { ReaderConnection } from './reader-connection';
 import type { OpArgs, OpResult, OpTable, ReaderOps } from './reader-ops';
-import { WaiterQueue } from './waiter-queue';
 
 export interface ReaderPoolOptions {
   readonly dbPath: string;
@@ -21,6 +26,13 @@ export interface ReaderPoolOptions {
   readonly now?: () => number;
   /** Receives the high-usage warning as an alert, e.g. to push it to the dashboard. */
   readonly onAlert?: (alert: AlertEvent) => void;
+  /**
+   * Called when a reader thread starts, e.g. to register it with the memory monitor
+   * (`monitor.watchWorker({ name, worker })`); the result is disposed when the thread ends.
+   */
+  readonly onWorker?: (name: string, worker: Worker) => Disposable;
+  /** How long a reader thread may take to open its connection; DATABASE_POOL_TIMEOUT by default, and never more. */
+  readonly openTimeoutMs?: number;
   /** SQLite busy timeout of each reader; 5 s by default. */
   readonly busyTimeoutMs?: number;
   /** Tests and benchmarks only: modules whose exported `ops` every reader also serves. */
@@ -33,25 +45,6 @@ export interface RunOptions {
   readonly label?: string;
 }
 
-interface Waiter {
-  readonly label: string;
-  readonly enqueuedAt: number;
-  readonly resolve: (connection: ReaderConnection) => void;
-  readonly reject: (error: Error) => void;
-  state: 'queued' | 'validating' | 'done';
-  /** Set when the deadline passes or the caller aborts while the connection is validated. */
-  cancelled: Error | undefined;
-  timer: NodeJS.Timeout | undefined;
-  detach: () => void;
-}
-
-interface Checkout {
-  readonly label: string;
-  readonly since: number;
-  leakReported: boolean;
-}
-
-const usageWarningRatio = 0.9;
 const pingTimeoutMs = 5000;
 
 /**
@@ -64,26 +57,41 @@ const pingTimeoutMs = 5000;
 export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
   private readonly config: PoolConfig;
   private readonly now: () => number;
-  private readonly connections = new Set<ReaderConnection>();
-  /** Most recently returned last: handing out the warmest connection lets the others age out. */
-  private readonly idle: ReaderConnection[] = [];
-  /** Opened and not yet used, so already proven to work: no pre-ping needed. */
-  private readonly fresh = new WeakSet<ReaderConnection>();
-  private readonly checkouts = new Map<ReaderConnection, Checkout>();
-  private readonly waiters = new WaiterQueue<Waiter>();
-  private readonly closing = new Set<Promise<void>>();
-  private readonly counters: PoolCounters = { created: 0, recycled: 0, prePingFailures: 0, timeouts: 0 };
+  private readonly opener: OpenerOptions;
+  private readonly connections = new ConnectionSet();
+  private readonly line: WaitingLine;
+  private readonly leaks: LeakWatch;
+  private readonly usage: UsageWarning;
+  private readonly counters: PoolCounters = { created: 0, recycled: 0, prePingFailures: 0, timeouts: 0, createFailures: 0 };
   private readonly waits = new DurationWindow();
   private readonly maintenance: Disposable;
   private nextId = 1;
-  private lastWarningAt: number | undefined;
   private disposing: Promise<void> | undefined;
   private onDrained: (() => void) | undefined;
 
   constructor(private readonly options: ReaderPoolOptions) {
-    this.config = poolConfigFrom(options.settings);
+    const config = poolConfigFrom(options.settings);
+    this.config = config;
     this.now = options.now ?? Date.now;
-    const periodMs = Math.min(30_000, Math.max(250, Math.min(this.config.leakTimeoutMs, this.config.recycleMs) / 4));
+    this.opener = {
+      dbPath: options.dbPath,
+      workers: options.workers,
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      extraOpsModules: options.extraOpsModules ?? [],
+      openTimeoutMs: Math.min(options.openTimeoutMs ?? config.timeoutMs, config.timeoutMs),
+      now: this.now,
+      ...(options.onWorker === undefined ? {} : { onWorker: options.onWorker }),
+    };
+    this.line = new WaitingLine({
+      timeoutError: () => poolTimeoutError(this.status()),
+      onTimeout: (waiter, error) => {
+        this.counters.timeouts++;
+        options.logger.warn(error.message, { label: waiter.label });
+      },
+    });
+    this.leaks = new LeakWatch(config.leakTimeoutMs, options.logger);
+    this.usage = new UsageWarning(config.maxConnections, config.warnIntervalMs, options.logger, options.onAlert);
+    const periodMs = Math.min(30_000, Math.max(250, Math.min(config.leakTimeoutMs, config.recycleMs) / 4));
     this.maintenance = interval(() => this.maintain(), periodMs);
   }
 
@@ -103,61 +111,24 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
    */
   acquire(label: string, signal?: AbortSignal): Promise<Lease<Ops>> {
     if (this.disposing !== undefined) {
-      return Promise.reject(new AppError('shutting_down', 'The database pool is shutting down'));
+      return Promise.reject(shuttingDown());
     }
     if (signal?.aborted) {
       return Promise.reject(abortReason(signal));
     }
-    return new Promise<ReaderConnection>((resolve, reject) => {
-      const waiter: Waiter = { label, enqueuedAt: performance.now(), resolve, reject, state: 'queued', cancelled: undefined, timer: undefined, detach: () => {} };
-      waiter.timer = setTimeout(() => this.cancelWaiter(waiter, this.timeoutError()), this.config.timeoutMs);
-      if (signal !== undefined) {
-        const onAbort = (): void => this.cancelWaiter(waiter, abortReason(signal));
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiter.detach = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.waiters.push(waiter);
-      this.dispatch();
-    }).then((connection) => new Lease<Ops>(connection, label, this.config.slowQueryMs, this.options.logger, () => this.release(connection)));
+    const connection = this.line.join(label, this.config.timeoutMs, signal);
+    this.dispatch();
+    return connection.then((opened) => new Lease<Ops>(opened, label, this.config.slowQueryMs, this.options.logger, () => this.release(opened)));
   }
 
   /** The live figures of the health report's database_pool section and the stats event. */
-  status(): PoolStatus {
-    let checkedOut = 0;
-    let overflow = 0;
-    for (const connection of this.connections) {
-      if (connection.state === 'checked_out') {
-        checkedOut++;
-      }
-      if (connection.overflow) {
-        overflow++;
-      }
-    }
-    return {
-      size: this.connections.size,
-      checked_out: checkedOut,
-      overflow,
-      idle: this.idle.length,
-      waiting: this.waiters.size,
-      max_connections: this.config.maxConnections,
-      max_overflow: this.config.maxOverflow,
-      timeout_s: this.config.timeoutMs / 1000,
-      recycle_s: this.config.recycleMs / 1000,
-      pre_ping: this.config.prePing,
-      created: this.counters.created,
-      recycled: this.counters.recycled,
-      pre_ping_failures: this.counters.prePingFailures,
-      timeouts: this.counters.timeouts,
-      acquire_wait_p50_ms: round(this.waits.percentile(50)),
-      acquire_wait_p95_ms: round(this.waits.percentile(95)),
-    };
+  status(): ReaderPoolStatus {
+    return poolStatus({ config: this.config, connections: this.connections.counts(), waiting: this.line.size, counters: this.counters, waits: this.waits });
   }
 
   /** Heaps of the reader threads, as last reported with their replies. */
   workerMemory(): WorkerMemory[] {
-    return [...this.connections]
-      .filter((connection) => connection.state === 'idle' || connection.state === 'checked_out')
-      .map((connection) => ({ threadId: connection.threadId, name: `reader-worker ${connection.id}`, ...connection.heap }));
+    return this.connections.serving().map((connection) => ({ threadId: connection.threadId, name: connection.name, ...connection.heap }));
   }
 
   /**
@@ -165,8 +136,7 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
    * it right after its current query; nothing is checked out for it.
    */
   async clearCaches(): Promise<void> {
-    const open = [...this.connections].filter((connection) => connection.state === 'idle' || connection.state === 'checked_out');
-    await Promise.allSettled(open.map((connection) => connection.call('clearSearchCache', undefined)));
+    await Promise.allSettled(this.connections.serving().map((connection) => connection.call('clearSearchCache', undefined)));
   }
 
   /**
@@ -178,18 +148,8 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
       return;
     }
     const now = this.now();
-    for (const [connection, checkout] of this.checkouts) {
-      const heldMs = now - checkout.since;
-      if (!checkout.leakReported && heldMs >= this.config.leakTimeoutMs) {
-        checkout.leakReported = true;
-        this.options.logger.warn(`Probable connection leak: connection ${connection.id} checked out for ${(heldMs / 1000).toFixed(1)} s by "${checkout.label}"`, {
-          connection: connection.id,
-          label: checkout.label,
-          held_ms: Math.round(heldMs),
-        });
-      }
-    }
-    const expired = this.idle.filter((connection) => this.isExpired(connection, now));
+    this.leaks.report(now);
+    const expired = this.connections.idleWhere((connection) => isExpired(connection, now, this.config.recycleMs));
     for (const connection of expired) {
       this.counters.recycled++;
       this.discard(connection);
@@ -211,10 +171,8 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
 
   private async shutdown(): Promise<void> {
     this.maintenance.dispose();
-    for (const waiter of this.waiters.drain()) {
-      this.settle(waiter, new AppError('shutting_down', 'The database pool is shutting down'));
-    }
-    if (this.checkedOutCount() > 0) {
+    this.line.failAll(shuttingDown());
+    if (this.connections.counts().checkedOut > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.config.shutdownTimeoutMs);
         this.onDrained = () => {
@@ -223,20 +181,14 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
         };
       });
     }
-    const stillOut = this.checkedOutCount();
+    const stillOut = this.connections.counts().checkedOut;
     if (stillOut > 0) {
       this.options.logger.warn(`Closing the reader pool with ${stillOut} connection(s) still checked out`, { checked_out: stillOut });
     }
-    const reason = new AppError('shutting_down', 'The database pool shut down before the query finished');
     const closed = this.connections.size;
-    for (const connection of [...this.connections]) {
-      // A connection still busy after the bounded wait is stopped at once, not asked politely.
-      this.discard(connection, reason, connection.state === 'checked_out' ? 0 : undefined);
-    }
-    this.idle.length = 0;
-    while (this.closing.size > 0) {
-      await Promise.all(this.closing);
-    }
+    // A connection still busy after the bounded wait is stopped at once, not asked politely.
+    this.connections.discardAll(new AppError('shutting_down', 'The database pool shut down before the query finished'));
+    await this.connections.closed();
     this.options.logger.info('Reader pool closed', { connections: closed, created: this.counters.created });
   }
 
@@ -246,43 +198,33 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
       return;
     }
     const now = this.now();
-    while (this.waiters.size > 0) {
-      const connection = this.idle.pop();
+    while (this.line.size > 0) {
+      const connection = this.connections.takeIdle();
       if (connection === undefined) {
         break;
       }
-      if (this.isExpired(connection, now)) {
+      if (isExpired(connection, now, this.config.recycleMs)) {
         this.counters.recycled++;
         this.discard(connection);
         continue;
       }
-      const waiter = this.waiters.shift();
+      const waiter = this.line.next();
       if (waiter !== undefined) {
         void this.handOut(connection, waiter);
       }
     }
     this.grow();
     // Overflow exists only while the pool is full: closed as soon as nobody waits for it.
-    for (const connection of this.idle.filter((candidate) => candidate.overflow)) {
+    for (const connection of this.connections.idleWhere((candidate) => candidate.overflow)) {
       this.discard(connection);
     }
   }
 
+  /** Opens one connection per waiter not already covered by a connection being opened. */
   private grow(): void {
-    let opening = 0;
-    let pooled = 0;
-    let overflow = 0;
-    for (const connection of this.connections) {
-      if (connection.state === 'opening') {
-        opening++;
-      }
-      if (connection.overflow) {
-        overflow++;
-      } else {
-        pooled++;
-      }
-    }
-    for (let demand = this.waiters.size - opening; demand > 0; demand--) {
+    const counts = this.connections.counts();
+    let { pooled, overflow } = counts;
+    for (let demand = this.line.size - counts.opening; demand > 0; demand--) {
       if (pooled < this.config.maxConnections) {
         pooled++;
         this.open(false);
@@ -296,45 +238,56 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
   }
 
   private open(overflow: boolean): void {
-    const connection = new ReaderConnection({
-      id: this.nextId++,
-      overflow,
-      entry: this.options.workers('reader-worker'),
-      data: { dbPath: this.options.dbPath, busyTimeoutMs: this.options.busyTimeoutMs ?? 5000, extraOpsModules: this.options.extraOpsModules ?? [] },
-      createdAt: this.now(),
-      onUnexpectedExit: (stopped, code) => this.onUnexpectedExit(stopped, code),
-    });
-    this.connections.add(connection);
-    connection.ready.then(
-      () => {
-        if (connection.state !== 'opening') {
-          return;
-        }
-        this.counters.created++;
-        connection.state = 'idle';
-        this.fresh.add(connection);
-        this.idle.push(connection);
-        this.dispatch();
-      },
-      (error: Error) => {
-        if (this.disposing !== undefined) {
-          return;
-        }
-        this.discard(connection);
-        this.options.logger.error(`Cannot open a reader connection: ${error.message}`, { path: this.options.dbPath });
-        const waiter = this.waiters.shift();
-        if (waiter !== undefined) {
-          this.settle(waiter, new AppError('database_error', `Cannot open the database ${this.options.dbPath}: ${error.message}`));
-        }
-      },
-    );
+    this.connections.add(openReader(this.nextId++, overflow, this.opener, this.openListener));
   }
+
+  private readonly openListener: OpenListener = {
+    opened: (connection) => {
+      if (connection.state !== 'opening') {
+        return;
+      }
+      this.counters.created++;
+      this.connections.makeIdle(connection, true);
+      this.dispatch();
+    },
+    failed: (connection, error) => {
+      if (this.disposing !== undefined || !this.connections.has(connection)) {
+        return;
+      }
+      this.counters.createFailures++;
+      this.discard(connection);
+      this.options.logger.error(`Cannot open a reader connection: ${error.message}`, { path: this.options.dbPath });
+      // A database that cannot be opened fails the oldest request now rather than at its deadline.
+      this.line.next()?.fail(new AppError('database_error', `Cannot open the database ${this.options.dbPath}: ${error.message}`));
+    },
+    timedOut: (connection) => {
+      if (this.disposing !== undefined || !this.connections.has(connection)) {
+        return;
+      }
+      this.counters.createFailures++;
+      const seconds = this.opener.openTimeoutMs / 1000;
+      this.options.logger.error(`Reader connection ${connection.id} did not open within ${seconds} s; its thread was stopped`, {
+        connection: connection.id,
+        path: this.options.dbPath,
+      });
+      this.discard(connection, new Error(`Reader connection ${connection.id} did not open within ${seconds} s`), 0);
+      // No request is failed: each keeps its own deadline, and a replacement is opened for them in order.
+      this.dispatch();
+    },
+    exitedUnexpectedly: (connection, code) => {
+      this.options.logger.warn(`Reader connection ${connection.id} stopped unexpectedly (exit code ${code})`, { connection: connection.id, code });
+      if (!this.leaks.holds(connection) && connection.state !== 'opening') {
+        this.discard(connection);
+        this.dispatch();
+      }
+    },
+  };
 
   /** Validates a connection (pre-ping) and gives it to the waiter, or replaces it. */
   private async handOut(connection: ReaderConnection, waiter: Waiter): Promise<void> {
     connection.state = 'checked_out';
-    waiter.state = 'validating';
-    if (this.config.prePing && !this.fresh.has(connection)) {
+    const fresh = this.connections.takeFresh(connection);
+    if (this.config.prePing && !fresh) {
       try {
         await withTimeout(connection.call('ping', undefined), pingTimeoutMs, 'The pre-ping timed out');
       } catch (error) {
@@ -344,163 +297,54 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
         });
         this.discard(connection);
         if (waiter.cancelled !== undefined || this.disposing !== undefined) {
-          this.settle(waiter, waiter.cancelled ?? new AppError('shutting_down', 'The database pool is shutting down'));
+          waiter.fail(waiter.cancelled ?? shuttingDown());
+          this.notifyIfDrained();
         } else {
-          waiter.state = 'queued';
-          this.waiters.unshift(waiter);
+          this.line.putBack(waiter);
           this.dispatch();
         }
         return;
       }
     }
-    this.fresh.delete(connection);
     // A shutdown that began during the pre-ping still serves this waiter: its connection was
     // assigned before, so it counts as in flight and shutdown waits for it.
     if (waiter.cancelled !== undefined) {
-      this.settle(waiter, waiter.cancelled);
+      waiter.fail(waiter.cancelled);
       this.release(connection);
       return;
     }
     this.waits.add(performance.now() - waiter.enqueuedAt);
-    this.checkouts.set(connection, { label: waiter.label, since: this.now(), leakReported: false });
-    this.settle(waiter);
-    waiter.resolve(connection);
-    this.warnOnHighUsage();
+    this.leaks.checkedOut(connection, waiter.label, this.now());
+    waiter.serve(connection);
+    this.usage.check(this.connections.counts().checkedOut, this.now());
   }
 
   private release(connection: ReaderConnection): void {
-    this.checkouts.delete(connection);
+    this.leaks.returned(connection);
     if (connection.state !== 'checked_out' || !connection.alive) {
       this.discard(connection);
     } else {
-      connection.state = 'idle';
-      this.idle.push(connection);
+      this.connections.makeIdle(connection);
     }
     if (this.disposing !== undefined) {
-      if (this.checkedOutCount() === 0) {
-        this.onDrained?.();
-      }
+      this.notifyIfDrained();
       return;
     }
     this.dispatch();
   }
 
-  /** Removes a connection from the pool and closes its thread in the background. */
   private discard(connection: ReaderConnection, reason = new Error('Reader connection closed by the pool'), graceMs?: number): void {
-    if (!this.connections.delete(connection)) {
-      return;
-    }
-    const index = this.idle.indexOf(connection);
-    if (index >= 0) {
-      this.idle.splice(index, 1);
-    }
-    const closed = connection.close(reason, graceMs).catch(() => {});
-    this.closing.add(closed);
-    void closed.then(() => this.closing.delete(closed));
+    this.connections.discard(connection, reason, graceMs);
   }
 
-  private onUnexpectedExit(connection: ReaderConnection, code: number): void {
-    this.options.logger.warn(`Reader connection ${connection.id} stopped unexpectedly (exit code ${code})`, { connection: connection.id, code });
-    if (!this.checkouts.has(connection) && connection.state !== 'opening') {
-      this.discard(connection);
-      this.dispatch();
+  /** During shutdown: ends the wait for queries in flight once nothing is checked out. */
+  private notifyIfDrained(): void {
+    if (this.disposing !== undefined && this.connections.counts().checkedOut === 0) {
+      this.onDrained?.();
     }
-  }
-
-  /** A waiter's deadline passed or its caller aborted. */
-  private cancelWaiter(waiter: Waiter, error: Error): void {
-    if (waiter.state === 'queued') {
-      this.waiters.remove(waiter);
-      if (error instanceof AppError && error.code === 'pool_timeout') {
-        this.counters.timeouts++;
-        this.options.logger.warn(error.message, { label: waiter.label });
-      }
-      this.settle(waiter, error);
-    } else if (waiter.state === 'validating') {
-      waiter.cancelled = error;
-    }
-  }
-
-  /** Ends a waiter's wait: clears its timer and abort listener, and rejects it if asked. */
-  private settle(waiter: Waiter, error?: Error): void {
-    clearTimeout(waiter.timer);
-    waiter.detach();
-    waiter.state = 'done';
-    if (error !== undefined) {
-      waiter.reject(error);
-    }
-  }
-
-  private timeoutError(): AppError {
-    const status = this.status();
-    return new AppError(
-      'pool_timeout',
-      `Timed out after ${status.timeout_s} s waiting for a database connection: ` +
-        `${status.checked_out} checked out (${status.size - status.overflow}/${status.max_connections} pooled, ` +
-        `${status.overflow}/${status.max_overflow} overflow), ${status.waiting} waiting. ` +
-        'Look for slow queries or leaked connections, or raise DATABASE_MAX_CONNECTIONS or DATABASE_POOL_TIMEOUT.',
-    );
-  }
-
-  /** The seed's warning at 90% usage, at most once per DATABASE_POOL_WARN_INTERVAL. */
-  private warnOnHighUsage(): void {
-    const checkedOut = this.checkedOutCount();
-    const ratio = checkedOut / this.config.maxConnections;
-    const now = this.now();
-    if (ratio < usageWarningRatio || (this.lastWarningAt !== undefined && now - this.lastWarningAt < this.config.warnIntervalMs)) {
-      return;
-    }
-    this.lastWarningAt = now;
-    const percent = ratio * 100;
-    const message = `High connection usage detected: ${checkedOut}/${this.config.maxConnections} connections checked out (${percent.toFixed(1)}%)`;
-    this.options.logger.warn(message, { checked_out: checkedOut, max_connections: this.config.maxConnections });
-    this.options.onAlert?.({ time: now, kind: 'pool_usage', message, value: percent });
-  }
-
-  private isExpired(connection: ReaderConnection, now: number): boolean {
-    return now - connection.createdAt >= this.config.recycleMs;
-  }
-
-  private checkedOutCount(): number {
-    let count = 0;
-    for (const connection of this.connections) {
-      if (connection.state === 'checked_out') {
-        count++;
-      }
-    }
-    return count;
   }
 }
 
-function abortReason(signal: AbortSignal): Error {
-  if (signal.reason instanceof Error) {
-    return signal.reason;
-  }
-  const error = new Error('Cancelled');
-  error.name = 'AbortError';
-  return error;
-}
-
-/** Rejects as soon as the signal aborts; the query itself runs to its end in its thread. */
-function withAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) {
-    return promise;
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
+function shuttingDown(): AppError {
+  return new AppError('shutting_down', 'The database pool is shutting down');
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors';
+import type { Disposable } from '../lifecycle';
 import type { ErrorCode } from '../../../shared/result';
 import type { WorkerEntry } from '../workers';
 import type { FromReader, ReaderHeap, ReaderWorkerData, SerializedError, ToReader } from './reader-protocol';
@@ -15,6 +16,8 @@ export interface ReaderConnectionOptions {
   readonly createdAt: number;
   /** Called once if the thread stops without being asked to (a crash, a kill). */
   readonly onUnexpectedExit: (connection: ReaderConnection, code: number) => void;
+  /** Called when the thread starts (e.g. to register it with the memory monitor); the result is disposed when it ends. Must not throw. */
+  readonly onWorker?: (name: string, worker: Worker) => Disposable;
 }
 
 export interface CallOutcome {
@@ -59,9 +62,11 @@ export class ReaderConnection {
     this.ready = new Promise<void>((resolve, reject) => {
       settleReady = { resolve, reject };
     });
+    const watch = options.onWorker?.(this.name, this.worker);
     this.exited = new Promise<void>((resolve) => {
       this.worker.once('exit', (code) => {
         this.hasExited = true;
+        void watch?.dispose();
         const reason = this.closeReason ?? new Error(`Reader connection ${this.id} stopped (exit code ${code})${this.lastError ? `: ${this.lastError.message}` : ''}`);
         settleReady?.reject(reason);
         this.rejectPending(reason);
@@ -102,6 +107,11 @@ export class ReaderConnection {
           break;
       }
     });
+  }
+
+  /** The thread's name in the stats, the dashboard and heap snapshot file names. */
+  get name(): string {
+    return `reader-worker-${this.id}`;
   }
 
   get threadId(): number {
