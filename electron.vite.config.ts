@@ -26,6 +26,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           'indexer-worker': resolve(__dirname, 'src/main/core/indexer/indexer-worker.ts'),
+          'index-reader-worker': resolve(__dirname, 'src/main/core/indexer/index-reader-worker.ts'),
           'reader-worker': resolve(__dirname, 'src/main/core/db/reader-worker.ts'),
         },
       },

@@ -1,139 +1,170 @@
 /**
- * Indexing and search benchmark. Usage:
- *   node --require tsx/cjs scripts/bench-index.ts CORPUS_DIR [DB_FILE]
- * Prints the raw read speed of the tree, our index build (MB/s of indexed text, peak RSS of
- * the whole process, database size), then per query our in-process latency (median of
- * repeats, first page and full, cache cleared) next to rg's whole-process time and both hit
- * counts. Build a corpus with: bash ../shared/bench/make-corpus.sh /tmp/corpus-small small
+ * The in-process half of the indexing and search benchmark; `npm run bench` (scripts/bench.mjs)
+ * runs each step in a fresh process and prints the tables. Steps, each printing one JSON line:
+ *   build CORPUS DB [--workers N] [--source]   index CORPUS into DB; time, MB/s, peak RSS (VmHWM)
+ *   queries DB [--repeats N]                   in-process latency of the query set (median)
+ *   incremental CORPUS DB [--runs N] [--touch F]
+ *                                              touch a fraction F of the files, re-index, time a
+ *                                              query, N times: re-index time and query latency
+ * Workers run from the bundle (out/main) unless --source is given (tsx costs about 20%).
+ * Run: node --require tsx/cjs scripts/bench-index.ts STEP ARGS
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { openConnection } from '../src/main/core/db/open-connection';
 import { readOps } from '../src/main/core/db/read-ops';
 import { EventHub } from '../src/main/core/events';
 import { Indexer } from '../src/main/core/indexer/indexer';
+import type { Logger } from '../src/main/core/log/logger';
 import { silentLogger } from '../src/main/core/log/logger';
+import type { SearchArgs } from '../src/main/core/search/search';
 import { clearSearchCache } from '../src/main/core/search/search';
 import { TaskManager } from '../src/main/core/tasks/task-manager';
-import { sourceWorkers } from '../src/main/core/workers';
+import { bundledWorkers, sourceWorkers } from '../src/main/core/workers';
 import type { IndexDone } from '../src/shared/types';
 
-const corpus = process.argv[2];
-if (corpus === undefined) {
-  throw new Error('usage: bench-index.ts CORPUS_DIR [DB_FILE]');
-}
 const MIB = 1024 * 1024;
-const workDir = mkdtempSync(join(tmpdir(), 'gitbot-bench-'));
-const dbPath = process.argv[3] ?? join(workDir, 'index.sqlite');
+const [step, ...rest] = process.argv.slice(2);
+const positional = rest.filter((value, index) => !value.startsWith('--') && !(rest[index - 1] ?? '').startsWith('--'));
+const option = (name: string, fallback: string): string => {
+  const index = rest.indexOf(`--${name}`);
+  return index >= 0 ? (rest[index + 1] ?? fallback) : fallback;
+};
+const root = resolve(__dirname, '..');
 
-function rawRead(dir: string): { bytes: number; seconds: number } {
-  const started = performance.now();
-  let bytes = 0;
-  const stack = [dir];
-  while (stack.length > 0) {
-    const folder = stack.pop() as string;
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.name === '.git') continue;
-      if (entry.isDirectory()) stack.push(path);
-      else if (entry.isFile() && statSync(path).size <= MIB) bytes += readFileSync(path).length;
-    }
-  }
-  return { bytes, seconds: (performance.now() - started) / 1000 };
+/** The query set; bench.mjs runs the same ones, in the same order, through the CLI and rg. */
+export const QUERIES: readonly (SearchArgs & { readonly name: string })[] = [
+  { name: 'literal', query: 'function', mode: 'literal' },
+  { name: 'rare literal', query: 'createElementNS', mode: 'literal' },
+  { name: 'common word', query: 'return', mode: 'literal' },
+  { name: 'common word, words mode', query: 'return', mode: 'words' },
+  { name: 'regex', query: 'use[A-Z]\\w+State', mode: 'regex' },
+  { name: 'regex, no literal', query: '\\d{5}[a-f]', mode: 'regex' },
+  { name: 'case-insensitive', query: 'REACT', mode: 'literal', ignoreCase: true },
+  { name: 'no hit', query: 'zqxjkvbwpy', mode: 'literal' },
+];
+
+/** Peak resident set of this whole process (every thread) so far, from the kernel. */
+function peakRss(): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match === null ? process.resourceUsage().maxRSS * 1024 : Number(match[1]) * 1024;
 }
 
-async function buildIndex(): Promise<{ done: IndexDone; seconds: number; peakRss: number }> {
-  const events = new EventHub();
-  const tasks = new TaskManager({ logger: silentLogger });
-  const indexer = new Indexer({
-    dbPath,
-    config: { MAX_FILE_SIZE: MIB, MAX_CONTENT_LENGTH: 50_000, MAX_DOCUMENTS_PER_BATCH: 100, CHUNK_SIZE: 8192, MEMORY_THRESHOLD_MB: 100 },
-    tasks,
-    events,
-    logger: silentLogger,
-    workers: sourceWorkers(join(__dirname, '../src/main/core')),
-  });
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 20);
-  const started = performance.now();
-  const done = await new Promise<IndexDone>((resolve) => {
-    events.subscribe((event, payload) => {
-      if (event === 'indexDone') resolve(payload as IndexDone);
-    });
-    indexer.start(corpus as string);
-  });
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  await indexer.dispose();
-  return { done, seconds, peakRss };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-function rg(query: { query: string; mode: string; ignoreCase: boolean }): { ms: number; hits: number } {
-  const args = ['--no-config', '--hidden', '--max-filesize', '1M', '-g', '!.git', '--count-matches', '--no-filename'];
-  // rg counts matches; we count lines, so ask for lines (-c) instead.
-  args.splice(args.indexOf('--count-matches'), 1, '-c');
-  if (query.mode === 'literal') args.push('-F');
-  if (query.ignoreCase) args.push('-i');
-  args.push('-e', query.query, '.');
+async function index(corpus: string, dbPath: string, workers: number): Promise<{ done: IndexDone; seconds: number; log: string[] }> {
+  const events = new EventHub();
+  const tasks = new TaskManager({ logger: silentLogger });
+  const log: string[] = [];
+  const logger: Logger = { ...silentLogger, info: (message) => log.push(message), warn: (message) => log.push(message) };
+  const indexer = new Indexer({
+    dbPath,
+    config: { MAX_FILE_SIZE: MIB, MAX_CONTENT_LENGTH: 50_000, MAX_DOCUMENTS_PER_BATCH: 100, CHUNK_SIZE: 8192, MEMORY_THRESHOLD_MB: 100, GITBOT_INDEX_WORKERS: workers },
+    tasks,
+    events,
+    logger,
+    workers: rest.includes('--source') ? sourceWorkers(join(root, 'src/main/core')) : bundledWorkers(join(root, 'out/main')),
+  });
   const started = performance.now();
-  const result = spawnSync('rg', args, { cwd: corpus, encoding: 'utf8', maxBuffer: 64 * MIB });
-  const ms = performance.now() - started;
-  const hits = result.stdout.split('\n').filter(Boolean).reduce((sum, line) => sum + Number(line), 0);
-  return { ms, hits };
+  const done = await new Promise<IndexDone>((resolveDone) => {
+    events.subscribe((event, payload) => {
+      if (event === 'indexDone') {
+        resolveDone(payload as IndexDone);
+      }
+    });
+    indexer.start(corpus);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await indexer.dispose();
+  return { done, seconds, log };
 }
 
-async function main(): Promise<void> {
-  const raw = rawRead(corpus as string);
-  console.log(`raw read (Node walk + read, files <= 1 MiB): ${(raw.bytes / MIB).toFixed(1)} MB in ${raw.seconds.toFixed(2)} s = ${(raw.bytes / MIB / raw.seconds).toFixed(1)} MB/s`);
-  const { done, seconds, peakRss } = await buildIndex();
-  const size = ['', '-wal'].reduce((sum, suffix) => {
+function databaseBytes(dbPath: string): number {
+  return ['', '-wal'].reduce((sum, suffix) => {
     try {
       return sum + statSync(dbPath + suffix).size;
     } catch {
       return sum;
     }
   }, 0);
-  console.log(`index: ${done.status}, ${(done.summary.bytes_indexed / MIB).toFixed(1)} MB of text in ${seconds.toFixed(2)} s = ${(done.summary.bytes_indexed / MIB / seconds).toFixed(1)} MB/s; peak RSS ${(peakRss / MIB).toFixed(0)} MB; db ${(size / MIB).toFixed(1)} MB`);
-  console.log(`summary: ${JSON.stringify(done.summary)}`);
-  const db = openConnection(dbPath, { mode: 'reader' });
-  const queries = [
-    { name: 'literal', query: 'function', mode: 'literal' as const, ignoreCase: false },
-    { name: 'rare literal', query: 'createElementNS', mode: 'literal' as const, ignoreCase: false },
-    { name: 'common word', query: 'return', mode: 'literal' as const, ignoreCase: false },
-    { name: 'regex', query: 'use[A-Z]\\w+State', mode: 'regex' as const, ignoreCase: false },
-    { name: 'regex no literal', query: '\\d{5}[a-f]', mode: 'regex' as const, ignoreCase: false },
-    { name: 'case-insensitive', query: 'REACT', mode: 'literal' as const, ignoreCase: true },
-    { name: 'no hit', query: 'zqxjkvbwpy', mode: 'literal' as const, ignoreCase: false },
-  ];
-  console.log('query | first page ms | full ms | our hits | rg ms | rg hits');
-  for (const query of queries) {
-    const first: number[] = [];
-    const full: number[] = [];
-    let hits = 0;
-    for (let repeat = 0; repeat < 5; repeat += 1) {
-      clearSearchCache(db);
-      let started = performance.now();
-      readOps.search(db, { ...query, limit: 100 });
-      first.push(performance.now() - started);
-      clearSearchCache(db);
-      started = performance.now();
-      hits = readOps.search(db, { ...query, limit: 0 }).total ?? -1;
-      full.push(performance.now() - started);
-    }
-    const theirs = rg(query);
-    console.log(`${query.name} "${query.query}" | ${median(first).toFixed(1)} | ${median(full).toFixed(1)} | ${hits} | ${theirs.ms.toFixed(0)} | ${theirs.hits}`);
+}
+
+/** Median in-process latency of one query: first page (100) and all hits, cache cleared. */
+function time(db: ReturnType<typeof openConnection>, query: SearchArgs, repeats: number): { firstMs: number; fullMs: number; hits: number } {
+  const first: number[] = [];
+  const full: number[] = [];
+  let hits = 0;
+  for (let repeat = 0; repeat < repeats; repeat += 1) {
+    clearSearchCache(db);
+    let started = performance.now();
+    readOps.search(db, { ...query, limit: 100 });
+    first.push(performance.now() - started);
+    clearSearchCache(db);
+    started = performance.now();
+    hits = readOps.search(db, { ...query, limit: 0 }).total ?? -1;
+    full.push(performance.now() - started);
   }
-  db.close();
-  if (process.argv[3] === undefined) rmSync(workDir, { recursive: true, force: true });
+  return { firstMs: median(first), fullMs: median(full), hits };
+}
+
+/** Every file path of the corpus that the index would read (no ignore files in the corpus). */
+function listFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === '.git') {
+      continue;
+    }
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      listFiles(path, out);
+    } else if (entry.isFile() && statSync(path).size <= MIB) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const workers = Number(option('workers', '0'));
+  if (step === 'build') {
+    const [corpus, dbPath] = positional as [string, string];
+    const { done, seconds, log } = await index(corpus, dbPath, workers);
+    const mbPerSec = done.summary.bytes_indexed / MIB / seconds;
+    console.log(JSON.stringify({ step, status: done.status, seconds, mbPerSec, peakRss: peakRss(), dbBytes: databaseBytes(dbPath), summary: done.summary, log }));
+  } else if (step === 'queries') {
+    const [dbPath] = positional as [string];
+    const db = openConnection(dbPath, { mode: 'reader' });
+    const repeats = Number(option('repeats', '5'));
+    const results = QUERIES.map((query) => ({ name: query.name, query: query.query, mode: query.mode, ignoreCase: query.ignoreCase === true, ...time(db, query, repeats) }));
+    const segments = db.prepare('SELECT count(*) FROM segments').pluck().get() as number;
+    db.close();
+    console.log(JSON.stringify({ step, segments, results }));
+  } else if (step === 'incremental') {
+    const [corpus, dbPath] = positional as [string, string];
+    const runs = Number(option('runs', '10'));
+    const fraction = Number(option('touch', '0.01'));
+    const files = listFiles(corpus);
+    const out: unknown[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      // A different 1% each run, changed in content (an appended comment line) and mtime.
+      const touched = files.filter((_, position) => position % Math.round(1 / fraction) === run % Math.round(1 / fraction));
+      for (const file of touched) {
+        writeFileSync(file, `${readFileSync(file, 'utf8')}\n// touched by bench run ${run}\n`);
+      }
+      const { done, seconds, log } = await index(corpus, dbPath, workers);
+      const db = openConnection(dbPath, { mode: 'reader' });
+      const literal = time(db, QUERIES[0] as SearchArgs, 3);
+      const rare = time(db, QUERIES[1] as SearchArgs, 3);
+      const segments = db.prepare('SELECT count(*) FROM segments').pluck().get() as number;
+      db.close();
+      out.push({ run: run + 1, touched: touched.length, seconds, indexed: done.summary.files_indexed, unchanged: done.summary.files_unchanged, segments, literalFirstMs: literal.firstMs, literalFullMs: literal.fullMs, rareMs: rare.fullMs, log: log.filter((line) => line.includes('merge')) });
+    }
+    console.log(JSON.stringify({ step, runs: out, peakRss: peakRss() }));
+  } else {
+    throw new Error('usage: bench-index.ts build CORPUS DB | queries DB | incremental CORPUS DB [--runs N] [--touch F] [--workers N] [--source]');
+  }
 }
 
 void main();

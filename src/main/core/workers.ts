@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /** The worker-thread entry points the core starts. */
-export type WorkerName = 'indexer-worker' | 'reader-worker';
+export type WorkerName = 'indexer-worker' | 'index-reader-worker' | 'reader-worker';
 
 export interface WorkerEntry {
   readonly filename: string;
@@ -21,6 +21,7 @@ export function bundledWorkers(bundleDir: string): WorkerLocator {
 
 const sourceFiles: Readonly<Record<WorkerName, string>> = {
   'indexer-worker': 'indexer/indexer-worker.ts',
+  'index-reader-worker': 'indexer/index-reader-worker.ts',
   'reader-worker': 'db/reader-worker.ts',
 };
 

@@ -13,7 +13,9 @@
  *   Small columns come before `content` so reading them never touches overflow pages.
  * - segments + postings: a trigram index written one segment per transaction. A posting
  *   row holds, for one bucket of trigrams, the ids of the files of that segment that contain
- *   each trigram (as ordinals into the segment's file_ids, an Int32 array). Stale postings only add candidates that verification then rejects.
+ *   each trigram (as ordinals into the segment's file_ids, an Int32 array). A file gets a new
+ *   id each time it is re-read, so postings of its old text name a dead id: they only add
+ *   candidates the snapshot drops, and merges (segments.level) remove them.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -61,6 +63,10 @@ const migrations: readonly string[] = [
     data BLOB NOT NULL,
     PRIMARY KEY (segment_id, bucket)
   ) WITHOUT ROWID;
+  `,
+  // Segment levels for merging: 0 for a batch's segment, higher for merged ones.
+  `
+  ALTER TABLE segments ADD COLUMN level INTEGER NOT NULL DEFAULT 0;
   `,
 ];
 

@@ -1,9 +1,9 @@
 import type { IndexProgress, IndexSummary, SkipReason } from '../../../shared/types';
 import { FileState } from '../db/schema';
-import { DocumentSplitter } from './document-splitter';
-import { streamFile } from './file-reader';
+import { MAX_BATCH_CHARACTERS, type Batch, type FileJob } from './batch-builder';
+import { LocalSource, type BatchSource, type PipelineStats } from './batch-source';
 import type { FileRef, IndexWriter, WriteOp } from './index-writer';
-import { PostingBuilder, type GramCursor } from './posting-builder';
+import type { MergeStats } from './segment-merger';
 import { walk, type WalkEntry } from './walker';
 
 export interface RunSettings {
@@ -16,48 +16,62 @@ export interface RunSettings {
 export interface RunHooks {
   /** Polled between files and batches; true stops the run after the current batch. */
   readonly cancelled: () => boolean;
-  /** Consulted between batches: true halves the batch size, false lets it grow back. */
-  readonly memoryPressure: () => boolean;
+  /**
+   * Consulted after each batch: true halves the batch size, false lets it grow back.
+   * `readerHeapUsed` is the heap of the thread that read the batch.
+   */
+  readonly memoryPressure: (readerHeapUsed: number) => boolean;
   readonly onProgress: (progress: Omit<IndexProgress, 'taskId' | 'repo'>) => void;
   /** Told each time the batch size changes, for the log. */
   readonly onBatchSize?: (size: number, reason: 'pressure' | 'recovered') => void;
+  /** Called inside a merge transaction after each bucket (tests kill the process there). */
+  readonly onMergeStep?: (bucket: number) => void;
   readonly now?: () => number;
 }
 
 export interface RunResult {
   readonly status: 'completed' | 'cancelled';
   readonly summary: IndexSummary;
+  readonly pipeline: PipelineStats;
+  readonly merges: MergeStats;
 }
 
-/** Characters of text one transaction carries at most, whatever the document count. */
-const MAX_BATCH_CHARACTERS = 4 * 1024 * 1024;
 /** Non-document operations (skips, unchanged marks) one transaction carries at most. */
 const MAX_BATCH_OPERATIONS = 5000;
-/** Walk entries discovered ahead of the file being read, so the ETA appears early. */
+/** Walk entries discovered ahead of the file being dispatched, so the ETA appears early. */
 const LOOKAHEAD = 2000;
 const PROGRESS_INTERVAL_MS = 100;
 
+interface PendingFile {
+  readonly ref: FileRef;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
 /**
- * One indexing run of one repository, synchronous, in the writer thread: walk, stream each
- * new or changed file into documents and trigrams, and commit them in batches. Files keep
- * state `partial` until their last document is committed, so a cancelled or killed run
- * leaves whole batches and the next run redoes only what is missing.
+ * One indexing run of one repository in the writer thread. The writer walks, decides from
+ * size and mtime what to re-read, hands chunks of files to the batch source (reader threads,
+ * or itself) and commits the batches that come back, one transaction and one trigram
+ * segment each, merging segments as they pile up. Files keep state `partial` until their
+ * last document is committed, so a cancelled or killed run leaves whole batches and the
+ * next run redoes only what is missing.
  */
 export class IndexRun {
-  private readonly builder = new PostingBuilder();
-  private readonly buffer: Buffer;
+  private readonly source: BatchSource;
   private readonly now: () => number;
   private readonly started: number;
-  private ops: WriteOp[] = [];
-  private segmentFiles: FileRef[] = [];
-  private batchDocuments = 0;
-  private batchCharacters = 0;
-  private batchOperations = 0;
+  private readonly files = new Map<number, PendingFile>();
+  private nextSeq = 1;
+  private chunk: FileJob[] = [];
+  private chunkDocuments = 0;
+  private chunkBytes = 0;
+  private nextChunk = 1;
+  private local: WriteOp[] = [];
+  private localDone = { files: 0, bytes: 0 };
+  private localSkipped: Partial<Record<SkipReason, number>> = {};
   private batchLimit: number;
-  private pendingDone = { files: 0, bytes: 0, indexedBytes: 0, indexed: 0, documents: 0 };
   private bytesIndexed = 0;
   private readonly skipped: Partial<Record<SkipReason, number>> = {};
-  private pendingSkipped: Partial<Record<SkipReason, number>> = {};
   private filesDiscovered = 0;
   private bytesDiscovered = 0;
   private walkDone = false;
@@ -68,6 +82,7 @@ export class IndexRun {
   private documents = 0;
   private lastProgress = 0;
   private currentFile: string | null = null;
+  private merges: MergeStats = { merges: 0, segmentsMerged: 0, postingsDropped: 0, milliseconds: 0 };
 
   constructor(
     private readonly writer: IndexWriter,
@@ -75,8 +90,9 @@ export class IndexRun {
     private readonly settings: RunSettings,
     private readonly excluded: ReadonlySet<string>,
     private readonly hooks: RunHooks,
+    source?: BatchSource,
   ) {
-    this.buffer = Buffer.allocUnsafe(settings.chunkSize);
+    this.source = source ?? new LocalSource(settings);
     this.now = hooks.now ?? Date.now;
     this.started = this.now();
     this.batchLimit = settings.maxDocumentsPerBatch;
@@ -87,7 +103,7 @@ export class IndexRun {
     const entries = walk(this.root, { maxFileSize: this.settings.maxFileSize, excluded: this.excluded });
     const queue: WalkEntry[] = [];
     let queueHead = 0;
-    const topUp = (): void => {
+    const nextEntry = (): WalkEntry | undefined => {
       while (!this.walkDone && queue.length - queueHead < LOOKAHEAD) {
         const next = entries.next();
         if (next.done === true) {
@@ -102,38 +118,47 @@ export class IndexRun {
         queue.splice(0, queueHead);
         queueHead = 0;
       }
+      return queueHead < queue.length ? queue[queueHead++] : undefined;
     };
     let cancelled = false;
-    for (;;) {
-      if (this.hooks.cancelled()) {
-        cancelled = true;
+    let exhausted = false;
+    const stop = (): boolean => {
+      cancelled ||= this.hooks.cancelled();
+      return cancelled;
+    };
+    while (!stop()) {
+      // Hand out files while a reader has room: this is where backpressure holds the walk.
+      while (!exhausted && this.source.canSubmit() && !stop()) {
+        const entry = nextEntry();
+        if (entry === undefined) {
+          exhausted = true;
+          this.submitChunk();
+          break;
+        }
+        this.dispatch(repoId, entry);
+        if (this.local.length >= MAX_BATCH_OPERATIONS) {
+          this.commit(repoId, run, null);
+        }
+        this.progress('indexing', false);
+      }
+      if (cancelled || (exhausted && this.source.pending() === 0)) {
         break;
       }
-      topUp();
-      if (queueHead >= queue.length) {
-        break;
+      const batch = this.source.take(exhausted || !this.source.canSubmit(), stop);
+      if (batch !== null && !stop()) {
+        this.commit(repoId, run, batch);
+        this.merges = addMerges(this.merges, this.writer.mergeSegments(repoId, false, this.hooks.onMergeStep));
       }
-      const entry = queue[queueHead++] as WalkEntry;
-      this.currentFile = entry.path;
-      if (entry.kind === 'skip') {
-        this.skip(entry.path, entry.reason, entry.detail, entry.size, entry.mtimeMs);
-      } else {
-        this.indexFile(repoId, run, entry);
-      }
-      if (this.hooks.cancelled()) {
-        // The pending batch is committed below: it holds whole documents, and a file cut
-        // short stays `partial`, to be redone by the next run.
-        cancelled = true;
-        break;
-      }
-      this.maybeCommit(repoId, run);
       this.progress('indexing', false);
     }
-    this.commit(repoId, run);
+    // Skips and unchanged marks are whole on their own; read batches not committed are dropped
+    // and their files, still `partial` or absent, are read again by the next run.
+    this.commit(repoId, run, null);
     let removed = 0;
     if (!cancelled) {
       this.progress('finishing', true);
       removed = this.writer.finishRun(repoId, run, this.now());
+      this.merges = addMerges(this.merges, this.writer.mergeSegments(repoId, true, this.hooks.onMergeStep));
     }
     this.progress(cancelled ? 'indexing' : 'finishing', true);
     return {
@@ -148,123 +173,127 @@ export class IndexRun {
         documents: this.documents,
         seconds: Math.round((this.now() - this.started) / 10) / 100,
       },
+      pipeline: this.source.stats(),
+      merges: this.merges,
     };
   }
 
-  private indexFile(repoId: number, run: number, entry: Extract<WalkEntry, { kind: 'file' }>): void {
+  /** Decides what one walk entry needs: a skip, an unchanged mark, or a read. */
+  private dispatch(repoId: number, entry: WalkEntry): void {
+    if (entry.kind === 'skip') {
+      this.local.push({ type: 'skip', path: entry.path, reason: entry.reason, detail: entry.detail, size: entry.size, mtimeMs: entry.mtimeMs });
+      this.countLocalSkip(entry.reason);
+      return;
+    }
     const existing = this.writer.lookup(repoId, entry.path);
     if (existing !== undefined && existing.size === entry.size && existing.mtimeMs === entry.mtimeMs) {
       if (existing.state === FileState.indexed) {
-        this.ops.push({ type: 'seen', id: existing.id });
-        this.batchOperations += 1;
+        this.local.push({ type: 'seen', id: existing.id });
         this.filesUnchanged += 1;
-        this.pendingDone.files += 1;
-        this.pendingDone.bytes += entry.size;
+        this.localDone.files += 1;
+        this.localDone.bytes += entry.size;
         return;
       }
       if (existing.state === FileState.skipped && existing.reason === 'binary') {
-        this.ops.push({ type: 'seen', id: existing.id });
-        this.batchOperations += 1;
-        this.countSkip('binary');
-        this.pendingDone.files += 1;
+        this.local.push({ type: 'seen', id: existing.id });
+        this.countLocalSkip('binary');
         return;
       }
     }
-    const file: FileRef = { path: entry.path, id: null };
-    this.ops.push({ type: 'begin', file });
-    const splitter = new DocumentSplitter(this.settings.maxContentLength);
-    let cursor: GramCursor | null = null;
-    let carried: GramCursor | null = null;
+    const seq = this.nextSeq++;
+    this.files.set(seq, { ref: { path: entry.path, id: null }, size: entry.size, mtimeMs: entry.mtimeMs });
+    this.chunk.push({ seq, absolute: entry.absolute, size: entry.size, mtimeMs: entry.mtimeMs });
+    this.chunkDocuments += Math.max(1, Math.ceil(entry.size / this.settings.maxContentLength));
+    this.chunkBytes += entry.size;
+    if (this.chunkDocuments >= this.batchLimit || this.chunkBytes >= MAX_BATCH_CHARACTERS) {
+      this.submitChunk();
+    }
+  }
+
+  private submitChunk(): void {
+    if (this.chunk.length === 0) {
+      return;
+    }
+    const chunk = { id: this.nextChunk++, batchLimit: this.batchLimit, files: this.chunk };
+    this.chunk = [];
+    this.chunkDocuments = 0;
+    this.chunkBytes = 0;
+    this.source.submit(chunk);
+  }
+
+  private countLocalSkip(reason: SkipReason): void {
+    this.localSkipped[reason] = (this.localSkipped[reason] ?? 0) + 1;
+    this.localDone.files += 1;
+  }
+
+  /** Commits the pending skips and unchanged marks, with the batch when there is one. */
+  private commit(repoId: number, run: number, batch: Batch | null): void {
+    const ops = this.local;
+    let files = this.localDone.files;
+    let bytes = this.localDone.bytes;
+    let indexedBytes = 0;
+    let indexed = 0;
     let documents = 0;
-    const addDocument = (firstLine: number, text: string): void => {
-      if (cursor === null) {
-        const previous: GramCursor | null = carried;
-        cursor = this.builder.beginFile(this.segmentFiles.length);
-        if (previous !== null) {
-          // Grams of a line cut between two transactions still span the cut.
-          cursor.previous = previous.previous;
-          cursor.beforePrevious = previous.beforePrevious;
-          cursor.run = previous.run;
-        }
-        this.segmentFiles.push(file);
+    const skipped = this.localSkipped;
+    // Resolved before the ops run: a file that ends in this batch leaves the map below.
+    const segmentFiles = batch === null ? [] : Array.from(batch.files, (seq) => this.pending(seq).ref);
+    for (const op of batch?.ops ?? []) {
+      const pending = this.pending(op.seq);
+      switch (op.type) {
+        case 'begin':
+          ops.push({ type: 'begin', file: pending.ref });
+          break;
+        case 'document':
+          ops.push({ type: 'document', file: pending.ref, firstLine: op.firstLine, words: op.words, text: op.text });
+          documents += 1;
+          break;
+        case 'end':
+          ops.push({ type: 'end', file: pending.ref, size: pending.size, mtimeMs: pending.mtimeMs, documents: op.documents });
+          this.files.delete(op.seq);
+          files += 1;
+          bytes += pending.size;
+          indexedBytes += pending.size;
+          indexed += 1;
+          this.currentFile = pending.ref.path;
+          break;
+        case 'skip':
+          ops.push({ type: 'skip', path: pending.ref.path, reason: op.reason, detail: op.detail, size: pending.size, mtimeMs: pending.mtimeMs });
+          this.files.delete(op.seq);
+          skipped[op.reason] = (skipped[op.reason] ?? 0) + 1;
+          files += 1;
+          break;
       }
-      const words = this.builder.addText(cursor, text);
-      this.ops.push({ type: 'document', file, firstLine, words, text });
-      documents += 1;
-      this.batchDocuments += 1;
-      this.batchCharacters += text.length;
-      this.pendingDone.documents += 1;
-      if (this.batchDocuments >= this.batchLimit || this.batchCharacters >= MAX_BATCH_CHARACTERS) {
-        // A long file continues in the next transaction; its row stays `partial` until its end.
-        this.commit(repoId, run);
-        carried = cursor;
-        cursor = null;
-      }
-    };
-    const outcome = streamFile(entry.absolute, entry, this.settings.chunkSize, this.buffer, (text) => {
-      for (const piece of splitter.push(text)) {
-        addDocument(piece.firstLine, piece.text);
-      }
-    });
-    if (!outcome.ok) {
-      this.skip(entry.path, outcome.reason, outcome.detail, entry.size, entry.mtimeMs);
-      return;
     }
-    const last = splitter.end();
-    if (last !== null) {
-      addDocument(last.firstLine, last.text);
+    if (ops.length > 0) {
+      this.writer.commit(repoId, run, ops, segmentFiles, batch?.postings ?? null);
     }
-    this.ops.push({ type: 'end', file, size: entry.size, mtimeMs: entry.mtimeMs, documents });
-    this.pendingDone.files += 1;
-    this.pendingDone.bytes += entry.size;
-    this.pendingDone.indexedBytes += entry.size;
-    this.pendingDone.indexed += 1;
-  }
-
-  private skip(path: string, reason: SkipReason, detail: string | null, size: number, mtimeMs: number): void {
-    this.ops.push({ type: 'skip', path, reason, detail, size, mtimeMs });
-    this.batchOperations += 1;
-    this.countSkip(reason);
-    this.pendingDone.files += 1;
-  }
-
-  private countSkip(reason: SkipReason): void {
-    this.pendingSkipped[reason] = (this.pendingSkipped[reason] ?? 0) + 1;
-  }
-
-  private maybeCommit(repoId: number, run: number): void {
-    if (this.batchDocuments >= this.batchLimit || this.batchCharacters >= MAX_BATCH_CHARACTERS || this.batchOperations >= MAX_BATCH_OPERATIONS) {
-      this.commit(repoId, run);
-    }
-  }
-
-  private commit(repoId: number, run: number): void {
-    if (this.ops.length === 0) {
-      return;
-    }
-    const postings = this.builder.finish();
-    this.writer.commit(repoId, run, this.ops, this.segmentFiles, postings);
-    this.ops = [];
-    this.segmentFiles = [];
-    this.batchDocuments = 0;
-    this.batchCharacters = 0;
-    this.batchOperations = 0;
-    this.filesDone += this.pendingDone.files;
-    this.bytesDone += this.pendingDone.bytes;
-    this.bytesIndexed += this.pendingDone.indexedBytes;
-    this.filesIndexed += this.pendingDone.indexed;
-    this.documents += this.pendingDone.documents;
-    this.pendingDone = { files: 0, bytes: 0, indexedBytes: 0, indexed: 0, documents: 0 };
-    for (const [reason, count] of Object.entries(this.pendingSkipped) as [SkipReason, number][]) {
+    this.local = [];
+    this.localDone = { files: 0, bytes: 0 };
+    this.localSkipped = {};
+    this.filesDone += files;
+    this.bytesDone += bytes;
+    this.bytesIndexed += indexedBytes;
+    this.filesIndexed += indexed;
+    this.documents += documents;
+    for (const [reason, count] of Object.entries(skipped) as [SkipReason, number][]) {
       this.skipped[reason] = (this.skipped[reason] ?? 0) + count;
     }
-    this.pendingSkipped = {};
-    this.adaptBatchSize();
+    if (batch !== null) {
+      this.adaptBatchSize(batch.heapUsed);
+    }
   }
 
-  private adaptBatchSize(): void {
+  private pending(seq: number): PendingFile {
+    const pending = this.files.get(seq);
+    if (pending === undefined) {
+      throw new Error(`A reader returned a file the writer did not ask for (seq ${seq})`);
+    }
+    return pending;
+  }
+
+  private adaptBatchSize(readerHeapUsed: number): void {
     const max = this.settings.maxDocumentsPerBatch;
-    if (this.hooks.memoryPressure()) {
+    if (this.hooks.memoryPressure(readerHeapUsed)) {
       const smaller = Math.max(1, Math.floor(this.batchLimit / 2));
       if (smaller !== this.batchLimit) {
         this.batchLimit = smaller;
@@ -297,4 +326,13 @@ export class IndexRun {
       skipped: { ...this.skipped },
     });
   }
+}
+
+function addMerges(total: MergeStats, more: MergeStats): MergeStats {
+  return {
+    merges: total.merges + more.merges,
+    segmentsMerged: total.segmentsMerged + more.segmentsMerged,
+    postingsDropped: total.postingsDropped + more.postingsDropped,
+    milliseconds: total.milliseconds + more.milliseconds,
+  };
 }

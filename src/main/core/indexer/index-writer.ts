@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SkipReason } from '../../../shared/types';
 import { FileState } from '../db/schema';
-import type { PostingRow } from './posting-builder';
+import type { PackedPostings } from './posting-builder';
+import { SegmentMerger, type MergeStats } from './segment-merger';
 
 type Database = BetterSqlite3.Database;
 
@@ -33,17 +34,17 @@ export interface ExistingFile {
  */
 export class IndexWriter {
   private readonly statements;
+  private readonly merger: SegmentMerger;
 
   constructor(private readonly db: Database) {
+    this.merger = new SegmentMerger(db);
     this.statements = {
       insertRepository: db.prepare('INSERT INTO repositories (root) VALUES (?) ON CONFLICT(root) DO NOTHING'),
       startRun: db.prepare('UPDATE repositories SET run = run + 1 WHERE root = ? RETURNING id, run'),
       lookup: db.prepare('SELECT id, size, mtime_ms AS mtimeMs, state, skip_reason AS reason FROM files WHERE repo_id = ? AND path = ?'),
-      beginFile: db.prepare(
-        `INSERT INTO files (repo_id, path, size, mtime_ms, state, seen_run) VALUES (?, ?, -1, -1, ${FileState.partial}, ?)
-         ON CONFLICT(repo_id, path) DO UPDATE SET size = -1, mtime_ms = -1, state = ${FileState.partial}, skip_reason = NULL, detail = NULL, documents = 0, seen_run = excluded.seen_run
-         RETURNING id`,
-      ),
+      // A file (re)indexed gets a new id, so postings naming its old id are recognisably stale.
+      deleteFile: db.prepare('DELETE FROM files WHERE repo_id = ? AND path = ? RETURNING id').pluck(),
+      beginFile: db.prepare(`INSERT INTO files (repo_id, path, size, mtime_ms, state, seen_run) VALUES (?, ?, -1, -1, ${FileState.partial}, ?) RETURNING id`).pluck(),
       skipFile: db.prepare(
         `INSERT INTO files (repo_id, path, size, mtime_ms, state, skip_reason, detail, seen_run) VALUES (?, ?, ?, ?, ${FileState.skipped}, ?, ?, ?)
          ON CONFLICT(repo_id, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, state = ${FileState.skipped}, skip_reason = excluded.skip_reason,
@@ -54,7 +55,7 @@ export class IndexWriter {
       insertDocument: db.prepare('INSERT INTO documents (file_id, first_line, words, content) VALUES (?, ?, ?, ?)'),
       endFile: db.prepare(`UPDATE files SET state = ${FileState.indexed}, size = ?, mtime_ms = ?, documents = ? WHERE id = ?`),
       seen: db.prepare('UPDATE files SET seen_run = ? WHERE id = ?'),
-      insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids) VALUES (?, ?)'),
+      insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, level) VALUES (?, ?, 0)'),
       insertPosting: db.prepare('INSERT INTO postings (segment_id, bucket, data) VALUES (?, ?, ?)'),
       removedDocuments: db.prepare('DELETE FROM documents WHERE file_id IN (SELECT id FROM files WHERE repo_id = ? AND seen_run < ?)'),
       removedFiles: db.prepare(`DELETE FROM files WHERE repo_id = ? AND seen_run < ? RETURNING state`),
@@ -76,15 +77,17 @@ export class IndexWriter {
   }
 
   /** Writes one batch and its trigram segment in one transaction. */
-  commit(repoId: number, run: number, ops: readonly WriteOp[], segmentFiles: readonly FileRef[], postings: readonly PostingRow[]): void {
+  commit(repoId: number, run: number, ops: readonly WriteOp[], segmentFiles: readonly FileRef[], postings: PackedPostings | null): void {
     const s = this.statements;
     this.db.transaction(() => {
       for (const op of ops) {
         switch (op.type) {
           case 'begin': {
-            const row = s.beginFile.get(repoId, op.file.path, run) as { id: number };
-            op.file.id = row.id;
-            s.deleteDocuments.run(row.id);
+            const old = s.deleteFile.get(repoId, op.file.path) as number | undefined;
+            if (old !== undefined) {
+              s.deleteDocuments.run(old);
+            }
+            op.file.id = s.beginFile.get(repoId, op.file.path, run) as number;
             break;
           }
           case 'document':
@@ -103,14 +106,17 @@ export class IndexWriter {
             break;
         }
       }
-      if (segmentFiles.length > 0 && postings.length > 0) {
+      if (postings !== null && segmentFiles.length > 0 && postings.buckets.length > 0) {
         const ids = Int32Array.from(segmentFiles, (file) => file.id ?? -1);
-        const segment = s.insertSegment.run(repoId, Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength));
-        for (const row of postings) {
-          s.insertPosting.run(segment.lastInsertRowid, row.bucket, row.data);
-        }
+        const segment = s.insertSegment.run(repoId, Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength)).lastInsertRowid;
+        insertPackedPostings(s.insertPosting, segment, postings);
       }
     })();
+  }
+
+  /** Merges the repository's segments as the merge policy asks; `final` at the end of a completed run. */
+  mergeSegments(repoId: number, final: boolean, onStep?: (bucket: number) => void): MergeStats {
+    return this.merger.maintain(repoId, final, onStep);
   }
 
   /** Removes the files this run did not see (deleted from disk); returns how many. */
@@ -121,5 +127,16 @@ export class IndexWriter {
       this.statements.finishRun.run(now, repoId);
       return removed.filter((row) => row.state !== FileState.skipped).length;
     })();
+  }
+}
+
+/** Inserts a segment's packed posting rows, one row per bucket. */
+export function insertPackedPostings(statement: BetterSqlite3.Statement, segment: number | bigint, postings: PackedPostings): void {
+  const bytes = Buffer.from(postings.bytes.buffer, postings.bytes.byteOffset, postings.bytes.byteLength);
+  let start = 0;
+  for (let row = 0; row < postings.buckets.length; row += 1) {
+    const end = postings.ends[row] as number;
+    statement.run(segment, postings.buckets[row], bytes.subarray(start, end));
+    start = end;
   }
 }

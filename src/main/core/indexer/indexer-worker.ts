@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
 import { migrate } from '../db/schema';
+import { ThreadSource } from './batch-source';
 import { IndexRun } from './index-run';
 import { IndexWriter } from './index-writer';
 import type { FromIndexer, IndexerWorkerData, ToIndexer } from './protocol';
@@ -46,17 +47,30 @@ port.on('message', (message: ToIndexer) => {
     return;
   }
   const flag = new Int32Array(message.cancel);
+  // With reader threads the writer only walks, decides and commits; without, it reads too.
+  const source = message.readers.length > 0 ? new ThreadSource(message.readers, new Int32Array(message.signal)) : undefined;
   try {
-    const run = new IndexRun(writer, message.root, message.settings, new Set(message.excluded), {
-      cancelled: () => Atomics.load(flag, 0) !== 0,
-      memoryPressure: () => process.memoryUsage().heapUsed > message.memoryThresholdBytes,
-      onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress }),
-      onBatchSize: (size, reason) =>
-        send({ type: 'log', level: reason === 'pressure' ? 'warn' : 'info', message: `Indexing batch size ${reason === 'pressure' ? 'shrunk' : 'grew'} to ${size} documents` }),
-    });
+    const run = new IndexRun(
+      writer,
+      message.root,
+      message.settings,
+      new Set(message.excluded),
+      {
+        cancelled: () => Atomics.load(flag, 0) !== 0,
+        memoryPressure: (readerHeapUsed) => Math.max(process.memoryUsage().heapUsed, readerHeapUsed) > message.memoryThresholdBytes,
+        onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress }),
+        onBatchSize: (size, reason) =>
+          send({ type: 'log', level: reason === 'pressure' ? 'warn' : 'info', message: `Indexing batch size ${reason === 'pressure' ? 'shrunk' : 'grew'} to ${size} documents` }),
+      },
+      source,
+    );
     const result = run.run();
-    send({ type: 'done', runId: message.runId, status: result.status, summary: result.summary });
+    send({ type: 'done', runId: message.runId, status: result.status, summary: result.summary, pipeline: result.pipeline, merges: result.merges });
   } catch (error) {
     send({ type: 'failed', runId: message.runId, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    for (const port of message.readers) {
+      port.close();
+    }
   }
 });

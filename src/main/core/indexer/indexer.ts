@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { IndexDone, IndexSummary } from '../../../shared/types';
 import type { Config } from '../config/definitions';
 import type { EventHub } from '../events';
@@ -8,16 +9,34 @@ import type { Logger } from '../log/logger';
 import type { TaskManager } from '../tasks/task-manager';
 import type { WorkerLocator } from '../workers';
 import type { RunSettings } from './index-run';
-import type { FromIndexer, IndexerWorkerData, ToIndexer } from './protocol';
+import type { FromIndexer, IndexerWorkerData, ReaderWorkerData, ToIndexer } from './protocol';
 import { validateRoot } from './validate-root';
 
 export interface IndexerOptions {
   readonly dbPath: string;
-  readonly config: Pick<Config, 'MAX_FILE_SIZE' | 'MAX_CONTENT_LENGTH' | 'MAX_DOCUMENTS_PER_BATCH' | 'CHUNK_SIZE' | 'MEMORY_THRESHOLD_MB'>;
+  /** GITBOT_INDEX_WORKERS: reader threads per run; 0 or absent means cores − 1, at least 1. */
+  readonly config: Pick<Config, 'MAX_FILE_SIZE' | 'MAX_CONTENT_LENGTH' | 'MAX_DOCUMENTS_PER_BATCH' | 'CHUNK_SIZE' | 'MEMORY_THRESHOLD_MB'> &
+    Partial<Pick<Config, 'GITBOT_INDEX_WORKERS'>>;
   readonly tasks: TaskManager;
   readonly events: EventHub;
   readonly logger: Logger;
   readonly workers: WorkerLocator;
+  /**
+   * Called for each worker thread the indexer starts (the writer, and each run's readers),
+   * e.g. to let the memory monitor watch it; the result is disposed when the thread exits.
+   */
+  readonly onWorker?: (name: string, worker: Worker) => Disposable;
+}
+
+/**
+ * A small young generation for the indexer's threads: they allocate short-lived strings fast,
+ * and V8's default (16 MB semi-spaces per thread) cost about 25 MB of peak RSS for no speed.
+ */
+const INDEXER_THREAD_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
+
+/** Reader threads one run uses. */
+export function readerCount(setting: number | undefined): number {
+  return setting !== undefined && setting > 0 ? setting : Math.max(1, availableParallelism() - 1);
 }
 
 interface ActiveRun {
@@ -86,7 +105,7 @@ export class Indexer implements Disposable {
     });
   }
 
-  private async execute(taskId: string, repo: string, signal: AbortSignal, setProgress: (value: number) => void): Promise<IndexSummary> {
+  private async execute(taskId: string, repo: string, abort: AbortSignal, setProgress: (value: number) => void): Promise<IndexSummary> {
     const worker = await this.startWorker();
     const { config, events } = this.options;
     const runId = this.nextRunId++;
@@ -99,10 +118,18 @@ export class Indexer implements Disposable {
     };
     const database = resolve(this.options.dbPath);
     const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`];
+    const signal = new SharedArrayBuffer(4);
+    let readerError: Error | null = null;
+    const readers = this.startReaders(readerCount(config.GITBOT_INDEX_WORKERS), settings, signal, (error) => {
+      // Stops the writer (it commits nothing more) and wakes it if it sleeps on the readers.
+      readerError ??= error;
+      Atomics.store(cancel, 0, 2);
+      Atomics.notify(new Int32Array(signal), 0);
+    });
     const onAbort = (): void => {
       Atomics.store(cancel, 0, 1);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    abort.addEventListener('abort', onAbort, { once: true });
     const finished = new Promise<IndexSummary>((resolveRun, rejectRun) => {
       const fail = (message: string, summary: IndexSummary): void => {
         const done: IndexDone = { taskId, repo, status: 'failed', summary, error: message };
@@ -119,9 +146,17 @@ export class Indexer implements Disposable {
               setProgress(message.progress.filesDone / message.progress.filesDiscovered);
             }
           } else if (message.type === 'done' && message.runId === runId) {
+            if (readerError !== null) {
+              fail(`The indexer stopped: ${readerError.message}`, message.summary);
+              return;
+            }
+            this.options.logger.info(
+              `Indexed ${repo}: ${message.pipeline.readers} reader thread(s), at most ${message.pipeline.maxChunksInFlight} chunk(s) per reader and ${message.pipeline.maxBatchesWaiting} batch(es) waiting, ` +
+                `writer idle ${message.pipeline.writerWaitMs} ms; ${message.merges.merges} segment merge(s) in ${message.merges.milliseconds} ms`,
+            );
             events.emit('indexDone', { taskId, repo, status: message.status, summary: message.summary, error: null });
             if (message.status === 'cancelled') {
-              rejectRun(signal.reason ?? new DOMException('Indexing cancelled', 'AbortError'));
+              rejectRun(abort.reason ?? new DOMException('Indexing cancelled', 'AbortError'));
             } else {
               resolveRun(message.summary);
             }
@@ -132,13 +167,48 @@ export class Indexer implements Disposable {
         onCrash: (error) => fail(`The indexer stopped: ${error.message}`, emptySummary(repo)),
       };
     });
-    worker.postMessage({ type: 'run', runId, root: repo, settings, excluded, cancel: cancel.buffer as SharedArrayBuffer, memoryThresholdBytes: config.MEMORY_THRESHOLD_MB * 1024 * 1024 } satisfies ToIndexer);
+    const ports = readers.map((reader) => reader.port);
+    worker.postMessage(
+      { type: 'run', runId, root: repo, settings, excluded, cancel: cancel.buffer as SharedArrayBuffer, memoryThresholdBytes: config.MEMORY_THRESHOLD_MB * 1024 * 1024, readers: ports, signal } satisfies ToIndexer,
+      ports,
+    );
     try {
       return await finished;
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      abort.removeEventListener('abort', onAbort);
       this.active = null;
+      await Promise.all(readers.map((reader) => reader.stop()));
     }
+  }
+
+  /** Starts a run's reader threads; each comes with the writer's end of its port. */
+  private startReaders(count: number, settings: RunSettings, signal: SharedArrayBuffer, onError: (error: Error) => void): { port: MessagePort; stop: () => Promise<void> }[] {
+    const entry = this.options.workers('index-reader-worker');
+    return Array.from({ length: count }, (_, index) => {
+      const channel = new MessageChannel();
+      const workerData: ReaderWorkerData = { port: channel.port2, signal, settings: { maxContentLength: settings.maxContentLength, chunkSize: settings.chunkSize } };
+      const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData, transferList: [channel.port2], resourceLimits: INDEXER_THREAD_LIMITS });
+      const watch = this.options.onWorker?.(`indexer-reader-${index + 1}`, worker);
+      let stopping = false;
+      const exited = new Promise<void>((resolveExit) => {
+        worker.once('exit', (code) => {
+          void watch?.dispose();
+          if (code !== 0 && !stopping) {
+            onError(new Error(`reader thread ${index + 1} exited with code ${code}`));
+          }
+          resolveExit();
+        });
+      });
+      worker.on('error', (error) => onError(error));
+      return {
+        port: channel.port1,
+        stop: async () => {
+          stopping = true;
+          await worker.terminate();
+          await exited;
+        },
+      };
+    });
   }
 
   private startWorker(): Promise<Worker> {
@@ -147,8 +217,10 @@ export class Indexer implements Disposable {
     }
     this.ready ??= new Promise<Worker>((resolveReady, rejectReady) => {
       const entry = this.options.workers('indexer-worker');
-      const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData: { dbPath: this.options.dbPath } satisfies IndexerWorkerData });
+      const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData: { dbPath: this.options.dbPath } satisfies IndexerWorkerData, resourceLimits: INDEXER_THREAD_LIMITS });
       this.worker = worker;
+      const watch = this.options.onWorker?.('indexer-writer', worker);
+      worker.once('exit', () => void watch?.dispose());
       worker.on('message', (message: FromIndexer) => {
         if (message.type === 'ready') {
           resolveReady(worker);

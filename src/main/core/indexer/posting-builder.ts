@@ -3,13 +3,30 @@ import { ByteWriter } from './byte-writer';
 
 const NEWLINE = 10;
 const ORDINAL_BITS = 20;
+const WORD_FLAG = 0x80;
+/**
+ * Per UTF-16 code unit: its folded 7-bit code, plus WORD_FLAG for characters of words
+ * ([0-9A-Za-z_] and everything non-ASCII), so the inner loop does one lookup per character.
+ */
+const CHAR_CLASSES: Uint8Array = (() => {
+  const table = new Uint8Array(0x10000);
+  for (let code = 0; code < table.length; code += 1) {
+    const isWord = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 128;
+    table[code] = (FOLD_TABLE[code] as number) | (isWord ? WORD_FLAG : 0);
+  }
+  return table;
+})();
 /** Most files one segment can post; batches are cut well before this. */
 export const MAX_SEGMENT_FILES = 1 << ORDINAL_BITS;
 
-/** One posting row: the bucket and its encoded entries. */
-export interface PostingRow {
-  readonly bucket: number;
-  readonly data: Uint8Array;
+/**
+ * A batch's posting rows packed into three typed arrays, so they cross threads as a single
+ * transfer: row `i` is bucket `buckets[i]`, bytes `[ends[i - 1] ?? 0, ends[i])` of `bytes`.
+ */
+export interface PackedPostings {
+  readonly buckets: Int32Array;
+  readonly ends: Int32Array;
+  readonly bytes: Uint8Array;
 }
 
 /** Streaming state of one file's text, so grams continue across documents. */
@@ -45,7 +62,7 @@ export class PostingBuilder {
   /** Adds a piece of the file's text; returns the number of words in it (for BM25). */
   addText(cursor: GramCursor, text: string): number {
     const mark = this.mark;
-    const fold = FOLD_TABLE;
+    const classes = CHAR_CLASSES;
     const serial = cursor.serial;
     const ordinal = cursor.ordinal;
     let a = cursor.beforePrevious;
@@ -55,7 +72,8 @@ export class PostingBuilder {
     let inWord = false;
     for (let index = 0; index < text.length; index += 1) {
       const code = text.charCodeAt(index);
-      const isWord = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 128;
+      const kind = classes[code] as number;
+      const isWord = kind >= WORD_FLAG;
       if (isWord && !inWord) {
         words += 1;
       }
@@ -64,7 +82,7 @@ export class PostingBuilder {
         run = 0;
         continue;
       }
-      const folded = fold[code] as number;
+      const folded = kind & 0x7f;
       if (run >= 2) {
         const gram = (a << 14) | (b << 7) | folded;
         if (mark[gram] !== serial) {
@@ -83,7 +101,7 @@ export class PostingBuilder {
   }
 
   /** Encodes the batch's postings and starts an empty batch. */
-  finish(): PostingRow[] {
+  finish(): PackedPostings {
     const count = this.pairCount;
     const pairs = this.pairs;
     // Module constants copied to locals: the loops below run millions of times.
@@ -97,23 +115,37 @@ export class PostingBuilder {
     for (let bucket = 0; bucket < bucketCount; bucket += 1) {
       bucketStarts[bucket + 1]! += bucketStarts[bucket] as number;
     }
+    // Two stable counting sorts (by low bits, then by bucket) leave each bucket's keys sorted
+    // by gram then ordinal, since pairs arrive in ordinal order: linear, unlike a comparison sort.
+    const lowStarts = new Int32Array(mask + 2);
+    for (let index = 0; index < count; index += 2) {
+      lowStarts[((pairs[index] as number) & mask) + 1]! += 1;
+    }
+    for (let low = 0; low <= mask; low += 1) {
+      lowStarts[low + 1]! += lowStarts[low] as number;
+    }
+    const order = new Int32Array(count >>> 1);
+    for (let index = 0; index < count; index += 2) {
+      order[lowStarts[(pairs[index] as number) & mask]!++] = index;
+    }
     const keys = new Int32Array(count >>> 1);
     const fill = bucketStarts.slice(0, bucketCount);
-    for (let index = 0; index < count; index += 2) {
+    for (let position = 0; position < order.length; position += 1) {
+      const index = order[position] as number;
       const gram = pairs[index] as number;
-      const bucket = gram >>> shift;
-      keys[fill[bucket]!++] = ((gram & mask) << 20) | (pairs[index + 1] as number);
+      keys[fill[gram >>> shift]!++] = ((gram & mask) << 20) | (pairs[index + 1] as number);
     }
-    const rows: PostingRow[] = [];
+    const buckets: number[] = [];
+    const ends: number[] = [];
     const writer = this.writer;
+    writer.reset();
     for (let bucket = 0; bucket < bucketCount; bucket += 1) {
       const start = bucketStarts[bucket] as number;
       const end = bucketStarts[bucket + 1] as number;
       if (start === end) {
         continue;
       }
-      const slice = keys.subarray(start, end).sort();
-      writer.reset();
+      const slice = keys.subarray(start, end);
       let previousLow = 0;
       let index = 0;
       while (index < slice.length) {
@@ -133,14 +165,15 @@ export class PostingBuilder {
         previousLow = low;
         index = last;
       }
-      rows.push({ bucket, data: writer.view(0).slice() });
+      buckets.push(bucket);
+      ends.push(writer.length);
     }
     this.pairCount = 0;
-    if (this.pairs.length > 4 * 1024 * 1024) {
+    if (this.pairs.length > 1024 * 1024) {
       // A huge batch grew the buffer; do not keep that memory for the next one.
       this.pairs = new Int32Array(256 * 1024);
     }
-    return rows;
+    return { buckets: Int32Array.from(buckets), ends: Int32Array.from(ends), bytes: writer.view(0).slice() };
   }
 
   /** Bytes held by the builder's buffers (for the memory-pressure log). */

@@ -1,9 +1,20 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { IndexProgress, IndexSummary } from '../../../shared/types';
+import type { BatchSettings } from './batch-builder';
+import type { PipelineStats } from './batch-source';
 import type { RunSettings } from './index-run';
+import type { MergeStats } from './segment-merger';
 
 /** What the indexer worker is started with. */
 export interface IndexerWorkerData {
   readonly dbPath: string;
+}
+
+/** What a reader thread is started with: its port to the writer and the wake-up counter. */
+export interface ReaderWorkerData {
+  readonly port: MessagePort;
+  readonly signal: SharedArrayBuffer;
+  readonly settings: BatchSettings;
 }
 
 export type ToIndexer =
@@ -16,8 +27,12 @@ export type ToIndexer =
       readonly excluded: readonly string[];
       /** Int32 flag: set to 1 to cancel the run after its current batch. */
       readonly cancel: SharedArrayBuffer;
-      /** Heap bytes of the worker above which batches shrink. */
+      /** Heap bytes of the writer or a reader above which batches shrink. */
       readonly memoryThresholdBytes: number;
+      /** The writer's ends of the reader threads' ports; none means the writer reads itself. */
+      readonly readers: readonly MessagePort[];
+      /** Int32 counter the readers bump and notify after each message. */
+      readonly signal: SharedArrayBuffer;
     }
   | { readonly type: 'close' };
 
@@ -25,7 +40,7 @@ export type FromIndexer =
   | { readonly type: 'ready' }
   | { readonly type: 'open_failed'; readonly message: string }
   | { readonly type: 'progress'; readonly runId: number; readonly progress: Omit<IndexProgress, 'taskId' | 'repo'> }
-  | { readonly type: 'done'; readonly runId: number; readonly status: 'completed' | 'cancelled'; readonly summary: IndexSummary }
+  | { readonly type: 'done'; readonly runId: number; readonly status: 'completed' | 'cancelled'; readonly summary: IndexSummary; readonly pipeline: PipelineStats; readonly merges: MergeStats }
   | { readonly type: 'failed'; readonly runId: number; readonly message: string }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
   | { readonly type: 'closed' };

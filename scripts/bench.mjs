@@ -1,0 +1,234 @@
+/**
+ * `npm run bench [-- CORPUS_DIR...] [--runs N] [--skip-pool]`: the indexing and search benchmark of
+ * issue 3, in one run. Builds the bundle first when it is stale (workers run bundled), then for
+ * each corpus (default /tmp/corpus-large, made with ../shared/bench/make-corpus.sh when missing)
+ * prints side by side: raw read speed of the same files, our index build (time, MB/s of indexed
+ * text, peak RSS of the whole process, database size), per query our in-process latency (median,
+ * first page and full), our CLI's and rg's whole-process times with both hit counts, then a
+ * re-index after touching 1% of the files N times (on a copy) and the pool benchmark.
+ * Every step runs in a fresh process, so each peak RSS is that step's own.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const MIB = 1024 * 1024;
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name, fallback) => {
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 ? argv[index + 1] : fallback;
+};
+const corpora = argv.filter((value, index) => !value.startsWith('--') && !(argv[index - 1] ?? '').startsWith('--runs'));
+if (corpora.length === 0) {
+  corpora.push('/tmp/corpus-large');
+}
+const runs = Number(option('runs', '10'));
+const repeats = 5;
+
+/** The query set: literal, rare literal, common word (literal and words mode), regexes, case-insensitive, no hit. */
+const QUERIES = [
+  { name: 'literal', query: 'function', mode: 'literal' },
+  { name: 'rare literal', query: 'createElementNS', mode: 'literal' },
+  { name: 'common word', query: 'return', mode: 'literal' },
+  { name: 'common word, words mode', query: 'return', mode: 'words' },
+  { name: 'regex', query: 'use[A-Z]\\w+State', mode: 'regex' },
+  { name: 'regex, no literal', query: '\\d{5}[a-f]', mode: 'regex' },
+  { name: 'case-insensitive', query: 'REACT', mode: 'literal', ignoreCase: true },
+  { name: 'no hit', query: 'zqxjkvbwpy', mode: 'literal' },
+];
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBundle() {
+  const bundle = join(root, 'out/main/index-reader-worker.js');
+  const sources = Math.max(newestMtime(join(root, 'src/main')), newestMtime(join(root, 'src/shared')));
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources && existsSync(join(root, 'out/main/cli.js'))) {
+    return;
+  }
+  console.log('Building the bundle (out/ is stale)...');
+  execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function ensureCorpus(dir) {
+  if (existsSync(dir)) {
+    return;
+  }
+  console.log(`Building the corpus ${dir} (a few minutes)...`);
+  execFileSync('bash', [join(root, '../shared/bench/make-corpus.sh'), dir, dir.includes('small') ? 'small' : 'large'], { stdio: 'inherit' });
+}
+
+/** A Node walk that only reads the files the index would read (at most 1 MiB, no .git). */
+function rawRead(dir) {
+  const started = performance.now();
+  let bytes = 0;
+  const stack = [dir];
+  while (stack.length > 0) {
+    const folder = stack.pop();
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.name === '.git') {
+        continue;
+      }
+      if (entry.isDirectory()) {
+        stack.push(path);
+      } else if (entry.isFile() && statSync(path).size <= MIB) {
+        bytes += readFileSync(path).length;
+      }
+    }
+  }
+  return { bytes, seconds: (performance.now() - started) / 1000 };
+}
+
+function step(args) {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(root, 'scripts/bench-index.ts'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * MIB });
+  if (result.status !== 0) {
+    throw new Error(`bench-index ${args[0]} failed: ${result.stderr}`);
+  }
+  return JSON.parse(result.stdout.trim().split('\n').at(-1));
+}
+
+function timed(command, args, options) {
+  const started = performance.now();
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1024 * MIB, ...options });
+  return { ms: performance.now() - started, result };
+}
+
+function median(values) {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Our CLI, whole process: `gitbot search ... --limit 0 --json`, one line per hit. */
+function cli(dbPath, query) {
+  const args = [join(root, 'out/main/cli.js'), 'search', query.query, '--limit', '0', '--json', '--db', dbPath];
+  if (query.mode === 'regex') args.push('--regex');
+  if (query.mode === 'words') args.push('--words');
+  if (query.ignoreCase) args.push('--ignore-case');
+  const times = [];
+  let hits = 0;
+  for (let repeat = 0; repeat < 3; repeat += 1) {
+    const { ms, result } = timed(process.execPath, args, {});
+    times.push(ms);
+    hits = result.stdout.split('\n').filter(Boolean).length;
+  }
+  return { ms: median(times), hits };
+}
+
+/** rg, whole process, counting matching lines (words mode: whole words ignoring case, lines not documents). */
+function rg(corpus, query) {
+  const args = ['--no-config', '--hidden', '--max-filesize', '1M', '-g', '!.git', '-c', '--no-filename'];
+  if (query.mode === 'literal') args.push('-F');
+  if (query.mode === 'words') args.push('-F', '-w', '-i');
+  if (query.ignoreCase) args.push('-i');
+  args.push('-e', query.query, '.');
+  const times = [];
+  let hits = 0;
+  for (let repeat = 0; repeat < 3; repeat += 1) {
+    const { ms, result } = timed('rg', args, { cwd: corpus });
+    times.push(ms);
+    hits = result.stdout.split('\n').filter(Boolean).reduce((sum, line) => sum + Number(line), 0);
+  }
+  return { ms: median(times), hits };
+}
+
+function table(header, rows) {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+  const line = (cells) => `| ${cells.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`);
+  for (const row of rows) console.log(line(row));
+}
+
+const fixed = (value, digits = 1) => (typeof value === 'number' ? value.toFixed(digits) : value);
+
+function benchCorpus(corpus) {
+  ensureCorpus(corpus);
+  const work = mkdtempSync(join(tmpdir(), 'gitbot-bench-'));
+  const dbPath = join(work, 'index.sqlite');
+  // Twice: the first pass warms the page cache (a fresh corpus reads at disk speed), as the
+  // index build that follows it does.
+  rawRead(corpus);
+  const raw = rawRead(corpus);
+  const build = step(['build', corpus, dbPath]);
+  const queries = step(['queries', dbPath, '--repeats', String(repeats)]);
+  const rows = queries.results.map((ours, index) => {
+    const query = QUERIES[index];
+    return { ...ours, cli: cli(dbPath, query), rg: rg(corpus, query) };
+  });
+  return { corpus, work, dbPath, raw, build, segments: queries.segments, rows };
+}
+
+function incremental(corpus) {
+  const work = mkdtempSync(join(tmpdir(), 'gitbot-bench-incremental-'));
+  const copy = join(work, 'corpus');
+  cpSync(corpus, copy, { recursive: true, verbatimSymlinks: true });
+  // The database may not live in a folder above the indexed one.
+  mkdirSync(join(work, 'db'));
+  const dbPath = join(work, 'db', 'index.sqlite');
+  const first = step(['build', copy, dbPath]);
+  const result = step(['incremental', copy, dbPath, '--runs', String(runs), '--touch', '0.01']);
+  rmSync(work, { recursive: true, force: true });
+  return { first, runs: result.runs };
+}
+
+ensureBundle();
+console.log(`Machine: ${availableParallelism()} cores, load average ${loadavg().map((value) => value.toFixed(2)).join(', ')} (shared and noisy: read medians and ratios).`);
+const results = corpora.map((corpus) => {
+  console.log(`Benchmarking ${corpus}...`);
+  return benchCorpus(corpus);
+});
+const names = results.map((result) => result.corpus);
+console.log('\nIndex build (workers bundled from out/main):');
+table(
+  ['What', ...names],
+  [
+    ['Text files (<= 1 MiB)', ...results.map((r) => `${fixed(r.raw.bytes / MIB)} MB`)],
+    ['Raw read (Node walk + readFileSync, warm)', ...results.map((r) => `${fixed(r.raw.bytes / MIB / r.raw.seconds)} MB/s`)],
+    ['Index build, end to end', ...results.map((r) => `${fixed(r.build.seconds, 2)} s = ${fixed(r.build.mbPerSec)} MB/s`)],
+    ['Indexed text / documents', ...results.map((r) => `${fixed(r.build.summary.bytes_indexed / MIB)} MB / ${r.build.summary.documents}`)],
+    ['Skipped', ...results.map((r) => JSON.stringify(r.build.summary.files_skipped))],
+    ['Peak RSS, whole process', ...results.map((r) => `${fixed(r.build.peakRss / MIB, 0)} MB`)],
+    ['Database (db + WAL)', ...results.map((r) => `${fixed(r.build.dbBytes / MIB)} MB`)],
+    ['Segments after the build', ...results.map((r) => r.segments)],
+    ['Pipeline', ...results.map((r) => r.build.log.join('; '))],
+  ],
+);
+if (results.length > 1) {
+  const [small, large] = [results[0], results.at(-1)];
+  console.log(`Peak RSS ratio ${large.corpus} / ${small.corpus}: ${(large.build.peakRss / small.build.peakRss).toFixed(2)}`);
+}
+for (const result of results) {
+  console.log(`\nQueries on ${result.corpus} (ours in process: median of ${repeats}, cache cleared; CLI and rg: whole process, median of 3):`);
+  table(
+    ['Query', 'First page ms', 'Full ms', 'Our hits', 'CLI ms', 'CLI hits', 'rg ms', 'rg hits'],
+    result.rows.map((row) => [`${row.name} \`${row.query}\``, fixed(row.firstMs), fixed(row.fullMs), row.hits, fixed(row.cli.ms, 0), row.cli.hits, fixed(row.rg.ms, 0), row.mode === 'words' ? `${row.rg.hits} lines` : row.rg.hits]),
+  );
+}
+if (runs > 0) {
+  const corpus = corpora.at(-1);
+  console.log(`\nRe-index after touching 1% of the files, ${runs} times (a copy of ${corpus}):`);
+  const { first, runs: incremental_ } = incremental(corpus);
+  console.log(`full build of the copy: ${fixed(first.seconds, 2)} s`);
+  table(
+    ['Run', 'Touched', 'Re-index s', 'Indexed', 'Segments', 'literal first page ms', 'literal full ms', 'rare literal ms'],
+    incremental_.map((run) => [run.run, run.touched, fixed(run.seconds, 2), run.indexed, run.segments, fixed(run.literalFirstMs), fixed(run.literalFullMs), fixed(run.rareMs)]),
+  );
+}
+if (!flag('skip-pool')) {
+  const last = results.at(-1);
+  console.log(`\nReader pool benchmark (scripts/bench-pool.ts) on ${last.dbPath}:`);
+  spawnSync(process.execPath, ['--expose-gc', '--require', 'tsx/cjs', join(root, 'scripts/bench-pool.ts'), '--db', last.dbPath, '--corpus', last.corpus, '--workers', 'bundled'], { cwd: root, stdio: 'inherit' });
+}
+for (const result of results) {
+  rmSync(result.work, { recursive: true, force: true });
+}

@@ -1,0 +1,151 @@
+import type { SkipReason } from '../../../shared/types';
+import { DocumentSplitter } from './document-splitter';
+import { streamFile } from './file-reader';
+import { PostingBuilder, type GramCursor, type PackedPostings } from './posting-builder';
+
+/**
+ * Characters of text one batch (one transaction) carries at most, whatever the document
+ * count. Each batch exists up to four times at once (reader strings, the message, the
+ * writer's copy, SQLite's UTF-8), so this bounds peak memory: 4 Mi characters cost about
+ * 60 MB of peak RSS on the large corpus for no speed.
+ */
+export const MAX_BATCH_CHARACTERS = 1024 * 1024;
+
+/** A file the writer wants read; `seq` names it in the batches that come back. */
+export interface FileJob {
+  readonly seq: number;
+  readonly absolute: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** Files handed to a reader in one message, and the batch size to cut them into. */
+export interface Chunk {
+  readonly id: number;
+  readonly batchLimit: number;
+  readonly files: readonly FileJob[];
+}
+
+/** What a reader found, in file order; `begin` comes with a file's first document. */
+export type BatchOp =
+  | { readonly type: 'begin'; readonly seq: number }
+  | { readonly type: 'document'; readonly seq: number; readonly firstLine: number; readonly words: number; readonly text: string }
+  | { readonly type: 'end'; readonly seq: number; readonly documents: number }
+  | { readonly type: 'skip'; readonly seq: number; readonly reason: SkipReason; readonly detail: string | null };
+
+/** One transaction's worth of read files: operations and the trigram segment of their text. */
+export interface Batch {
+  readonly chunk: number;
+  /** True on the chunk's last batch: the reader is done with the chunk. */
+  readonly last: boolean;
+  readonly ops: BatchOp[];
+  /** The segment's files by ordinal, as seqs. */
+  readonly files: Int32Array;
+  readonly postings: PackedPostings;
+  readonly characters: number;
+  /** Heap bytes of the thread that built the batch, for the writer's memory-pressure check. */
+  readonly heapUsed: number;
+}
+
+export interface BatchSettings {
+  readonly maxContentLength: number;
+  readonly chunkSize: number;
+}
+
+/**
+ * Reads files into documents and trigram postings and cuts them into batches: the
+ * CPU-heavy half of indexing (reading, decoding, splitting, gram extraction, posting
+ * encoding), run by reader threads or, without them, by the writer itself. A file longer
+ * than a batch continues in the next one; grams of a line cut between two batches still
+ * span the cut.
+ */
+export class BatchBuilder {
+  private readonly postings = new PostingBuilder();
+  private readonly buffer: Buffer;
+  private ops: BatchOp[] = [];
+  private files: number[] = [];
+  private documents = 0;
+  private characters = 0;
+
+  constructor(
+    private readonly settings: BatchSettings,
+    private readonly emit: (batch: Batch) => void,
+    private readonly heapUsed: () => number = () => process.memoryUsage().heapUsed,
+  ) {
+    this.buffer = Buffer.allocUnsafe(settings.chunkSize);
+  }
+
+  /** Reads every file of the chunk and emits its batches, the last one flagged. */
+  addChunk(chunk: Chunk): void {
+    for (const job of chunk.files) {
+      this.addFile(chunk, job);
+    }
+    this.flush(chunk, true);
+  }
+
+  private addFile(chunk: Chunk, job: FileJob): void {
+    const splitter = new DocumentSplitter(this.settings.maxContentLength);
+    let cursor: GramCursor | null = null;
+    let carried: GramCursor | null = null;
+    let documents = 0;
+    const addDocument = (firstLine: number, text: string): void => {
+      if (cursor === null) {
+        cursor = this.postings.beginFile(this.files.length);
+        if (carried !== null) {
+          cursor.previous = carried.previous;
+          cursor.beforePrevious = carried.beforePrevious;
+          cursor.run = carried.run;
+        }
+        this.files.push(job.seq);
+      }
+      if (documents === 0) {
+        this.ops.push({ type: 'begin', seq: job.seq });
+      }
+      const words = this.postings.addText(cursor, text);
+      this.ops.push({ type: 'document', seq: job.seq, firstLine, words, text });
+      documents += 1;
+      this.documents += 1;
+      this.characters += text.length;
+      if (this.documents >= chunk.batchLimit || this.characters >= MAX_BATCH_CHARACTERS) {
+        // A long file continues in the next batch; the writer keeps it `partial` until its end.
+        this.flush(chunk, false);
+        carried = cursor;
+        cursor = null;
+      }
+    };
+    const outcome = streamFile(job.absolute, job, this.settings.chunkSize, this.buffer, (text) => {
+      for (const piece of splitter.push(text)) {
+        addDocument(piece.firstLine, piece.text);
+      }
+    });
+    if (!outcome.ok) {
+      this.ops.push({ type: 'skip', seq: job.seq, reason: outcome.reason, detail: outcome.detail });
+      return;
+    }
+    const last = splitter.end();
+    if (last !== null) {
+      addDocument(last.firstLine, last.text);
+    }
+    if (documents === 0) {
+      this.ops.push({ type: 'begin', seq: job.seq });
+    }
+    this.ops.push({ type: 'end', seq: job.seq, documents });
+  }
+
+  private flush(chunk: Chunk, last: boolean): void {
+    const batch: Batch = {
+      chunk: chunk.id,
+      last,
+      ops: this.ops,
+      files: Int32Array.from(this.files),
+      postings: this.postings.finish(),
+      characters: this.characters,
+      heapUsed: this.heapUsed(),
+    };
+    this.ops = [];
+    this.files = [];
+    this.documents = 0;
+    this.characters = 0;
+    this.emit(batch);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * A reader thread of one indexing run: reads the chunks of files the writer sends on its
+ * port into batches (documents and trigram postings) and posts them back, bumping the
+ * shared counter the writer sleeps on. It never touches the database.
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { BatchBuilder, type Batch } from './batch-builder';
+import type { FromReader, ToReader } from './batch-source';
+import type { ReaderWorkerData } from './protocol';
+
+const data = workerData as ReaderWorkerData;
+const port: MessagePort = data.port;
+const signal = new Int32Array(data.signal);
+
+function post(message: FromReader, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+
+const builder = new BatchBuilder(data.settings, (batch: Batch) => {
+  const { postings, files } = batch;
+  post({ type: 'batch', batch }, [postings.buckets.buffer as ArrayBuffer, postings.ends.buffer as ArrayBuffer, postings.bytes.buffer as ArrayBuffer, files.buffer as ArrayBuffer]);
+});
+
+port.on('message', (message: ToReader) => {
+  try {
+    builder.addChunk(message.chunk);
+  } catch (error) {
+    // Counted like a batch so the writer wakes up and sees the failure.
+    post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  }
+});
