@@ -25,7 +25,13 @@ import type { RequestName } from './names';
 
 const noArg = z.strictObject({});
 const taskId = z.string().min(1).max(100);
-const absolutePath = z.string().min(1, 'path is empty').max(4096, 'path is longer than 4096 characters');
+/** POSIX `/…`, Windows `C:\…` or `\\server\…`: a relative path would resolve against main's working folder. */
+const absolutePattern = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+const absolutePath = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096, 'path is longer than 4096 characters')
+  .refine((path) => absolutePattern.test(path), 'must be an absolute path');
 
 /** Runtime schemas of every request argument. Unknown keys are an error, not ignored. */
 export const requestSchemas = {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { SettingName } from '../core/config/definitions';
 import { loadConfig, type LoadedConfig } from '../core/config/load-config';
 import { createCore, type Core, type CoreOptions } from '../core/core';
 import { resolvePaths } from '../core/paths';
@@ -34,12 +35,14 @@ export interface OpenCliCoreOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
   readonly logSinks?: CoreOptions['logSinks'];
+  /** Other settings given as flags (e.g. --port); shown with source "cli" by getConfig. */
+  readonly overrides?: Partial<Record<SettingName, string>>;
 }
 
 /** Loads the configuration (env, then .env in the working folder) and starts the core. */
 export function openCliCore(options: OpenCliCoreOptions = {}): Core {
   const config = loadCliConfig(options);
-  const paths = resolvePaths({ dbFlag: options.db, dbSetting: config.values.GITBOT_DB, dataDirSetting: config.values.GITBOT_DATA_DIR });
+  const paths = resolvePaths({ dbSetting: config.values.GITBOT_DB, dataDirSetting: config.values.GITBOT_DATA_DIR });
   return createCore({
     config,
     paths,
@@ -50,6 +53,7 @@ export function openCliCore(options: OpenCliCoreOptions = {}): Core {
   });
 }
 
-export function loadCliConfig(options: Pick<OpenCliCoreOptions, 'env' | 'cwd'>): LoadedConfig {
-  return loadConfig({ env: options.env ?? process.env, dotenvPath: join(options.cwd ?? process.cwd(), '.env') });
+export function loadCliConfig(options: Pick<OpenCliCoreOptions, 'env' | 'cwd' | 'db' | 'overrides'>): LoadedConfig {
+  const overrides = { ...options.overrides, ...(options.db === undefined ? {} : { GITBOT_DB: options.db }) };
+  return loadConfig({ env: options.env ?? process.env, dotenvPath: join(options.cwd ?? process.cwd(), '.env'), overrides });
 }

@@ -52,6 +52,30 @@ describe('gitbot CLI', () => {
     expect(run.stderr()).toBe('gitbot health: Invalid DATABASE_MAX_CONNECTIONS="lots" (from env): expected an integer from 1 to 256\n');
   });
 
+  it('shows flags and .env values with their source in getConfig, and uses GITBOT_PORT from .env', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    writeFileSync(join(dir, '.env'), `GITBOT_PORT=${port}\nMAX_DOCUMENTS_PER_BATCH=50\n`);
+    try {
+      const run = captureIo(env, dir);
+      expect(await runCli(['serve'], run.io)).toBe(1);
+      expect(run.stderr()).toBe(`gitbot serve: port ${port} on 127.0.0.1 is already in use (set --port or GITBOT_PORT, 0 picks a free one)\n`);
+    } finally {
+      busy.close();
+    }
+    const { loadCliConfig } = await import('./open-core');
+    const config = loadCliConfig({ env, cwd: dir, db: join(dir, 'flag.sqlite'), overrides: { GITBOT_PORT: '0' } });
+    const source = (name: string) => config.entries.find((entry) => entry.name === name);
+    expect(source('GITBOT_DB')).toMatchObject({ value: join(dir, 'flag.sqlite'), source: 'cli' });
+    expect(source('GITBOT_PORT')).toMatchObject({ value: 0, source: 'cli' });
+    expect(source('MAX_DOCUMENTS_PER_BATCH')).toMatchObject({ value: 50, source: '.env' });
+    expect(source('GITBOT_DATA_DIR')).toMatchObject({ value: dir, source: 'env' });
+    rmSync(join(dir, '.env'));
+  });
+
   it('has --help on every command', async () => {
     for (const command of ['serve', 'health']) {
       const run = captureIo(env, dir);

@@ -16,6 +16,7 @@ import type { AppPaths } from './paths';
 import { prepareDatabase } from './db/prepare-database';
 import { ReaderPool } from './db/pool';
 import { Indexer } from './indexer/indexer';
+import { assertIndexedFile } from './indexed-file';
 import { createDispatch, type Dispatch, type Handlers } from './router';
 import { scheduleMaintenance } from './tasks/maintenance';
 import { TaskManager } from './tasks/task-manager';
@@ -88,8 +89,10 @@ export function createCore(options: CoreOptions): Core {
   );
   // The indexer (the one writer) is registered before the pool: the store disposes in
   // reverse, so readers close first and the writer last.
-  const indexer = store.add(new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers }));
-  const pool = store.add(new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert) }));
+  const indexer = store.add(
+    new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers, onWorker: (name, worker) => monitor.watchWorker({ name, worker }) }),
+  );
+  const pool: ReaderPool = store.add(new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: (name, worker) => monitor.watchWorker({ name, worker }) }));
   const poolStatus = () => pool.status();
 
   const monitor = store.add(
@@ -118,6 +121,7 @@ export function createCore(options: CoreOptions): Core {
     throw new AppError('unsupported', `${what} needs the desktop app; this dashboard runs in a browser`);
   };
 
+  const openInEditor = options.nativeHandlers?.openInEditor;
   const handlers: Handlers = {
     getHealth: () => buildHealthReport({ sample: monitor.latest(), tasks: tasks.counts(), pool: poolStatus(), thresholdMb: settings.MEMORY_THRESHOLD_MB }),
     getConfig: () => ({ entries: config.entries }),
@@ -155,7 +159,13 @@ export function createCore(options: CoreOptions): Core {
       return { taskId, path };
     },
     chooseFolder: options.nativeHandlers?.chooseFolder ?? nativeOnly('Choosing a folder'),
-    openInEditor: options.nativeHandlers?.openInEditor ?? nativeOnly('Opening a file in the editor'),
+    openInEditor: openInEditor === undefined
+      ? nativeOnly('Opening a file in the editor')
+      : async (arg) => {
+          const repositories = await pool.run('listRepositories', undefined);
+          const path = assertIndexedFile(arg.path, repositories.map((repository) => repository.root));
+          return openInEditor({ ...arg, path });
+        },
   };
 
   let shuttingDown: Promise<void> | undefined;

@@ -20,9 +20,9 @@ export interface AppPaths {
   readonly snapshotsDir: string;
 }
 
-/** --db FILE, else GITBOT_DB, else index.sqlite in the data folder. */
-export function resolvePaths(options: { dbFlag?: string | undefined; dbSetting: string; dataDirSetting: string }): AppPaths {
+/** GITBOT_DB (which a --db flag overrides), else index.sqlite in the data folder. */
+export function resolvePaths(options: { dbSetting: string; dataDirSetting: string }): AppPaths {
   const dataDir = options.dataDirSetting !== '' ? options.dataDirSetting : defaultDataDir();
-  const dbPath = options.dbFlag ?? (options.dbSetting !== '' ? options.dbSetting : join(dataDir, 'index.sqlite'));
+  const dbPath = options.dbSetting !== '' ? options.dbSetting : join(dataDir, 'index.sqlite');
   return { dataDir, dbPath, logFile: join(dataDir, 'logs', 'gitbot.log'), snapshotsDir: join(dataDir, 'snapshots') };
 }

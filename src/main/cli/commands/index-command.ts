@@ -56,12 +56,21 @@ async function indexFolder(core: CliCore, folder: string, json: boolean, io: Cli
       wake?.();
     }
   });
+  // Ctrl-C or SIGTERM cancels the run (whole batches are kept, the next run resumes); a signal
+  // that comes before the task exists is remembered; a second one stops at once.
+  let signals = 0;
   const cancel = (): void => {
+    signals += 1;
+    if (signals > 1) {
+      io.stderr.write('gitbot index: stopped without waiting (the next run resumes from the last whole batch)\n');
+      process.exit(130);
+    }
     if (taskId !== null) {
       void core.dispatch('cancelIndexing', { taskId });
     }
   };
-  process.once('SIGINT', cancel);
+  process.on('SIGINT', cancel);
+  process.on('SIGTERM', cancel);
   try {
     const started = await core.dispatch('startIndexing', { path: folder });
     if (!started.ok) {
@@ -70,6 +79,9 @@ async function indexFolder(core: CliCore, folder: string, json: boolean, io: Cli
     }
     const id = (started.value as { taskId: string }).taskId;
     taskId = id;
+    if (signals > 0) {
+      await core.dispatch('cancelIndexing', { taskId: id });
+    }
     while (!finished.has(id)) {
       await new Promise<void>((resolveWake) => {
         wake = resolveWake;
@@ -87,6 +99,7 @@ async function indexFolder(core: CliCore, folder: string, json: boolean, io: Cli
     return done.status === 'completed' ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', cancel);
+    process.removeListener('SIGTERM', cancel);
     await subscription.dispose();
   }
 }

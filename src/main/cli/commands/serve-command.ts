@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startLoopbackServer } from '../../core/server/loopback-server';
+import { AppError } from '../../core/errors';
 import type { CliCommand } from '../command';
-import { UsageError } from '../command';
 import { bundleLayout, openCliCore } from '../open-core';
 import { parsePort } from '../parse';
 import { stderrLogSink } from '../log-sink';
@@ -20,19 +20,17 @@ Options:
   --help      show this help`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { port: { type: 'string' }, db: { type: 'string' } }, strict: true, allowPositionals: false });
-    const port = values.port === undefined ? undefined : parsePort(values.port);
-    const core = openCliCore({ db: values.db, env: io.env, cwd: io.cwd, logSinks: [stderrLogSink(io.stderr, 'warn')] });
+    const overrides = values.port === undefined ? {} : { GITBOT_PORT: String(parsePort(values.port)) };
+    const core = openCliCore({ db: values.db, env: io.env, cwd: io.cwd, overrides, logSinks: [stderrLogSink(io.stderr, 'warn')] });
+    const port = core.options.config.values.GITBOT_PORT;
     let server;
     try {
-      server = await startLoopbackServer({
-        core,
-        port: port ?? Number(io.env.GITBOT_PORT ?? 0),
-        staticDir: bundleLayout().rendererDir,
-      });
+      server = await startLoopbackServer({ core, port, staticDir: bundleLayout().rendererDir });
     } catch (error) {
       await core.shutdown();
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new UsageError(`port ${port} is already in use`);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new AppError('bad_request', `port ${port} on 127.0.0.1 is already in use (set --port or GITBOT_PORT, 0 picks a free one)`);
+      }
       throw error;
     }
     io.stdout.write(`${server.url}\n`);

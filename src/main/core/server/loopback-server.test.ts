@@ -1,4 +1,6 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestCore, type TestCore } from '../../../../test/helpers/test-core';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server';
@@ -87,6 +89,8 @@ describe('loopback server', () => {
   it('rejects a malformed payload before any service sees it', async () => {
     const cases: [string, string, string][] = [
       ['/rpc/startIndexing', '{"path": 42}', 'Invalid argument for startIndexing: path: Invalid input: expected string, received number'],
+      ['/rpc/startIndexing', '{"path": "relative/dir"}', 'Invalid argument for startIndexing: path: must be an absolute path'],
+      ['/rpc/takeHeapSnapshot', '{"target": "main", "directory": "relative-dir"}', 'Invalid argument for takeHeapSnapshot: directory: must be an absolute path'],
       ['/rpc/getHealth', '{"extra": true}', 'Invalid argument for getHealth: Unrecognized key: "extra"'],
       ['/rpc/search', '{"query": "x", "mode": "fuzzy"}', 'Invalid argument for search: mode: Invalid option: expected one of "literal"|"regex"|"words"'],
     ];
@@ -136,8 +140,62 @@ describe('loopback server', () => {
     expect(forged.status).toBe(401);
   });
 
-  it('does not serve files outside the renderer folder', async () => {
-    const reply = await send(server, `/../package.json?token=${server.token}`);
-    expect(reply.status).toBe(404);
+
+  it('answers a request name that is not valid URL encoding with 400', async () => {
+    const reply = await send(server, '/rpc/%E0%A4%A', { method: 'POST', headers: auth(), body: '{}' });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body).error.message).toBe('The request name is not valid URL encoding');
   });
+
+  it('refuses a body over 1 MiB with 413', async () => {
+    const reply = await send(server, '/rpc/getHealth', { method: 'POST', headers: auth(), body: `{"x":"${'a'.repeat(1024 * 1024)}"}` });
+    expect(reply.status).toBe(413);
+  });
+});
+
+describe('loopback server static files', () => {
+  let test: TestCore;
+  let server: LoopbackServer;
+  let root: string;
+
+  beforeEach(async () => {
+    test = createTestCore({}, { logToFile: false });
+    root = join(test.dir, 'renderer');
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>dashboard</title>');
+    writeFileSync(join(root, 'assets', 'app.js'), 'console.log(1)');
+    writeFileSync(join(test.dir, 'secret.txt'), 'not for the browser');
+    server = await startLoopbackServer({ core: test.core, port: 0, staticDir: root });
+  });
+  afterEach(async () => {
+    await server.dispose();
+    await test.close();
+  });
+
+  it('serves the page with the CSP header and its assets', async () => {
+    const page = await send(server, `/?token=${server.token}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>dashboard</title>');
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    const asset = await send(server, `/assets/app.js?token=${server.token}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('never serves a file outside the renderer folder', async () => {
+    for (const path of ['/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%E0%A4%A']) {
+      const reply = await send(server, `${path}?token=${server.token}`);
+      expect(reply.status, path).toBe(404);
+      expect(reply.body).not.toContain('not for the browser');
+    }
+  });
+
+  it('answers 404 for a file it cannot open (a symlink loop) and keeps serving', async () => {
+    symlinkSync('loop.js', join(root, 'assets', 'loop.js'));
+    const reply = await send(server, `/assets/loop.js?token=${server.token}`);
+    expect(reply.status).toBe(404);
+    const health = await send(server, `/health?token=${server.token}`);
+    expect(health.status).toBe(200);
+  });
+
 });

@@ -70,7 +70,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       } catch {
         return sendJson(response, 400, fail('bad_request', 'Request body is not valid JSON'));
       }
-      const name = decodeURIComponent(url.pathname.slice('/rpc/'.length));
+      const name = safeDecode(url.pathname.slice('/rpc/'.length));
+      if (name === undefined) return sendJson(response, 400, fail('bad_request', 'The request name is not valid URL encoding'));
       return sendJson(response, 200, await options.core.dispatch(name, argument));
     }
     if (method !== 'GET' && method !== 'HEAD') return sendJson(response, 405, fail('bad_request', `Method ${method} is not allowed`));
@@ -125,6 +126,14 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       });
     },
   };
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { contentSecurityPolicy } from '../../../shared/csp';
@@ -18,12 +17,28 @@ const contentTypes: Readonly<Record<string, string>> = {
 
 /** Serves the built renderer. Returns false when no such file exists, so the caller can 404. */
 export async function serveStatic(root: string, pathname: string, response: ServerResponse): Promise<boolean> {
-  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  let relative: string;
+  try {
+    relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  } catch {
+    return false;
+  }
   const file = normalize(join(root, relative));
   if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
+  // Open first, then stat the handle: the file cannot vanish or change type in between, and
+  // an unreadable file is a 404 here instead of a stream error that would end the process.
+  let handle;
   try {
-    const info = await stat(file);
-    if (!info.isFile()) return false;
+    handle = await open(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      await handle.close();
+      return false;
+    }
     const type = contentTypes[extname(file)] ?? 'application/octet-stream';
     response.writeHead(200, {
       'Content-Type': type,
@@ -32,9 +47,12 @@ export async function serveStatic(root: string, pathname: string, response: Serv
       'X-Content-Type-Options': 'nosniff',
       ...(type.startsWith('text/html') ? { 'Content-Security-Policy': contentSecurityPolicy, 'Referrer-Policy': 'no-referrer' } : {}),
     });
-    createReadStream(file).pipe(response);
+    const stream = handle.createReadStream();
+    stream.on('error', () => response.destroy());
+    stream.pipe(response);
     return true;
   } catch {
+    await handle.close();
     return false;
   }
 }

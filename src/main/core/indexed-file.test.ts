@@ -1,0 +1,64 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { IndexDone } from '../../shared/types';
+import { makeTempDir } from '../../../test/helpers/make-repo';
+import { createTestCore, type TestCore } from '../../../test/helpers/test-core';
+
+describe('openInEditor only opens files of an indexed repository', () => {
+  let test: TestCore;
+  let repo: ReturnType<typeof makeTempDir>;
+  let outside: ReturnType<typeof makeTempDir>;
+  const opened: string[] = [];
+
+  beforeEach(async () => {
+    opened.length = 0;
+    repo = makeTempDir('gitbot-open-repo-');
+    outside = makeTempDir('gitbot-open-outside-');
+    mkdirSync(join(repo.path, 'src'));
+    writeFileSync(join(repo.path, 'src', 'main.ts'), 'export {};\n');
+    writeFileSync(join(outside.path, 'run-me.sh'), '#!/bin/sh\n');
+    symlinkSync(join(outside.path, 'run-me.sh'), join(repo.path, 'escape.sh'));
+    test = createTestCore({}, {
+      logToFile: false,
+      nativeHandlers: {
+        openInEditor: ({ path }) => {
+          opened.push(path);
+          return { opened: true };
+        },
+      },
+    });
+    const done = new Promise<IndexDone>((resolve) => {
+      test.core.events.subscribe((event, payload) => {
+        if (event === 'indexDone') resolve(payload as IndexDone);
+      });
+    });
+    expect((await test.core.dispatch('startIndexing', { path: repo.path })).ok).toBe(true);
+    expect((await done).status).toBe('completed');
+  });
+  afterEach(async () => {
+    await test.close();
+    repo.remove();
+    outside.remove();
+  });
+
+  it('opens a file inside the repository', async () => {
+    const result = await test.core.dispatch('openInEditor', { path: join(repo.path, 'src', 'main.ts'), line: 3 });
+    expect(result).toEqual({ ok: true, value: { opened: true } });
+    expect(opened).toEqual([join(repo.path, 'src', 'main.ts')]);
+  });
+
+  it('refuses a file elsewhere, a symlink out of the repository, a folder and a missing file', async () => {
+    const cases: [string, string][] = [
+      [join(outside.path, 'run-me.sh'), `Only files of an indexed repository can be opened: ${join(outside.path, 'run-me.sh')}`],
+      [join(repo.path, 'escape.sh'), `Only files of an indexed repository can be opened: ${join(repo.path, 'escape.sh')}`],
+      [join(repo.path, 'src'), `Not a file: ${join(repo.path, 'src')}`],
+      [join(repo.path, 'gone.ts'), `File not found: ${join(repo.path, 'gone.ts')}`],
+    ];
+    for (const [path, message] of cases) {
+      const result = await test.core.dispatch('openInEditor', { path });
+      expect(result.ok ? 'ok' : result.error.message).toBe(message);
+    }
+    expect(opened).toEqual([]);
+  });
+});
