@@ -1,12 +1,17 @@
 // Lint: TypeScript rules plus the import boundaries of docs/ARCHITECTURE.md. A file's folder
 // tells what it may import; these rules make a wrong-way import fail `npm test`.
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
 const restrict = (patterns, paths = []) => ({
   '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }],
 });
 
-const noElectron = { name: 'electron', message: 'Only the Electron shell (src/main/index.ts, src/main/shell) may use Electron.' };
+const electronMessage = 'Only the Electron shell (src/main/index.ts, src/main/shell) may use Electron.';
+const noElectron = { name: 'electron', message: electronMessage };
+const toElectronSubpath = { group: ['electron/*'], message: electronMessage };
+// Bare names too ('fs', 'path', 'fs/promises'), not only 'node:fs'.
+const nodeBuiltins = (message) => [{ group: ['node:*'], message }, ...builtinModules.filter((name) => !name.startsWith('_')).map((name) => ({ group: [name, `${name}/*`], message }))];
 const toMain = { group: ['**/main/**', '**/main'], message: 'Renderer, preload and shared code never import main.' };
 const toRenderer = { group: ['**/renderer/**'], message: 'Nothing imports the renderer.' };
 const toPreload = { group: ['**/preload/**', '**/preload'], message: 'Nothing imports the preload.' };
@@ -24,13 +29,13 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     rules: restrict(
-      [toMain, toRenderer, toPreload, { group: ['node:*'], message: 'src/shared runs in every process: no Node built-ins.' }],
+      [toMain, toRenderer, toPreload, toElectronSubpath, ...nodeBuiltins('src/shared runs in every process: no Node built-ins.')],
       [noElectron, { name: 'react', message: 'src/shared has no UI.' }],
     ),
   },
   {
     files: ['src/main/core/**/*.ts', 'src/main/cli/**/*.ts'],
-    rules: restrict([toRenderer, toPreload, toShell], [noElectron]),
+    rules: restrict([toRenderer, toPreload, toShell, toElectronSubpath], [noElectron]),
   },
   {
     files: ['src/main/shell/**/*.ts'],
@@ -47,6 +52,6 @@ export default tseslint.config(
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
-    rules: restrict([toMain, toPreload, { group: ['node:*'], message: 'The renderer is DOM-only.' }], [noElectron]),
+    rules: restrict([toMain, toPreload, toElectronSubpath, ...nodeBuiltins('The renderer is DOM-only.')], [noElectron]),
   },
 );

@@ -29,6 +29,13 @@ describe('import boundaries (docs/ARCHITECTURE.md)', () => {
     expect(await boundaryErrors('src/shared/wrong.ts', "import { createCore } from '../main/core/core';\nexport const x = createCore;\n")).toHaveLength(1);
   });
 
+  it('catches the spellings that dodge an exact name: electron/main, bare built-ins', async () => {
+    expect(await boundaryErrors('src/main/core/wrong.ts', "import { app } from 'electron/main';\nexport const x = app;\n")).not.toEqual([]);
+    expect(await boundaryErrors('src/shared/wrong.ts', "import { readFileSync } from 'fs';\nexport const x = readFileSync;\n")).not.toEqual([]);
+    expect(await boundaryErrors('src/shared/wrong.ts', "import { readFile } from 'fs/promises';\nexport const x = readFile;\n")).not.toEqual([]);
+    expect(await boundaryErrors('src/renderer/src/Wrong.ts', "import { join } from 'path';\nexport const x = join;\n")).not.toEqual([]);
+  });
+
   it('lets the shell import electron types but not values', async () => {
     expect(await boundaryErrors('src/main/shell/wrong.ts', "import type { BrowserWindow } from 'electron';\nexport type X = BrowserWindow;\n")).toEqual([]);
     expect(await boundaryErrors('src/main/shell/wrong.ts', "import { BrowserWindow } from 'electron';\nexport const x = BrowserWindow;\n")).toHaveLength(1);

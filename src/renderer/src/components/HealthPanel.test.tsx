@@ -1,7 +1,8 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { HealthReport } from '../../../shared/health';
+import type { TaskInfo } from '../../../shared/types';
 import { createFakeApi, fail, ok, poolStatus } from '../test-utils/fake-api';
 import { renderWithApi } from '../test-utils/render';
 import { HealthPanel } from './HealthPanel';
@@ -16,6 +17,10 @@ const report = (overrides: Partial<HealthReport> = {}): HealthReport => ({
   ...overrides,
 });
 
+function task(id: string, status: TaskInfo['status'], error: string | null = null): TaskInfo {
+  return { id, type: 'heap_snapshot', status, createdAt: 0, startedAt: 0, finishedAt: 1, progress: null, metadata: {}, error };
+}
+
 describe('HealthPanel', () => {
   it('shows the status as a badge and the key figures', async () => {
     renderWithApi(<HealthPanel />, createFakeApi({ getHealth: () => ok(report({ status: 'degraded', reasons: ['Heap 120 MB is over MEMORY_THRESHOLD_MB 100'] })) }));
@@ -28,12 +33,29 @@ describe('HealthPanel', () => {
     expect(within(region).getByText('1 / 4')).toBeInTheDocument();
   });
 
-  it('takes a heap snapshot of main and shows where it was written', async () => {
+  it('takes a heap snapshot of main and shows the path once the task has written it', async () => {
     const api = createFakeApi({ getHealth: () => ok(report()), takeHeapSnapshot: () => ok({ taskId: 's1', path: '/data/snapshots/main-1.heapsnapshot' }) });
     renderWithApi(<HealthPanel />, api);
     await userEvent.click(screen.getByRole('button', { name: 'Take heap snapshot' }));
-    expect(await screen.findByText('/data/snapshots/main-1.heapsnapshot')).toBeInTheDocument();
     expect(api.calls.takeHeapSnapshot).toHaveBeenCalledWith({ target: 'main' });
+    expect(await screen.findByRole('button', { name: 'Writing snapshot…' })).toBeDisabled();
+    expect(screen.queryByText('/data/snapshots/main-1.heapsnapshot')).toBeNull();
+    act(() => api.emit('task', task('s1', 'completed')));
+    expect(await screen.findByText('/data/snapshots/main-1.heapsnapshot')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Take heap snapshot' })).toBeEnabled();
+  });
+
+  it('says so when the snapshot task fails, even if its event came before the answer', async () => {
+    const api: ReturnType<typeof createFakeApi> = createFakeApi({
+      getHealth: () => ok(report()),
+      takeHeapSnapshot: () => {
+        api.emit('task', task('s2', 'failed', 'ENOSPC: no space left on device'));
+        return ok({ taskId: 's2', path: '/data/snapshots/main-2.heapsnapshot' });
+      },
+    });
+    renderWithApi(<HealthPanel />, api);
+    await userEvent.click(screen.getByRole('button', { name: 'Take heap snapshot' }));
+    expect(await screen.findByText('Heap snapshot failed: ENOSPC: no space left on device')).toBeInTheDocument();
   });
 
   it('shows a snapshot failure and a failed report', async () => {

@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { HealthStatus } from '../../../shared/health';
 import type { ResultError } from '../../../shared/result';
+import type { TaskInfo } from '../../../shared/types';
 import { useApi } from '../api/api-context';
+import { useEvent } from '../hooks/use-event';
 import { useRequest } from '../hooks/use-request';
 import { formatCount, formatMilliseconds } from '../lib/format';
 import { Badge, ErrorState, LoadingState, Panel, type BadgeTone } from './Panel';
@@ -13,7 +15,7 @@ const statusTone: Readonly<Record<HealthStatus, BadgeTone>> = { healthy: 'succes
 
 type SnapshotState =
   | { readonly status: 'idle' }
-  | { readonly status: 'busy' }
+  | { readonly status: 'busy'; readonly taskId?: string; readonly path?: string }
   | { readonly status: 'done'; readonly path: string }
   | { readonly status: 'error'; readonly error: ResultError };
 
@@ -29,11 +31,40 @@ export function HealthPanel() {
     return () => window.clearInterval(timer);
   }, [reload]);
 
+  // Task events can overtake the request's answer: remember the latest finished ones.
+  const finishedTasks = useRef(new Map<string, TaskInfo>());
+
+  const settle = (task: TaskInfo, path: string): SnapshotState | undefined => {
+    if (task.status === 'completed') return { status: 'done', path };
+    if (task.status === 'failed' || task.status === 'cancelled') {
+      return { status: 'error', error: { code: 'internal', message: `Heap snapshot ${task.status}: ${task.error ?? 'no reason given'}` } };
+    }
+    return undefined;
+  };
+
   const takeSnapshot = async (): Promise<void> => {
     setSnapshot({ status: 'busy' });
     const result = await api.takeHeapSnapshot({ target: 'main' });
-    setSnapshot(result.ok ? { status: 'done', path: result.value.path } : { status: 'error', error: result.error });
+    if (!result.ok) {
+      setSnapshot({ status: 'error', error: result.error });
+      return;
+    }
+    // The snapshot is written by a background task: the path is only real once it completes.
+    const { taskId, path } = result.value;
+    const finished = finishedTasks.current.get(taskId);
+    setSnapshot((finished && settle(finished, path)) ?? { status: 'busy', taskId, path });
   };
+
+  useEvent('task', (task) => {
+    if (task.status === 'completed' || task.status === 'failed' || task.status === 'cancelled') {
+      const finished = finishedTasks.current;
+      finished.set(task.id, task);
+      if (finished.size > 50) finished.delete(finished.keys().next().value as string);
+    }
+    setSnapshot((current) =>
+      current.status === 'busy' && current.taskId === task.id && current.path !== undefined ? (settle(task, current.path) ?? current) : current,
+    );
+  });
 
   const report = health.value;
   const badge = report !== null ? <Badge tone={statusTone[report.status]} label={`Status: ${report.status}`}>{report.status}</Badge> : undefined;

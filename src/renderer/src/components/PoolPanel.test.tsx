@@ -9,7 +9,8 @@ describe('PoolPanel', () => {
   it('shows checked out, idle, overflow and waiting against the limits', async () => {
     renderWithApi(<PoolPanel store={new StatsStore()} />, createFakeApi({ getPoolStatus: () => ok(poolStatus({ checked_out: 3, idle: 2, overflow: 1, waiting: 4 })) }));
     const region = await screen.findByRole('region', { name: 'Database pool' });
-    expect(await within(region).findByText('30% in use')).toBeInTheDocument();
+    // 3 of DATABASE_MAX_CONNECTIONS (5) checked out; the meter counts overflow in its limit.
+    expect(await within(region).findByText('60% in use')).toBeInTheDocument();
     expect(within(region).getByText('Checked out').parentElement).toHaveTextContent('Checked out3 / 10');
     expect(within(region).getByText('Idle').parentElement).toHaveTextContent('Idle2 / 5');
     expect(within(region).getByText('Overflow').parentElement).toHaveTextContent('Overflow1 / 5');
@@ -17,14 +18,18 @@ describe('PoolPanel', () => {
     expect(within(region).queryByRole('alert')).not.toBeInTheDocument();
   });
 
-  it('warns at 90% usage from the live stats', async () => {
+  it('warns at 90% of DATABASE_MAX_CONNECTIONS from the live stats, as the pool and the health report do', async () => {
     const store = new StatsStore();
     renderWithApi(<PoolPanel store={store} />, createFakeApi({ getPoolStatus: () => ok(poolStatus()) }));
     const region = await screen.findByRole('region', { name: 'Database pool' });
     act(() => {
-      store.push(statsSample(1000, 80, { pool: poolStatus({ checked_out: 9 }) }));
+      store.push(statsSample(1000, 80, { pool: poolStatus({ max_connections: 20, max_overflow: 10, checked_out: 17 }) }));
     });
-    expect(within(region).getByRole('alert')).toHaveTextContent('Pool usage at 90% of its capacity (warning at 90%)');
+    expect(within(region).queryByRole('alert')).not.toBeInTheDocument();
+    act(() => {
+      store.push(statsSample(2000, 80, { pool: poolStatus({ max_connections: 20, max_overflow: 10, checked_out: 18 }) }));
+    });
+    expect(within(region).getByRole('alert')).toHaveTextContent('18/20 connections checked out (90%; warning at 90%)');
   });
 
   it('shows the pool_usage alert when it fires', async () => {

@@ -10,15 +10,14 @@ import { formatCount, formatMilliseconds, formatPercent } from '../lib/format';
 import type { StatsStore } from '../lib/stats-store';
 import { ErrorState, LoadingState, Panel } from './Panel';
 
-/** The share of the pool's capacity (base + overflow) in use at which the warning shows. */
+/** The share of DATABASE_MAX_CONNECTIONS checked out at which the warning shows: the pool's and the health report's rule (18/20). */
 export const POOL_WARNING_RATIO = 0.9;
 /** How long a pool_usage alert stays visible after it fired. */
 const ALERT_VISIBLE_MS = 60_000;
 
-/** Connections in use over everything the pool may open. */
+/** Connections checked out over DATABASE_MAX_CONNECTIONS (overflow can take it past 100%). */
 export function poolUsage(pool: PoolStatus): number {
-  const capacity = pool.max_connections + pool.max_overflow;
-  return capacity > 0 ? pool.checked_out / capacity : 0;
+  return pool.max_connections > 0 ? pool.checked_out / pool.max_connections : 0;
 }
 
 /** The SQLite connection pool: checked out, idle, overflow and waiting against its limits. */
@@ -52,7 +51,7 @@ export function PoolPanel({ store }: { readonly store: StatsStore }) {
     <Panel title="Database pool" className="area-pool" meta={`${formatPercent(usage)} in use`}>
       {warning && (
         <p className="warning" role="alert">
-          {alertVisible && alert !== null ? alert.message : `Pool usage at ${formatPercent(usage)} of its capacity (warning at ${formatPercent(POOL_WARNING_RATIO)})`}
+          {alertVisible && alert !== null ? alert.message : `${pool.checked_out}/${pool.max_connections} connections checked out (${formatPercent(usage)}; warning at ${formatPercent(POOL_WARNING_RATIO)})`}
         </p>
       )}
       <div className="meters">
