@@ -112,6 +112,7 @@ export function createCore(options: CoreOptions): Core {
       workers: () => pool.workerMemory(),
       ...(options.processes === undefined ? {} : { processes: options.processes }),
       onSample: (sample) => events.emit('stats', sample),
+      runTask: (type, work) => tasks.run(type, {}, work).done,
     }),
   );
   monitor.start();

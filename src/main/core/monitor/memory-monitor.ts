@@ -54,6 +54,11 @@ export interface MemoryMonitorOptions {
   readonly onSample: (sample: StatsSample) => void;
   readonly onAlert?: (alert: AlertEvent) => void;
   readonly logger?: Logger;
+  /**
+   * Runs background work as a tracked task (the task manager's `run`), so a threshold cleanup
+   * shows in listTasks like every other job. Without it the cleanup runs untracked.
+   */
+  readonly runTask?: <T>(type: string, work: () => Promise<T>) => Promise<T>;
   /** Runs a full GC; default global.gc where exposed. */
   readonly collectGarbage?: () => boolean;
   readonly now?: () => number;
@@ -194,7 +199,9 @@ export class MemoryMonitor implements Disposable {
    * `memory_cleanup`. Concurrent calls share one run.
    */
   relieve(reason: CleanupReport['reason'] = 'request'): Promise<CleanupReport> {
-    this.cleaning ??= this.runCleanup(reason).finally(() => {
+    const runTask = this.options.runTask;
+    const cleanup = (): Promise<CleanupReport> => this.runCleanup(reason);
+    this.cleaning ??= (runTask === undefined ? cleanup() : runTask('memory_cleanup', cleanup)).finally(() => {
       this.cleaning = undefined;
     });
     return this.cleaning;
