@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TaskInfo } from '../../../shared/types';
+import type { LogEntry, TaskInfo } from '../../../shared/types';
 import { createTestCore, type TestCore } from '../../../../test/helpers/test-core';
 
 describe('the threshold cleanup', () => {
@@ -19,6 +19,6 @@ describe('the threshold cleanup', () => {
       })
       .toContain('completed');
     const logs = await core.dispatch('getLogs', { level: 'info' });
-    expect(logs.ok && logs.value.some((entry) => entry.message === 'Memory cleanup performed')).toBe(true);
+    expect(logs.ok && (logs.value as LogEntry[]).some((entry) => entry.message === 'Memory cleanup performed')).toBe(true);
   });
 });
