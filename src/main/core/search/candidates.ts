@@ -69,27 +69,37 @@ function pickGrams(grams: readonly number[]): number[] {
 
 /** Calls `onOrdinal` for each file ordinal posted under `low` in one bucket row. */
 export function decodeGram(data: Uint8Array, low: number, onOrdinal: (ordinal: number) => void): void {
+  const length = data.length;
   let offset = 0;
   let gram = 0;
-  const read = (): number => {
+  while (offset < length) {
     let value = 0;
     let shift = 0;
-    for (;;) {
-      const byte = data[offset++] as number;
+    let byte: number;
+    do {
+      byte = data[offset++] as number;
       value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) {
-        return value;
-      }
       shift += 7;
-    }
-  };
-  while (offset < data.length) {
-    gram += read();
-    const count = read();
+    } while (byte >= 0x80);
+    gram += value;
+    let count = 0;
+    shift = 0;
+    do {
+      byte = data[offset++] as number;
+      count += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte >= 0x80);
     if (gram === low) {
       let ordinal = 0;
       for (let entry = 0; entry < count; entry += 1) {
-        ordinal += read();
+        let delta = 0;
+        shift = 0;
+        do {
+          byte = data[offset++] as number;
+          delta += (byte & 0x7f) * 2 ** shift;
+          shift += 7;
+        } while (byte >= 0x80);
+        ordinal += delta;
         onOrdinal(ordinal);
       }
       return;
@@ -97,8 +107,11 @@ export function decodeGram(data: Uint8Array, low: number, onOrdinal: (ordinal: n
     if (gram > low) {
       return;
     }
-    for (let entry = 0; entry < count; entry += 1) {
-      read();
+    // Skipping a gram's ordinals only needs to count the varints' last bytes.
+    while (count > 0) {
+      if ((data[offset++] as number) < 0x80) {
+        count -= 1;
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { requiredLiterals } from './regex-literals';
+import { regexQuery, stringQuery, type LiteralQuery } from './regex-literals';
 
 export type Range = readonly [number, number];
 
@@ -11,8 +11,8 @@ export type LineSink = (line: number, text: string, ranges: Range[]) => boolean;
  * crosses a newline, a line is reported once with all its match ranges.
  */
 export interface LineMatcher {
-  /** Literal runs every match contains (for the trigram lookup). */
-  readonly literals: readonly string[];
+  /** The literal text every match contains (for the trigram lookup and the byte prefilter). */
+  readonly query: LiteralQuery;
   /**
    * Scans `text` (whole lines, without the final newline) whose first line is `firstLine`.
    * Returns false when the sink asked to stop.
@@ -23,11 +23,12 @@ export interface LineMatcher {
 export function createMatcher(mode: 'literal' | 'regex', query: string, ignoreCase: boolean): LineMatcher {
   if (mode === 'literal') {
     if (query.includes('\n')) {
-      return { literals: [query], scan: () => true };
+      return { query: stringQuery(query), scan: () => true };
     }
-    return ignoreCase ? wholeTextRegexMatcher(new RegExp(escapeRegex(query), 'giu'), [query]) : literalMatcher(query);
+    return ignoreCase ? wholeTextRegexMatcher(new RegExp(escapeRegex(query), 'giu'), stringQuery(query)) : literalMatcher(query);
   }
-  return lineRegexMatcher(compileRegex(query, ignoreCase), requiredLiterals(query));
+  const regex = compileRegex(query, ignoreCase);
+  return lineRegexMatcher(regex, regexQuery(query));
 }
 
 /** Compiles a user's regex with Unicode semantics when it allows them, else without. */
@@ -53,7 +54,7 @@ export function escapeRegex(text: string): string {
 
 function literalMatcher(query: string): LineMatcher {
   return {
-    literals: [query],
+    query: stringQuery(query),
     scan(text, firstLine, sink) {
       let line = firstLine;
       let counted = 0;
@@ -84,9 +85,9 @@ function literalMatcher(query: string): LineMatcher {
 }
 
 /** For patterns that can never match a newline (escaped literals): run over the whole text. */
-function wholeTextRegexMatcher(regex: RegExp, literals: string[]): LineMatcher {
+function wholeTextRegexMatcher(regex: RegExp, query: LiteralQuery): LineMatcher {
   return {
-    literals,
+    query,
     scan(text, firstLine, sink) {
       let line = firstLine;
       let counted = 0;
@@ -122,10 +123,10 @@ function wholeTextRegexMatcher(regex: RegExp, literals: string[]): LineMatcher {
   };
 }
 
-function lineRegexMatcher(regex: RegExp, literals: string[]): LineMatcher {
+function lineRegexMatcher(regex: RegExp, query: LiteralQuery): LineMatcher {
   const test = new RegExp(regex.source, regex.flags.replace('g', ''));
   return {
-    literals,
+    query,
     scan(text, firstLine, sink) {
       let line = firstLine;
       let start = 0;

@@ -81,6 +81,40 @@ describe('regex search equals ripgrep', () => {
     expect(comparable(all('s(e)arch', 'regex', true))).toEqual(comparable(ripgrep(root, 's(e)arch', { ignoreCase: true })));
   });
 
+  // Candidates come from every required literal, alternation and optional group (regex-literals.ts).
+  const narrowed = [
+    'sea\w+ val',
+    'fun\w+ion\s+\w+ return',
+    '(fun|val)\w+ (ret|sea)',
+    '(Search|value)_?\w*',
+    'under(_score)? ',
+    'snake_(case)?_?name',
+    'LIKE|%_%',
+    '(naïve|café) \S+',
+    'gr(ö|o)ße',
+    '日本語|emoji😀',
+    'Über|ÉCOLE',
+    'it\'s "quo',
+    'co(ns|nd)t?',
+    'repo[ .]',
+    '[^_]index',
+  ];
+  it.each(narrowed)('narrowed by its literals: %s', (pattern) => {
+    const expected = ripgrep(root, pattern);
+    expect(comparable(all(pattern, 'regex'))).toEqual(comparable(expected));
+  });
+
+  it.each(['SEARCH\s+v', '(über|école)', 'Search|LIKE', 'KEY|SNAKE_CASE', 'na[iï]ve'])('narrowed, ignoring case: %s', (pattern) => {
+    expect(comparable(all(pattern, 'regex', true))).toEqual(comparable(ripgrep(root, pattern, { ignoreCase: true })));
+  });
+
+  it('finds at least one hit for each narrowed pattern', () => {
+    // Guards the comparisons above against all passing on empty results.
+    for (const pattern of ['sea\\w+ val', '(fun|val)\\w+ (ret|sea)', 'gr(ö|o)ße', 'Über|ÉCOLE']) {
+      expect(all(pattern, 'regex').length).toBeGreaterThan(0);
+    }
+  });
+
   it('rejects an invalid regex with a clear message', () => {
     expect(() => readOps.search(reader, { query: 'a(b', mode: 'regex' })).toThrow('Invalid regular expression "a(b": Unterminated group');
   });

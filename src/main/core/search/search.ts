@@ -2,12 +2,11 @@ import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchMatch, SearchMode, SearchPage } from '../../../shared/types';
 import { AppError } from '../errors';
-import { candidateFiles } from './candidates';
-import { literalGrams } from './grams';
 import { indexSnapshot, type IndexSnapshot } from './index-snapshot';
 import { createMatcher, type LineMatcher, type Range } from './line-matcher';
+import { lineNeedles, visitNeedleLines, type Needles } from './line-needles';
+import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
-import { countNewlines } from '../indexer/document-splitter';
 import { wordsSearch } from './words';
 
 type Database = BetterSqlite3.Database;
@@ -24,6 +23,7 @@ export interface SearchArgs {
 }
 
 export const DEFAULT_LIMIT = 100;
+const NEWLINE = 10;
 const MAX_CHECKPOINTS = 64;
 const MAX_PAGES = 4;
 
@@ -54,7 +54,8 @@ function connectionState(db: Database): ConnectionState {
   if (state === undefined) {
     state = {
       cache: new QueryCache(32),
-      documents: db.prepare('SELECT first_line, content FROM documents WHERE file_id = ? ORDER BY id').raw(),
+      // Bytes, not text: the needle prefilter searches them before anything is decoded.
+      documents: db.prepare('SELECT first_line, CAST(content AS BLOB) FROM documents WHERE file_id = ? ORDER BY id').raw(),
       file: db.prepare('SELECT path FROM files WHERE id = ?').pluck(),
     };
     connections.set(db, state);
@@ -86,8 +87,7 @@ export function search(db: Database, args: SearchArgs): SearchPage {
   const key = `${args.mode}\u0000${ignoreCase}\u0000${repoId ?? ''}\u0000${args.query}`;
   let state = connection.cache.get(key, snapshot.version);
   if (state === undefined) {
-    const grams = [...new Set(matcher.literals.filter((literal) => literal.length >= 3).flatMap((literal) => literalGrams(literal, ignoreCase)))];
-    const candidates = grams.length > 0 ? candidateFiles(db, snapshot, grams, repoId) : filesInScope(snapshot, repoId);
+    const candidates = queryCandidates(db, snapshot, matcher.query, ignoreCase, repoId) ?? filesInScope(snapshot, repoId);
     state = { version: snapshot.version, candidates, checkpoints: [{ index: 0, matchesBefore: 0 }], total: undefined, pages: new Map() };
     connection.cache.set(key, state);
   }
@@ -96,7 +96,7 @@ export function search(db: Database, args: SearchArgs): SearchPage {
   if (cached !== undefined) {
     return { ...cached, elapsedMs: elapsed(started) };
   }
-  const page = collectPage(connection, snapshot, state, matcher, offset, limit);
+  const page = collectPage(connection, snapshot, state, { matcher, needles: lineNeedles(matcher.query, ignoreCase) }, offset, limit);
   if (state.pages.size >= MAX_PAGES) {
     state.pages.delete(state.pages.keys().next().value as string);
   }
@@ -104,7 +104,13 @@ export function search(db: Database, args: SearchArgs): SearchPage {
   return { ...page, elapsedMs: elapsed(started) };
 }
 
-function collectPage(connection: ConnectionState, snapshot: IndexSnapshot, state: QueryState, matcher: LineMatcher, offset: number, limit: number): SearchPage {
+/** A query's line matcher and the needles that let most bytes be skipped undecoded. */
+interface Verifier {
+  readonly matcher: LineMatcher;
+  readonly needles: Needles | null;
+}
+
+function collectPage(connection: ConnectionState, snapshot: IndexSnapshot, state: QueryState, verifier: Verifier, offset: number, limit: number): SearchPage {
   const end = limit === 0 ? Number.POSITIVE_INFINITY : offset + limit;
   let start: Checkpoint = { index: 0, matchesBefore: 0 };
   for (const checkpoint of state.checkpoints) {
@@ -121,7 +127,7 @@ function collectPage(connection: ConnectionState, snapshot: IndexSnapshot, state
     const matchesBefore = count;
     let path: string | null = null;
     const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
-    const finished = verifyFile(connection, fileId, matcher, (line, text, ranges) => {
+    const finished = verifyFile(connection, fileId, verifier, (line, text, ranges) => {
       if (count >= end) {
         more = true;
         return false;
@@ -165,18 +171,18 @@ function remember(state: QueryState, checkpoint: Checkpoint): void {
  * with the unfinished last line of the previous one, so lines longer than a document are
  * matched whole. Returns false when the sink stopped early.
  */
-function verifyFile(connection: ConnectionState, fileId: number, matcher: LineMatcher, sink: (line: number, text: string, ranges: Range[]) => boolean): boolean {
-  // Pieces of a line longer than a document, joined once its end arrives (never re-copied).
-  const carry: string[] = [];
-  // The line the carried text starts on; -1 while only the next document's first line tells it.
+function verifyFile(connection: ConnectionState, fileId: number, verifier: Verifier, sink: (line: number, text: string, ranges: Range[]) => boolean): boolean {
+  // Pieces of a line longer than a document, joined once its end arrives.
+  const carry: Buffer[] = [];
+  // The line the carried bytes start on; -1 while only the next document's first line tells it.
   let carryLine = 1;
-  let lastText = '';
+  let lastData: Buffer | null = null;
   let lastStart = 1;
-  const rows = connection.documents.iterate(fileId) as IterableIterator<[number, string]>;
+  const rows = connection.documents.iterate(fileId) as IterableIterator<[number, Buffer]>;
   try {
     for (const [firstLine, content] of rows) {
       const startLine = carry.length > 0 && carryLine !== -1 ? carryLine : firstLine;
-      const newline = content.lastIndexOf('\n');
+      const newline = content.lastIndexOf(NEWLINE);
       if (newline === -1) {
         if (carry.length === 0) {
           carryLine = startLine;
@@ -184,17 +190,17 @@ function verifyFile(connection: ConnectionState, fileId: number, matcher: LineMa
         carry.push(content);
         continue;
       }
-      const text = carry.length > 0 ? carry.join('') + content : content;
-      const lastNewline = text.length - content.length + newline;
-      if (!matcher.scan(text.slice(0, lastNewline), startLine, sink)) {
+      const data = carry.length > 0 ? Buffer.concat([...carry, content]) : content;
+      const lastNewline = data.length - content.length + newline;
+      if (!scanLines(data.subarray(0, lastNewline), startLine, verifier, sink)) {
         return false;
       }
       carry.length = 0;
-      if (lastNewline + 1 < text.length) {
-        carry.push(text.slice(lastNewline + 1));
+      if (lastNewline + 1 < data.length) {
+        carry.push(data.subarray(lastNewline + 1));
         carryLine = -1;
       }
-      lastText = text;
+      lastData = data;
       lastStart = startLine;
     }
   } finally {
@@ -203,10 +209,26 @@ function verifyFile(connection: ConnectionState, fileId: number, matcher: LineMa
   if (carry.length === 0) {
     return true;
   }
-  if (carryLine === -1) {
-    carryLine = lastStart + countNewlines(lastText);
+  if (carryLine === -1 && lastData !== null) {
+    carryLine = lastStart + countByte(lastData, NEWLINE);
   }
-  return matcher.scan(carry.join(''), carryLine, sink);
+  return scanLines(Buffer.concat(carry), carryLine, verifier, sink);
+}
+
+/** Matches whole lines of UTF-8 bytes: only lines holding a needle when there are needles. */
+function scanLines(data: Buffer, firstLine: number, verifier: Verifier, sink: (line: number, text: string, ranges: Range[]) => boolean): boolean {
+  if (verifier.needles === null) {
+    return verifier.matcher.scan(data.toString('utf8'), firstLine, sink);
+  }
+  return visitNeedleLines(data, firstLine, verifier.needles, (text, line) => verifier.matcher.scan(text, line, sink));
+}
+
+function countByte(data: Buffer, byte: number): number {
+  let count = 0;
+  for (let index = data.indexOf(byte); index !== -1; index = data.indexOf(byte, index + 1)) {
+    count += 1;
+  }
+  return count;
 }
 
 function filesInScope(snapshot: IndexSnapshot, repoId: number | null): Int32Array {
