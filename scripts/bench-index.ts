@@ -132,7 +132,11 @@ async function main(): Promise<void> {
     const [corpus, dbPath] = positional as [string, string];
     const { done, seconds, log } = await index(corpus, dbPath, workers);
     const mbPerSec = done.summary.bytes_indexed / MIB / seconds;
-    console.log(JSON.stringify({ step, status: done.status, seconds, mbPerSec, peakRss: peakRss(), dbBytes: databaseBytes(dbPath), summary: done.summary, log }));
+    const peak = peakRss();
+    const db = openConnection(dbPath, { mode: 'reader' });
+    const segments = db.prepare('SELECT count(*) FROM segments').pluck().get() as number;
+    db.close();
+    console.log(JSON.stringify({ step, status: done.status, seconds, mbPerSec, peakRss: peak, dbBytes: databaseBytes(dbPath), segments, summary: done.summary, log }));
   } else if (step === 'queries') {
     const [dbPath] = positional as [string];
     const db = openConnection(dbPath, { mode: 'reader' });

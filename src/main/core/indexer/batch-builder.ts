@@ -1,15 +1,11 @@
 import type { SkipReason } from '../../../shared/types';
 import { DocumentSplitter } from './document-splitter';
+import { MAX_BATCH_CHARACTERS } from './protocol';
 import { streamFile } from './file-reader';
 import { PostingBuilder, type GramCursor, type PackedPostings } from './posting-builder';
 
-/**
- * Characters of text one batch (one transaction) carries at most, whatever the document
- * count. Each batch exists up to four times at once (reader strings, the message, the
- * writer's copy, SQLite's UTF-8), so this bounds peak memory: 4 Mi characters cost about
- * 60 MB of peak RSS on the large corpus for no speed.
- */
-export const MAX_BATCH_CHARACTERS = 1024 * 1024;
+// Defined with the thread protocol, so the main thread can size the readers without loading this module.
+export { MAX_BATCH_CHARACTERS } from './protocol';
 
 /** A file the writer wants read; `seq` names it in the batches that come back. */
 export interface FileJob {
@@ -29,7 +25,8 @@ export interface Chunk {
 /** What a reader found, in file order; `begin` comes with a file's first document. */
 export type BatchOp =
   | { readonly type: 'begin'; readonly seq: number }
-  | { readonly type: 'document'; readonly seq: number; readonly firstLine: number; readonly words: number; readonly text: string }
+  /** The document's text is bytes [start, end) of the batch's `text`, UTF-8. */
+  | { readonly type: 'document'; readonly seq: number; readonly firstLine: number; readonly words: number; readonly start: number; readonly end: number }
   | { readonly type: 'end'; readonly seq: number; readonly documents: number }
   | { readonly type: 'skip'; readonly seq: number; readonly reason: SkipReason; readonly detail: string | null };
 
@@ -42,6 +39,11 @@ export interface Batch {
   /** The segment's files by ordinal, as seqs. */
   readonly files: Int32Array;
   readonly postings: PackedPostings;
+  /**
+   * The documents' text, UTF-8, back to back: one transferable buffer instead of strings,
+   * so the writer neither copies nor re-encodes text on its way into SQLite.
+   */
+  readonly text: Uint8Array;
   readonly characters: number;
   /** Heap bytes of the thread that built the batch, for the writer's memory-pressure check. */
   readonly heapUsed: number;
@@ -62,6 +64,10 @@ export interface BatchSettings {
 export class BatchBuilder {
   private readonly postings = new PostingBuilder();
   private readonly buffer: Buffer;
+  private readonly encoder = new TextEncoder();
+  /** This batch's documents as UTF-8, reused from batch to batch (a copy leaves with each). */
+  private text = new Uint8Array(64 * 1024);
+  private textLength = 0;
   private ops: BatchOp[] = [];
   private files: number[] = [];
   private documents = 0;
@@ -102,7 +108,9 @@ export class BatchBuilder {
         this.ops.push({ type: 'begin', seq: job.seq });
       }
       const words = this.postings.addText(cursor, text);
-      this.ops.push({ type: 'document', seq: job.seq, firstLine, words, text });
+      const start = this.textLength;
+      this.appendText(text);
+      this.ops.push({ type: 'document', seq: job.seq, firstLine, words, start, end: this.textLength });
       documents += 1;
       this.documents += 1;
       this.characters += text.length;
@@ -139,6 +147,7 @@ export class BatchBuilder {
       ops: this.ops,
       files: Int32Array.from(this.files),
       postings: this.postings.finish(),
+      text: this.text.slice(0, this.textLength),
       characters: this.characters,
       heapUsed: this.heapUsed(),
     };
@@ -146,6 +155,18 @@ export class BatchBuilder {
     this.files = [];
     this.documents = 0;
     this.characters = 0;
+    this.textLength = 0;
     this.emit(batch);
+  }
+
+  private appendText(text: string): void {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    const needed = this.textLength + text.length * 3;
+    if (needed > this.text.length) {
+      const grown = new Uint8Array(Math.max(needed, this.text.length * 2));
+      grown.set(this.text.subarray(0, this.textLength));
+      this.text = grown;
+    }
+    this.textLength += this.encoder.encodeInto(text, this.text.subarray(this.textLength)).written;
   }
 }

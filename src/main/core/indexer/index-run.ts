@@ -237,6 +237,7 @@ export class IndexRun {
     const skipped = this.localSkipped;
     // Resolved before the ops run: a file that ends in this batch leaves the map below.
     const segmentFiles = batch === null ? [] : Array.from(batch.files, (seq) => this.pending(seq).ref);
+    const text = batch === null ? null : Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.byteLength);
     for (const op of batch?.ops ?? []) {
       const pending = this.pending(op.seq);
       switch (op.type) {
@@ -244,7 +245,7 @@ export class IndexRun {
           ops.push({ type: 'begin', file: pending.ref });
           break;
         case 'document':
-          ops.push({ type: 'document', file: pending.ref, firstLine: op.firstLine, words: op.words, text: op.text });
+          ops.push({ type: 'document', file: pending.ref, firstLine: op.firstLine, words: op.words, text: (text as Buffer).subarray(op.start, op.end) });
           documents += 1;
           break;
         case 'end':

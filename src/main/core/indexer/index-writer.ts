@@ -15,7 +15,8 @@ export interface FileRef {
 /** What one transaction writes, in order. */
 export type WriteOp =
   | { readonly type: 'begin'; readonly file: FileRef }
-  | { readonly type: 'document'; readonly file: FileRef; readonly firstLine: number; readonly words: number; readonly text: string }
+  /** `text` is UTF-8 (stored as TEXT). */
+  | { readonly type: 'document'; readonly file: FileRef; readonly firstLine: number; readonly words: number; readonly text: Buffer }
   | { readonly type: 'end'; readonly file: FileRef; readonly size: number; readonly mtimeMs: number; readonly documents: number }
   | { readonly type: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail: string | null; readonly size: number; readonly mtimeMs: number }
   | { readonly type: 'seen'; readonly id: number };
@@ -52,7 +53,8 @@ export class IndexWriter {
          RETURNING id`,
       ),
       deleteDocuments: db.prepare('DELETE FROM documents WHERE file_id = ?'),
-      insertDocument: db.prepare('INSERT INTO documents (file_id, first_line, words, content) VALUES (?, ?, ?, ?)'),
+      // The text arrives as UTF-8 bytes; the cast stores them as TEXT without a JS string.
+      insertDocument: db.prepare('INSERT INTO documents (file_id, first_line, words, content) VALUES (?, ?, ?, CAST(? AS TEXT))'),
       endFile: db.prepare(`UPDATE files SET state = ${FileState.indexed}, size = ?, mtime_ms = ?, documents = ? WHERE id = ?`),
       seen: db.prepare('UPDATE files SET seen_run = ? WHERE id = ?'),
       insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, level) VALUES (?, ?, 0)'),

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import type { IndexDone, IndexSummary } from '../../../shared/types';
 import type { Config } from '../config/definitions';
 import type { EventHub } from '../events';
@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger';
 import type { TaskManager } from '../tasks/task-manager';
 import type { WorkerLocator } from '../workers';
 import type { RunSettings } from './index-run';
-import type { FromIndexer, IndexerWorkerData, ReaderWorkerData, ToIndexer } from './protocol';
+import { MAX_BATCH_CHARACTERS, type FromIndexer, type IndexerWorkerData, type ReaderWorkerData, type ToIndexer } from './protocol';
 import { validateRoot } from './validate-root';
 
 export interface IndexerOptions {
@@ -33,6 +33,20 @@ export interface IndexerOptions {
  * and V8's default (16 MB semi-spaces per thread) cost about 25 MB of peak RSS for no speed.
  */
 const INDEXER_THREAD_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
+
+/**
+ * A reader's heap limits. Its live data is bounded by the settings alone (a batch of at most
+ * MAX_BATCH_CHARACTERS, a document being cut, a chunk), never by the repository; without a
+ * cap V8 let the reader's old generation grow to 30-40 MB of promoted, dead text on the large
+ * benchmark corpus. The cap is several times that live bound, so it only makes V8 collect sooner.
+ */
+export function readerLimits(settings: Pick<RunSettings, 'maxContentLength' | 'chunkSize'>): ResourceLimits {
+  const liveBytes = 2 * (MAX_BATCH_CHARACTERS + 2 * settings.maxContentLength) + 2 * settings.chunkSize;
+  return { ...INDEXER_THREAD_LIMITS, maxOldGenerationSizeMb: READER_HEAP_BASE_MB + Math.ceil((4 * liveBytes) / (1024 * 1024)) };
+}
+
+/** Old generation a reader gets besides four times its live bound (code, tables, slack). */
+const READER_HEAP_BASE_MB = 16;
 
 /** Reader threads one run uses. */
 export function readerCount(setting: number | undefined): number {
@@ -130,10 +144,11 @@ export class Indexer implements Disposable {
       Atomics.store(cancel, 0, 1);
     };
     abort.addEventListener('abort', onAbort, { once: true });
+    let finalEvent: IndexDone | null = null;
     const finished = new Promise<IndexSummary>((resolveRun, rejectRun) => {
       const fail = (message: string, summary: IndexSummary): void => {
         const done: IndexDone = { taskId, repo, status: 'failed', summary, error: message };
-        events.emit('indexDone', done);
+        finalEvent = done;
         rejectRun(new Error(message));
       };
       this.active = {
@@ -154,7 +169,7 @@ export class Indexer implements Disposable {
               `Indexed ${repo}: ${message.pipeline.readers} reader thread(s), at most ${message.pipeline.maxChunksInFlight} chunk(s) per reader and ${message.pipeline.maxBatchesWaiting} batch(es) waiting, ` +
                 `writer idle ${message.pipeline.writerWaitMs} ms; ${message.merges.merges} segment merge(s) in ${message.merges.milliseconds} ms`,
             );
-            events.emit('indexDone', { taskId, repo, status: message.status, summary: message.summary, error: null });
+            finalEvent = { taskId, repo, status: message.status, summary: message.summary, error: null };
             if (message.status === 'cancelled') {
               rejectRun(abort.reason ?? new DOMException('Indexing cancelled', 'AbortError'));
             } else {
@@ -178,6 +193,10 @@ export class Indexer implements Disposable {
       abort.removeEventListener('abort', onAbort);
       this.active = null;
       await Promise.all(readers.map((reader) => reader.stop()));
+      // Sent once the run's threads are gone, so a listener sees the task settled with it.
+      if (finalEvent !== null) {
+        events.emit('indexDone', finalEvent);
+      }
     }
   }
 
@@ -187,7 +206,7 @@ export class Indexer implements Disposable {
     return Array.from({ length: count }, (_, index) => {
       const channel = new MessageChannel();
       const workerData: ReaderWorkerData = { port: channel.port2, signal, settings: { maxContentLength: settings.maxContentLength, chunkSize: settings.chunkSize } };
-      const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData, transferList: [channel.port2], resourceLimits: INDEXER_THREAD_LIMITS });
+      const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData, transferList: [channel.port2], resourceLimits: readerLimits(settings) });
       const watch = this.options.onWorker?.(`indexer-reader-${index + 1}`, worker);
       let stopping = false;
       const exited = new Promise<void>((resolveExit) => {

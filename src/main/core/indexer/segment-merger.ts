@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FileState } from '../db/schema';
-import { BUCKET_COUNT } from '../search/grams';
+import { BUCKET_COUNT, BUCKET_MASK } from '../search/grams';
 import { ByteWriter } from './byte-writer';
 import { MAX_SEGMENT_FILES } from './posting-builder';
 
@@ -12,6 +12,12 @@ export const MERGE_FANOUT = 16;
 const LEVEL_BASE_FILES = 100;
 /** A segment whose files are more than this fraction stale is rewritten at the end of a run. */
 const MAX_STALE_FRACTION = 0.25;
+/** Gram low bits within a bucket. */
+const BUCKET_LOWS = BUCKET_MASK + 1;
+/** Below this many keys a bucket is sorted directly: the counting sort's table costs more. */
+const COUNTING_SORT_MIN = 4096;
+/** Buckets read per query while merging: few statement calls, and 1/32 of the group in memory. */
+const BUCKETS_PER_READ = 64;
 
 export interface MergeStats {
   readonly merges: number;
@@ -24,6 +30,10 @@ export interface MergeStats {
 interface SegmentRow {
   readonly id: number;
   readonly level: number;
+  readonly files: number;
+}
+
+interface LoadedSegment extends SegmentRow {
   readonly fileIds: Int32Array;
 }
 
@@ -39,10 +49,20 @@ const noMerge: MergeStats = { merges: 0, segmentsMerged: 0, postingsDropped: 0, 
 export class SegmentMerger {
   private readonly statements;
   private readonly writer = new ByteWriter();
+  private readonly lowStarts = new Int32Array(BUCKET_LOWS + 1);
+  private sorted = new Int32Array(64 * 1024);
+  /**
+   * Live files as of the first mid-run merge, reused by later ones. Files created since are
+   * past its end and count as live; files gone since still count as live, which only keeps
+   * stale postings a while (a superset); the end of a run reads the live set afresh.
+   */
+  private cachedLive: { readonly repoId: number; readonly live: Uint8Array } | null = null;
 
   constructor(private readonly db: Database) {
     this.statements = {
-      segments: db.prepare('SELECT id, level, file_ids AS fileIds FROM segments WHERE repo_id = ? ORDER BY id'),
+      // Checked after every batch: the file lists are read only for the segments a merge needs.
+      segments: db.prepare('SELECT id, level, length(file_ids) / 4 AS files FROM segments WHERE repo_id = ? ORDER BY id'),
+      fileIds: db.prepare('SELECT file_ids FROM segments WHERE id = ?').pluck(),
       live: db.prepare(`SELECT id FROM files WHERE repo_id = ? AND state <> ${FileState.skipped}`).pluck(),
       maxFileId: db.prepare('SELECT max(id) FROM files').pluck(),
       insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, level) VALUES (?, ?, ?)'),
@@ -60,7 +80,7 @@ export class SegmentMerger {
     const started = performance.now();
     let stats = noMerge;
     let live: Uint8Array | null = null;
-    const liveFiles = (): Uint8Array => (live ??= this.liveFiles(repoId));
+    const liveFiles = (): Uint8Array => (live ??= this.liveFilesFor(repoId, final));
     for (;;) {
       const segments = this.segments(repoId);
       const group = this.pickGroup(segments, final, liveFiles);
@@ -74,15 +94,18 @@ export class SegmentMerger {
   }
 
   private segments(repoId: number): SegmentRow[] {
-    return (this.statements.segments.all(repoId) as { id: number; level: number; fileIds: Buffer }[]).map((row) => {
-      const fileIds = new Int32Array(row.fileIds.byteLength / 4);
-      new Uint8Array(fileIds.buffer).set(row.fileIds);
-      return { id: row.id, level: row.level, fileIds };
-    });
+    return this.statements.segments.all(repoId) as SegmentRow[];
+  }
+
+  private load(segment: SegmentRow): LoadedSegment {
+    const bytes = this.statements.fileIds.get(segment.id) as Buffer;
+    const fileIds = new Int32Array(bytes.byteLength / 4);
+    new Uint8Array(fileIds.buffer).set(bytes);
+    return { ...segment, fileIds };
   }
 
   /** The next group of segments to merge, or null when the policy is satisfied. */
-  private pickGroup(segments: readonly SegmentRow[], final: boolean, liveFiles: () => Uint8Array): SegmentRow[] | null {
+  private pickGroup(segments: readonly SegmentRow[], final: boolean, liveFiles: () => Uint8Array): LoadedSegment[] | null {
     const byLevel = new Map<number, SegmentRow[]>();
     for (const segment of segments) {
       const level = byLevel.get(segment.level) ?? [];
@@ -92,7 +115,7 @@ export class SegmentMerger {
     for (const level of [...byLevel.keys()].sort((left, right) => left - right)) {
       const group = byLevel.get(level) as SegmentRow[];
       if (group.length >= MERGE_FANOUT) {
-        return fitting(group.slice(0, MERGE_FANOUT));
+        return this.fitting(group.slice(0, MERGE_FANOUT));
       }
     }
     if (!final) {
@@ -100,10 +123,11 @@ export class SegmentMerger {
     }
     const fresh = byLevel.get(0) ?? [];
     if (fresh.length > 1) {
-      return fitting(fresh);
+      return this.fitting(fresh);
     }
     const live = liveFiles();
-    for (const segment of segments) {
+    for (const row of segments) {
+      const segment = this.load(row);
       let stale = 0;
       for (const id of segment.fileIds) {
         if (live[id] !== 1) {
@@ -117,6 +141,31 @@ export class SegmentMerger {
     return null;
   }
 
+  /** The longest prefix of `group` whose files fit in one segment (at least two segments, or none), loaded. */
+  private fitting(group: readonly SegmentRow[]): LoadedSegment[] | null {
+    const picked: SegmentRow[] = [];
+    let files = 0;
+    for (const segment of group) {
+      if (files + segment.files > MAX_SEGMENT_FILES) {
+        break;
+      }
+      files += segment.files;
+      picked.push(segment);
+    }
+    return picked.length >= 2 ? picked.map((segment) => this.load(segment)) : null;
+  }
+
+  private liveFilesFor(repoId: number, final: boolean): Uint8Array {
+    if (final) {
+      this.cachedLive = null;
+      return this.liveFiles(repoId);
+    }
+    if (this.cachedLive?.repoId !== repoId) {
+      this.cachedLive = { repoId, live: this.liveFiles(repoId) };
+    }
+    return this.cachedLive.live;
+  }
+
   private liveFiles(repoId: number): Uint8Array {
     const maxId = (this.statements.maxFileId.get() as number | null) ?? 0;
     const live = new Uint8Array(maxId + 1);
@@ -127,29 +176,41 @@ export class SegmentMerger {
   }
 
   /** Merges `group` into one segment in one transaction; returns the postings dropped. */
-  private merge(repoId: number, group: readonly SegmentRow[], live: Uint8Array, onStep?: (bucket: number) => void): number {
-    const ids = [...new Set(group.flatMap((segment) => [...segment.fileIds]))].filter((id) => live[id] === 1).sort((left, right) => left - right);
-    const ordinalOf = new Map<number, number>(ids.map((id, ordinal) => [id, ordinal]));
+  private merge(repoId: number, group: readonly LoadedSegment[], live: Uint8Array, onStep?: (bucket: number) => void): number {
+    const ids = mergedFileIds(group, live);
     // Per input segment, its ordinals mapped to the merged segment's (-1: stale, dropped).
-    const remaps = group.map((segment) => Int32Array.from(segment.fileIds, (id) => ordinalOf.get(id) ?? -1));
+    const remaps = group.map((segment) => segment.fileIds.map((id) => ordinalOf(ids, id)));
     const level = levelOf(ids.length);
     const placeholders = group.map(() => '?').join(', ');
-    const rows = this.db.prepare(`SELECT segment_id, data FROM postings WHERE bucket = ? AND segment_id IN (${placeholders})`).raw();
+    // A range of buckets per query: one statement call per bucket cost more than the merge itself.
+    const rows = this.db.prepare(`SELECT segment_id, bucket, data FROM postings WHERE segment_id IN (${placeholders}) AND bucket >= ? AND bucket < ?`).raw();
     const segmentIndex = new Map(group.map((segment, index) => [segment.id, index]));
+    // Rows decode in order of their segment's first file: segments of one run hold ascending
+    // file ranges, so a stable sort by gram then leaves each gram's ordinals ascending.
+    const rank = new Map([...group].sort((left, right) => (left.fileIds[0] ?? 0) - (right.fileIds[0] ?? 0)).map((segment, index) => [segment.id, index]));
     const keys: KeyBuffer = { keys: new Int32Array(64 * 1024), count: 0, dropped: 0 };
     const groupIds = group.map((segment) => segment.id);
     this.db.transaction(() => {
       // Every file of the group stale: the segments just go.
-      const merged = ids.length === 0 ? null : this.statements.insertSegment.run(repoId, Buffer.from(Int32Array.from(ids).buffer), level).lastInsertRowid;
-      for (let bucket = 0; merged !== null && bucket < BUCKET_COUNT; bucket += 1) {
-        keys.count = 0;
-        for (const [segmentId, data] of rows.iterate(bucket, ...groupIds) as Iterable<[number, Buffer]>) {
-          decodeRow(data, remaps[segmentIndex.get(segmentId) as number] as Int32Array, keys);
+      const merged = ids.length === 0 ? null : this.statements.insertSegment.run(repoId, Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength), level).lastInsertRowid;
+      for (let first = 0; merged !== null && first < BUCKET_COUNT; first += BUCKETS_PER_READ) {
+        const end = Math.min(first + BUCKETS_PER_READ, BUCKET_COUNT);
+        // Stable: within a bucket, rows stay in segment order (the keys are sorted anyway).
+        const range = (rows.all(...groupIds, first, end) as [number, number, Buffer][]).sort(
+          (left, right) => left[1] - right[1] || (rank.get(left[0]) as number) - (rank.get(right[0]) as number),
+        );
+        let row = 0;
+        for (let bucket = first; bucket < end; bucket += 1) {
+          keys.count = 0;
+          for (; row < range.length && (range[row] as [number, number, Buffer])[1] === bucket; row += 1) {
+            const [segmentId, , data] = range[row] as [number, number, Buffer];
+            decodeRow(data, remaps[segmentIndex.get(segmentId) as number] as Int32Array, keys);
+          }
+          if (keys.count > 0) {
+            this.statements.insertPosting.run(merged, bucket, this.encode(this.sortKeys(keys)));
+          }
+          onStep?.(bucket);
         }
-        if (keys.count > 0) {
-          this.statements.insertPosting.run(merged, bucket, this.encode(keys.keys.subarray(0, keys.count).sort()));
-        }
-        onStep?.(bucket);
       }
       for (const segment of group) {
         this.statements.deletePostings.run(segment.id);
@@ -157,6 +218,47 @@ export class SegmentMerger {
       }
     })();
     return keys.dropped;
+  }
+
+  /**
+   * Sorts a bucket's keys: a stable counting sort by gram (the rows came in file order), then
+   * a comparison sort only for the grams whose ordinals still come out of order.
+   */
+  private sortKeys(keys: KeyBuffer): Int32Array {
+    const count = keys.count;
+    const source = keys.keys;
+    if (count < COUNTING_SORT_MIN) {
+      return source.subarray(0, count).sort();
+    }
+    const starts = this.lowStarts;
+    starts.fill(0);
+    for (let index = 0; index < count; index += 1) {
+      starts[((source[index] as number) >>> 20) + 1]! += 1;
+    }
+    for (let low = 0; low < BUCKET_LOWS; low += 1) {
+      starts[low + 1]! += starts[low] as number;
+    }
+    if (this.sorted.length < count) {
+      this.sorted = new Int32Array(Math.max(count, this.sorted.length * 2));
+    }
+    const target = this.sorted;
+    for (let index = 0; index < count; index += 1) {
+      const key = source[index] as number;
+      target[starts[key >>> 20]!++] = key;
+    }
+    // Each starts[low] is now the end of that gram's run.
+    let start = 0;
+    for (let low = 0; low < BUCKET_LOWS; low += 1) {
+      const end = starts[low] as number;
+      for (let index = start + 1; index < end; index += 1) {
+        if ((target[index] as number) < (target[index - 1] as number)) {
+          target.subarray(start, end).sort();
+          break;
+        }
+      }
+      start = end;
+    }
+    return target.subarray(0, count);
   }
 
   /** Encodes sorted (low << 20 | ordinal) keys as a posting row, dropping duplicates. */
@@ -267,16 +369,41 @@ function levelOf(files: number): number {
   return level;
 }
 
-/** The longest prefix of `group` whose files fit in one segment (at least two segments, or none). */
-function fitting(group: readonly SegmentRow[]): SegmentRow[] | null {
-  const picked: SegmentRow[] = [];
-  let files = 0;
+/** The sorted, distinct, live file ids of a group of segments (ids past `live` count as live). */
+function mergedFileIds(group: readonly LoadedSegment[], live: Uint8Array): Int32Array {
+  const all = new Int32Array(group.reduce((sum, segment) => sum + segment.fileIds.length, 0));
+  let offset = 0;
   for (const segment of group) {
-    if (files + segment.fileIds.length > MAX_SEGMENT_FILES) {
-      break;
-    }
-    files += segment.fileIds.length;
-    picked.push(segment);
+    all.set(segment.fileIds, offset);
+    offset += segment.fileIds.length;
   }
-  return picked.length >= 2 ? picked : null;
+  all.sort();
+  let count = 0;
+  let previous = -1;
+  for (const id of all) {
+    if (id !== previous && (id >= live.length || live[id] === 1)) {
+      all[count++] = id;
+    }
+    previous = id;
+  }
+  return all.slice(0, count);
+}
+
+/** The index of `id` in the sorted `ids`, or -1. */
+function ordinalOf(ids: Int32Array, id: number): number {
+  let low = 0;
+  let high = ids.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = ids[middle] as number;
+    if (value === id) {
+      return middle;
+    }
+    if (value < id) {
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return -1;
 }
