@@ -1,4 +1,4 @@
-import { toDisposable, type Disposable } from '../lifecycle';
+import { interval, toDisposable, type Disposable } from '../lifecycle';
 import type { Logger } from '../log/logger';
 import { toMb } from '../monitor/process-memory';
 import type { TaskManager } from './task-manager';
@@ -29,15 +29,12 @@ export function scheduleMaintenance(options: MaintenanceOptions): Disposable {
     // The task's outcome is on its record; nothing awaits the promise.
     tasks.run(type, {}, async () => work()).done.catch(() => {});
   };
-  const cleanupTimer = setInterval(() => runPeriodic('periodic_cleanup', () => tasks.cleanup()), options.cleanupIntervalMs);
-  cleanupTimer.unref();
+  const cleanup = interval(() => runPeriodic('periodic_cleanup', () => tasks.cleanup()), options.cleanupIntervalMs);
   const collect = options.collectGarbage;
-  const gcTimer =
-    collect === undefined ? undefined : setInterval(() => runPeriodic('periodic_gc', () => periodicGc(collect, logger)), options.gcIntervalMs);
-  gcTimer?.unref();
+  const gc = collect === undefined ? undefined : interval(() => runPeriodic('periodic_gc', () => periodicGc(collect, logger)), options.gcIntervalMs);
   return toDisposable(() => {
-    clearInterval(cleanupTimer);
-    clearInterval(gcTimer);
+    cleanup.dispose();
+    gc?.dispose();
   });
 }
 
