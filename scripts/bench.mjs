@@ -155,9 +155,9 @@ function table(header, rows) {
 
 const fixed = (value, digits = 1) => (typeof value === 'number' ? value.toFixed(digits) : value);
 
-/** One raw read and one build of `corpus` into a fresh database in `work`. */
-function buildOnce(corpus, work, attempt) {
-  const dbPath = join(work, `index-${attempt}.sqlite`);
+/** One raw read and one build of `corpus` into a fresh database in `work` (its own per corpus and attempt). */
+function buildOnce(corpus, work, attempt, corpusIndex) {
+  const dbPath = join(work, `index-${corpusIndex}-${attempt}.sqlite`);
   // The raw read right before the build, so both see the same load; the first pass warms the
   // page cache (a fresh corpus reads at disk speed), as the index build that follows it does.
   rawRead(corpus);
@@ -209,7 +209,7 @@ const attempts = corpora.map(() => []);
 for (let attempt = 0; attempt < builds; attempt += 1) {
   corpora.forEach((corpus, index) => {
     console.log(`Benchmarking ${corpus}...`);
-    attempts[index].push(buildOnce(corpus, work, attempt));
+    attempts[index].push(buildOnce(corpus, work, attempt, index));
   });
 }
 const results = corpora.map((corpus, index) => benchCorpus(corpus, attempts[index]));

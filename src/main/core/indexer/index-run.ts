@@ -151,6 +151,8 @@ export class IndexRun {
       }
       this.progress('indexing', false);
     }
+    // Closes the folders the walk still has open (a cancelled run stops in the middle).
+    entries.return(undefined);
     // Skips and unchanged marks are whole on their own; read batches not committed are dropped
     // and their files, still `partial` or absent, are read again by the next run.
     this.commit(repoId, run, null);

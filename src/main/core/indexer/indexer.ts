@@ -46,7 +46,18 @@ export function readerLimits(settings: Pick<RunSettings, 'maxContentLength' | 'c
 }
 
 /** Old generation a reader gets besides four times its live bound (code, tables, slack). */
-const READER_HEAP_BASE_MB = 16;
+const READER_HEAP_BASE_MB = 8;
+
+/**
+ * The writer's heap limits. Its live JS data is bounded by the settings, not the repository: the
+ * walk's lookahead (2,000 entries) and open folder listings (at most SORTED_FOLDER_MAX entries
+ * each), at most 5,000 pending operations, the batches in flight (their text and postings are
+ * transferred buffers, outside the heap) and one merge's bucket range: 6 to 8 MB after a full GC
+ * on the large benchmark corpus. Without a cap V8 let the old generation grow to about 20 MB of
+ * garbage there, and the posting rows merges read (external memory, freed only by a full GC)
+ * piled up with it; the cap cut the whole process's peak RSS by about 10 MB.
+ */
+export const WRITER_LIMITS: ResourceLimits = { ...INDEXER_THREAD_LIMITS, maxOldGenerationSizeMb: 16 };
 
 /** Reader threads one run uses. */
 export function readerCount(setting: number | undefined): number {
@@ -236,7 +247,7 @@ export class Indexer implements Disposable {
     }
     this.ready ??= new Promise<Worker>((resolveReady, rejectReady) => {
       const entry = this.options.workers('indexer-worker');
-      const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData: { dbPath: this.options.dbPath } satisfies IndexerWorkerData, resourceLimits: INDEXER_THREAD_LIMITS });
+      const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData: { dbPath: this.options.dbPath } satisfies IndexerWorkerData, resourceLimits: WRITER_LIMITS });
       this.worker = worker;
       const watch = this.options.onWorker?.('indexer-writer', worker);
       worker.once('exit', () => void watch?.dispose());

@@ -16,8 +16,8 @@ const MAX_STALE_FRACTION = 0.25;
 const BUCKET_LOWS = BUCKET_MASK + 1;
 /** Below this many keys a bucket is sorted directly: the counting sort's table costs more. */
 const COUNTING_SORT_MIN = 4096;
-/** Buckets read per query while merging: few statement calls, and 1/32 of the group in memory. */
-const BUCKETS_PER_READ = 64;
+/** Buckets read per query while merging: few statement calls, and 1/128 of the group in memory. */
+const BUCKETS_PER_READ = 16;
 
 export interface MergeStats {
   readonly merges: number;
@@ -51,6 +51,8 @@ export class SegmentMerger {
   private readonly writer = new ByteWriter();
   private readonly lowStarts = new Int32Array(BUCKET_LOWS + 1);
   private sorted = new Int32Array(64 * 1024);
+  /** One bucket's decoded keys, reused by every merge. */
+  private readonly keys: KeyBuffer = { keys: new Int32Array(64 * 1024), count: 0, dropped: 0 };
   /**
    * Live files as of the first mid-run merge, reused by later ones. Files created since are
    * past its end and count as live; files gone since still count as live, which only keeps
@@ -188,7 +190,8 @@ export class SegmentMerger {
     // Rows decode in order of their segment's first file: segments of one run hold ascending
     // file ranges, so a stable sort by gram then leaves each gram's ordinals ascending.
     const rank = new Map([...group].sort((left, right) => (left.fileIds[0] ?? 0) - (right.fileIds[0] ?? 0)).map((segment, index) => [segment.id, index]));
-    const keys: KeyBuffer = { keys: new Int32Array(64 * 1024), count: 0, dropped: 0 };
+    const keys = this.keys;
+    keys.dropped = 0;
     const groupIds = group.map((segment) => segment.id);
     this.db.transaction(() => {
       // Every file of the group stale: the segments just go.
@@ -296,7 +299,10 @@ export class SegmentMerger {
       previousLow = low;
       index = last;
     }
-    return Buffer.from(writer.view(0));
+    // A view, not a copy: the insert copies it into SQLite, and a copy per bucket is external
+    // memory that only a major GC frees (the synchronous writer rarely gets one).
+    const view = writer.view(0);
+    return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
   }
 }
 
