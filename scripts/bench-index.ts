@@ -33,16 +33,7 @@ const option = (name: string, fallback: string): string => {
 const root = resolve(__dirname, '..');
 
 /** The query set; bench.mjs runs the same ones, in the same order, through the CLI and rg. */
-export const QUERIES: readonly (SearchArgs & { readonly name: string })[] = [
-  { name: 'literal', query: 'function', mode: 'literal' },
-  { name: 'rare literal', query: 'createElementNS', mode: 'literal' },
-  { name: 'common word', query: 'return', mode: 'literal' },
-  { name: 'common word, words mode', query: 'return', mode: 'words' },
-  { name: 'regex', query: 'use[A-Z]\\w+State', mode: 'regex' },
-  { name: 'regex, no literal', query: '\\d{5}[a-f]', mode: 'regex' },
-  { name: 'case-insensitive', query: 'REACT', mode: 'literal', ignoreCase: true },
-  { name: 'no hit', query: 'zqxjkvbwpy', mode: 'literal' },
-];
+export const QUERIES: readonly (SearchArgs & { readonly name: string })[] = JSON.parse(readFileSync(join(root, 'scripts', 'bench-queries.json'), 'utf8'));
 
 /** Peak resident set of this whole process (every thread) so far, from the kernel. */
 function peakRss(): number {

@@ -33,16 +33,7 @@ const builds = Math.max(1, Number(option('builds', '1')));
 const repeats = 5;
 
 /** The query set: literal, rare literal, common word (literal and words mode), regexes, case-insensitive, no hit. */
-const QUERIES = [
-  { name: 'literal', query: 'function', mode: 'literal' },
-  { name: 'rare literal', query: 'createElementNS', mode: 'literal' },
-  { name: 'common word', query: 'return', mode: 'literal' },
-  { name: 'common word, words mode', query: 'return', mode: 'words' },
-  { name: 'regex', query: 'use[A-Z]\\w+State', mode: 'regex' },
-  { name: 'regex, no literal', query: '\\d{5}[a-f]', mode: 'regex' },
-  { name: 'case-insensitive', query: 'REACT', mode: 'literal', ignoreCase: true },
-  { name: 'no hit', query: 'zqxjkvbwpy', mode: 'literal' },
-];
+const QUERIES = JSON.parse(readFileSync(join(root, 'scripts', 'bench-queries.json'), 'utf8'));
 
 function newestMtime(dir) {
   let newest = 0;
