@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import type { ProcessMemory } from '../../shared/types';
 import type { LoadedConfig } from './config/load-config';
 import { AppError } from './errors';
@@ -89,10 +90,12 @@ export function createCore(options: CoreOptions): Core {
   );
   // The indexer (the one writer) is registered before the pool: the store disposes in
   // reverse, so readers close first and the writer last.
-  const indexer = store.add(
-    new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers, onWorker: (name, worker) => monitor.watchWorker({ name, worker }) }),
+  // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
+  const watchWorker = (name: string, worker: Worker) => monitor.watchWorker({ name, worker });
+  const indexer = store.add(new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker }));
+  const pool: ReaderPool = store.add(
+    new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker }),
   );
-  const pool: ReaderPool = store.add(new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: (name, worker) => monitor.watchWorker({ name, worker }) }));
   const poolStatus = () => pool.status();
 
   const monitor = store.add(
