@@ -16,6 +16,8 @@ export interface Needles {
 
 /** Shorter case-insensitive pieces filter too little to pay for lowering the bytes. */
 const MIN_FOLDED_PIECE = 3;
+/** Alternative needles shorter than this filter too little to pay for their passes. */
+const MIN_ALTERNATIVE = 3;
 
 /** The needles of a literal query, or null when some matching line may contain none. */
 export function lineNeedles(query: LiteralQuery, ignoreCase: boolean): Needles | null {
@@ -52,7 +54,10 @@ function needleSet(query: LiteralQuery, ignoreCase: boolean): string[] | null {
         }
         union.push(...set);
       }
-      return [...new Set(union)];
+      const needles = [...new Set(union)];
+      // Each needle is one more pass over the bytes; several short ones (`[a-f]`) hit nearly
+      // every line, so the prefilter would cost more than it skips.
+      return needles.length > 1 && shortest(needles) < MIN_ALTERNATIVE ? null : needles;
     }
   }
 }

@@ -13,9 +13,13 @@ export type LiteralQuery =
 
 export const ALL: LiteralQuery = { kind: 'all' };
 
-/** Exact sets bigger than this become queries: cross products grow fast. */
+/**
+ * Exact sets bigger than this become queries: cross products grow fast. Every exact set is
+ * kept at or under it. Larger sets would only pay with a case-sensitive index: with case
+ * folded, `use[A-Z]` as useA ... useZ narrows nothing beyond "use" and costs 26 lookups.
+ */
 const MAX_EXACT = 16;
-/** Character classes with at most this many members are kept as exact sets. */
+/** Character classes with at most this many members are exact sets. */
 const MAX_CLASS = 8;
 
 /** A node's analysis: every string it can match when that set is small, else a query. */
@@ -63,21 +67,47 @@ function toQuery(info: Info): LiteralQuery {
   return info.exact === null ? info.query : orQuery(info.exact.map(stringQuery));
 }
 
-/** The literal query every match of the JavaScript regular expression `pattern` satisfies. */
+/**
+ * The literal query every match of the JavaScript regular expression `pattern` satisfies.
+ * The pattern is read the way `compileRegex` (line-matcher.ts) compiles it: with the `u` flag
+ * when that is valid, else without. Case is not considered here: with ignore-case the caller
+ * folds the strings.
+ */
 export function regexQuery(pattern: string): LiteralQuery {
-  const parser = new Parser(pattern);
+  const parser = new Parser(pattern, isUnicodePattern(pattern));
   const info = parser.alternation();
   // Anything left over (an unbalanced `)`) means the parse went wrong: require nothing.
   return parser.done() ? toQuery(info) : ALL;
 }
 
+/** Whether `pattern` compiles with the `u` flag (the `i` and `g` flags change no syntax). */
+function isUnicodePattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CONTROLS: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v' };
+
+/** One character a class may hold, or null for a class escape (\w, \p{..}) or anything unsure. */
+type ClassAtom = string | null;
+
 class Parser {
-  /** Code points, so a quantifier after an astral character applies to all of it. */
+  /**
+   * Code points with the `u` flag, else UTF-16 code units (a quantifier after an astral
+   * character then applies to its low surrogate only).
+   */
   private readonly chars: string[];
   private index = 0;
 
-  constructor(pattern: string) {
-    this.chars = [...pattern];
+  constructor(
+    pattern: string,
+    private readonly unicode: boolean,
+  ) {
+    this.chars = unicode ? [...pattern] : pattern.split('');
   }
 
   done(): boolean {
@@ -107,6 +137,7 @@ class Parser {
     let exact = true;
     while (this.index < this.chars.length && this.chars[this.index] !== '|' && this.chars[this.index] !== ')') {
       const item = this.quantified(this.atom());
+      // The cross product is bounded before it is built: the run never exceeds MAX_EXACT.
       if (item.exact !== null && run.length * item.exact.length <= MAX_EXACT) {
         run = run.flatMap((prefix) => (item.exact as string[]).map((suffix) => prefix + suffix));
         continue;
@@ -139,7 +170,12 @@ class Parser {
     } else if (char === '?') {
       this.index += 1;
       this.skipLazy();
-      return atom.exact === null ? ANY : { exact: [...new Set([...atom.exact, ''])], query: ALL };
+      if (atom.exact === null) {
+        return ANY;
+      }
+      const exact = [...new Set([...atom.exact, ''])];
+      // Optional, so it requires nothing on its own: too big a set is simply dropped.
+      return exact.length <= MAX_EXACT ? { exact, query: ALL } : ANY;
     } else if (char === '{') {
       const quantifier = /^\{(\d+)(,\d*)?\}/.exec(this.chars.slice(this.index, this.index + 24).join(''));
       if (quantifier === null) {
@@ -235,84 +271,164 @@ class Parser {
     }
   }
 
-  /** A class of a few plain characters is an exact set; anything else matches anything. */
+  /**
+   * After the `[`: a class of at most MAX_CLASS characters, listed or as ranges (`[A-Z]`,
+   * `[a-f0-9_]`, `[\-.]`), is an exact set of single characters. Anything else matches
+   * anything: negated classes, class escapes (\w \d \s \p{..}), a nested `[`, surrogates.
+   * As in JavaScript, `]` right after `[` or `[^` ends the class (`[]` matches nothing).
+   */
   private characterClass(): Info {
     const members = new Set<string>();
-    let simple = this.chars[this.index] !== '^';
-    let first = true;
-    while (this.index < this.chars.length) {
-      const char = this.chars[this.index] as string;
-      if (char === ']' && !first) {
-        this.index += 1;
-        break;
-      }
-      first = false;
+    let simple = true;
+    if (this.chars[this.index] === '^') {
+      simple = false;
       this.index += 1;
-      if (char === '\\') {
-        const escaped = this.chars[this.index] ?? '';
-        this.index += 1;
-        if (/^[A-Za-z0-9]$/.test(escaped) || escaped === '') {
-          simple = false;
-        } else {
-          members.add(escaped);
-        }
-        continue;
-      }
-      if (char === '[' || (char === '-' && members.size > 0 && this.chars[this.index] !== ']')) {
-        // Ranges and nested classes (the v flag): give up on the set.
-        simple = false;
-        continue;
-      }
-      members.add(char);
     }
+    while (this.index < this.chars.length && this.chars[this.index] !== ']') {
+      const low = this.classAtom();
+      // A `-` right before the `]` (or first, or right after a range) is a member.
+      if (this.chars[this.index] === '-' && this.index + 1 < this.chars.length && this.chars[this.index + 1] !== ']') {
+        this.index += 1;
+        const high = this.classAtom();
+        const from = low?.codePointAt(0);
+        const to = high?.codePointAt(0);
+        // A reversed range is a syntax error; a long one is too big a set either way.
+        if (from === undefined || to === undefined || from > to || to - from >= MAX_CLASS) {
+          simple = false;
+          continue;
+        }
+        for (let code = from; code <= to; code += 1) {
+          members.add(String.fromCodePoint(code));
+        }
+      } else if (low === null) {
+        simple = false;
+      } else {
+        members.add(low);
+      }
+    }
+    if (this.index >= this.chars.length) {
+      // Unterminated: a syntax error.
+      return ANY;
+    }
+    this.index += 1;
     if (!simple || members.size === 0 || members.size > MAX_CLASS || [...members].some(isSurrogate)) {
       return ANY;
     }
     return { exact: [...members], query: ALL };
   }
 
-  private escape(): Info {
+  /** One member of a class: a character, or null for what is not a single known character. */
+  private classAtom(): ClassAtom {
+    const char = this.chars[this.index] as string;
+    this.index += 1;
+    if (char === '\\') {
+      const escaped = this.chars[this.index];
+      if (escaped === 'b') {
+        // Inside a class, \b is a backspace.
+        this.index += 1;
+        return '\b';
+      }
+      return this.characterEscape();
+    }
+    // Without the v flag `[` is a plain member, but give up rather than guess the syntax.
+    return char === '[' ? null : char;
+  }
+
+  /**
+   * After a `\`: the one character a character escape stands for (\n, \x41, \u00e9, \cJ, \.),
+   * or null for anything else (classes, back references, \b, what the mode leaves unsure).
+   * Consumes the whole escape; a class, back reference or \k<name> is skipped by the caller.
+   */
+  private characterEscape(): ClassAtom {
     const char = this.chars[this.index];
     if (char === undefined) {
-      return ANY;
+      return null;
     }
     this.index += 1;
-    const controls: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v' };
-    if (controls[char] !== undefined) {
-      return { exact: [controls[char]], query: ALL };
+    const control = CONTROLS[char];
+    if (control !== undefined) {
+      return control;
     }
-    if (char === 'b' || char === 'B') {
-      return EMPTY;
+    if (char === 'c') {
+      const letter = this.chars[this.index] ?? '';
+      if (!/^[A-Za-z]$/.test(letter)) {
+        // Without the u flag a `\` then `c`: require nothing for them.
+        return null;
+      }
+      this.index += 1;
+      return String.fromCharCode(letter.charCodeAt(0) % 32);
+    }
+    if (char === '0' && !/^[0-9]$/.test(this.chars[this.index] ?? '')) {
+      return '\0';
+    }
+    if (/^[0-9]$/.test(char)) {
+      // A back reference or (without the u flag) an octal escape: all its digits.
+      while (/^[0-9]$/.test(this.chars[this.index] ?? '')) {
+        this.index += 1;
+      }
+      return null;
     }
     if (char === 'x' || char === 'u') {
-      const hex = char === 'x' ? /^[0-9A-Fa-f]{2}/ : /^(?:[0-9A-Fa-f]{4}|\{[0-9A-Fa-f]+\})/;
-      const found = hex.exec(this.chars.slice(this.index, this.index + 10).join(''));
-      if (found === null) {
-        return ANY;
-      }
-      this.index += [...found[0]].length;
-      const code = Number.parseInt(found[0].replace(/[{}]/g, ''), 16);
-      // Surrogate halves written as escapes pair up only in some modes: require nothing.
-      if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-        return ANY;
-      }
-      return { exact: [String.fromCodePoint(code)], query: ALL };
+      return this.hexEscape(char);
     }
-    if (/^[A-Za-z0-9]$/.test(char)) {
-      // Classes (\d \w \s \p{..}), back references, \k<name>, \c: skip their arguments.
-      if ((char === 'p' || char === 'P') && this.chars[this.index] === '{') {
-        const close = this.chars.indexOf('}', this.index);
-        this.index = close === -1 ? this.chars.length : close + 1;
-      } else if (char === 'k' && this.chars[this.index] === '<') {
-        const close = this.chars.indexOf('>', this.index);
-        this.index = close === -1 ? this.chars.length : close + 1;
+    if (/^[A-Za-z]$/.test(char)) {
+      return null;
+    }
+    return char;
+  }
+
+  /** \xHH, \uHHHH, and with the u flag \u{H...}; null when the digits are not there. */
+  private hexEscape(char: 'x' | 'u'): ClassAtom {
+    let digits: string | null = null;
+    if (char === 'u' && this.unicode && this.chars[this.index] === '{') {
+      const close = this.chars.indexOf('}', this.index);
+      const body = close === -1 ? '' : this.chars.slice(this.index + 1, close).join('');
+      if (/^[0-9A-Fa-f]+$/.test(body)) {
+        digits = body;
+        this.index = close + 1;
       }
+    } else {
+      const length = char === 'x' ? 2 : 4;
+      const body = this.chars.slice(this.index, this.index + length).join('');
+      if (body.length === length && /^[0-9A-Fa-f]+$/.test(body)) {
+        digits = body;
+        this.index += length;
+      }
+    }
+    if (digits === null) {
+      // Without the u flag \x or \u alone is the letter itself (and \u{2} repeats it): unsure.
+      return null;
+    }
+    const code = Number.parseInt(digits, 16);
+    // Surrogate halves written as escapes pair up only in some modes: require nothing.
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+      return null;
+    }
+    return String.fromCodePoint(code);
+  }
+
+  private escape(): Info {
+    const char = this.chars[this.index];
+    if (char === 'b' || char === 'B') {
+      this.index += 1;
+      return EMPTY;
+    }
+    if ((char === 'p' || char === 'P') && this.chars[this.index + 1] === '{') {
+      const close = this.chars.indexOf('}', this.index);
+      this.index = close === -1 ? this.chars.length : close + 1;
       return ANY;
     }
-    return { exact: [char], query: ALL };
+    if (char === 'k' && this.chars[this.index + 1] === '<') {
+      const close = this.chars.indexOf('>', this.index);
+      this.index = close === -1 ? this.chars.length : close + 1;
+      return ANY;
+    }
+    const escaped = this.characterEscape();
+    return escaped === null ? ANY : { exact: [escaped], query: ALL };
   }
 }
 
+/** A lone surrogate, or (without the u flag, where a class holds code units) a half of a pair. */
 function isSurrogate(char: string): boolean {
   const code = char.charCodeAt(0);
   return char.length === 1 && code >= 0xd800 && code <= 0xdfff;
