@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FileState } from '../db/schema';
 import { BUCKET_COUNT, BUCKET_MASK } from '../search/grams';
+import { PostingRowReader } from '../search/posting-row';
 import { ByteWriter } from './byte-writer';
 import { MAX_SEGMENT_FILES } from './posting-builder';
 
@@ -315,28 +316,13 @@ interface KeyBuffer {
 
 /** Decodes one posting row into `target`, skipping (and counting) stale files. */
 function decodeRow(data: Uint8Array, remap: Int32Array, target: KeyBuffer): void {
+  const row = new PostingRowReader(data);
   let keys = target.keys;
   let count = target.count;
-  let offset = 0;
   let low = 0;
-  const length = data.length;
-  while (offset < length) {
-    let value = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = data[offset++] as number;
-      value |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte >= 0x80);
-    low += value;
-    let entries = 0;
-    shift = 0;
-    do {
-      byte = data[offset++] as number;
-      entries |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte >= 0x80);
+  while (!row.done) {
+    low += row.varint();
+    const entries = row.varint();
     if (count + entries > keys.length) {
       const grown = new Int32Array(Math.max(count + entries, keys.length * 2));
       grown.set(keys.subarray(0, count));
@@ -345,14 +331,7 @@ function decodeRow(data: Uint8Array, remap: Int32Array, target: KeyBuffer): void
     }
     let ordinal = 0;
     for (let entry = 0; entry < entries; entry += 1) {
-      let delta = 0;
-      shift = 0;
-      do {
-        byte = data[offset++] as number;
-        delta |= (byte & 0x7f) << shift;
-        shift += 7;
-      } while (byte >= 0x80);
-      ordinal += delta;
+      ordinal += row.varint();
       const mapped = remap[ordinal] as number;
       if (mapped < 0) {
         target.dropped += 1;

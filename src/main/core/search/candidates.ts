@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { BUCKET_MASK, BUCKET_SHIFT } from './grams';
 import type { IndexSnapshot } from './index-snapshot';
+import { PostingRowReader } from './posting-row';
 
 type Database = BetterSqlite3.Database;
 
@@ -69,49 +70,23 @@ function pickGrams(grams: readonly number[]): number[] {
 
 /** Calls `onOrdinal` for each file ordinal posted under `low` in one bucket row. */
 export function decodeGram(data: Uint8Array, low: number, onOrdinal: (ordinal: number) => void): void {
-  const length = data.length;
-  let offset = 0;
+  const row = new PostingRowReader(data);
   let gram = 0;
-  while (offset < length) {
-    let value = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = data[offset++] as number;
-      value += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte >= 0x80);
-    gram += value;
-    let count = 0;
-    shift = 0;
-    do {
-      byte = data[offset++] as number;
-      count += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte >= 0x80);
-    if (gram === low) {
-      let ordinal = 0;
-      for (let entry = 0; entry < count; entry += 1) {
-        let delta = 0;
-        shift = 0;
-        do {
-          byte = data[offset++] as number;
-          delta += (byte & 0x7f) * 2 ** shift;
-          shift += 7;
-        } while (byte >= 0x80);
-        ordinal += delta;
-        onOrdinal(ordinal);
-      }
-      return;
-    }
+  while (!row.done) {
+    gram += row.varint();
+    const count = row.varint();
     if (gram > low) {
       return;
     }
-    // Skipping a gram's ordinals only needs to count the varints' last bytes.
-    while (count > 0) {
-      if ((data[offset++] as number) < 0x80) {
-        count -= 1;
-      }
+    if (gram < low) {
+      row.skip(count);
+      continue;
     }
+    let ordinal = 0;
+    for (let entry = 0; entry < count; entry += 1) {
+      ordinal += row.varint();
+      onOrdinal(ordinal);
+    }
+    return;
   }
 }
