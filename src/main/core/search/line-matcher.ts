@@ -52,35 +52,20 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
+/** A match in a text: [start, end) in UTF-16 units. */
+interface Hit {
+  readonly start: number;
+  readonly end: number;
+}
+
 function literalMatcher(query: string): LineMatcher {
   return {
     query: stringQuery(query),
-    scan(text, firstLine, sink) {
-      let line = firstLine;
-      let counted = 0;
-      let position = text.indexOf(query);
-      while (position !== -1) {
-        const start = text.lastIndexOf('\n', position - 1) + 1;
-        let end = text.indexOf('\n', position);
-        if (end === -1) {
-          end = text.length;
-        }
-        line += countBetween(text, counted, start);
-        counted = start;
-        const ranges: Range[] = [];
-        while (position !== -1 && position + query.length <= end) {
-          ranges.push([position - start, position - start + query.length]);
-          position = text.indexOf(query, position + query.length);
-        }
-        if (!sink(line, text.slice(start, end), ranges)) {
-          return false;
-        }
-        if (position !== -1 && position < end + 1) {
-          position = text.indexOf(query, end + 1);
-        }
-      }
-      return true;
-    },
+    scan: (text, firstLine, sink) =>
+      scanHits(text, firstLine, sink, (from) => {
+        const start = text.indexOf(query, from);
+        return start === -1 ? null : { start, end: start + query.length };
+      }),
   };
 }
 
@@ -88,39 +73,45 @@ function literalMatcher(query: string): LineMatcher {
 function wholeTextRegexMatcher(regex: RegExp, query: LiteralQuery): LineMatcher {
   return {
     query,
-    scan(text, firstLine, sink) {
-      let line = firstLine;
-      let counted = 0;
-      regex.lastIndex = 0;
-      let match = regex.exec(text);
-      while (match !== null) {
-        const position = match.index;
-        const start = text.lastIndexOf('\n', position - 1) + 1;
-        let end = text.indexOf('\n', position);
-        if (end === -1) {
-          end = text.length;
-        }
-        line += countBetween(text, counted, start);
-        counted = start;
-        const ranges: Range[] = [];
-        while (match !== null && match.index + match[0].length <= end) {
-          ranges.push([match.index - start, match.index - start + match[0].length]);
-          if (match[0].length === 0) {
-            regex.lastIndex += 1;
-          }
-          match = regex.exec(text);
-        }
-        if (!sink(line, text.slice(start, end), ranges)) {
-          return false;
-        }
-        if (match !== null && match.index <= end) {
-          regex.lastIndex = end + 1;
-          match = regex.exec(text);
-        }
-      }
-      return true;
-    },
+    scan: (text, firstLine, sink) =>
+      scanHits(text, firstLine, sink, (from) => {
+        regex.lastIndex = from;
+        const match = regex.exec(text);
+        return match === null ? null : { start: match.index, end: match.index + match[0].length };
+      }),
   };
+}
+
+/**
+ * Reports the lines of `text` holding hits, each once with all its hits' ranges. `next(from)`
+ * finds the first hit starting at or after `from`; hits never cross a newline.
+ */
+function scanHits(text: string, firstLine: number, sink: LineSink, next: (from: number) => Hit | null): boolean {
+  let line = firstLine;
+  let counted = 0;
+  let hit = next(0);
+  while (hit !== null) {
+    const start = text.lastIndexOf('\n', hit.start - 1) + 1;
+    let end = text.indexOf('\n', hit.start);
+    if (end === -1) {
+      end = text.length;
+    }
+    line += countBetween(text, counted, start);
+    counted = start;
+    const ranges: Range[] = [];
+    while (hit !== null && hit.end <= end) {
+      ranges.push([hit.start - start, hit.end - start]);
+      // An empty hit would be found again at the same place.
+      hit = next(hit.end > hit.start ? hit.end : hit.end + 1);
+    }
+    if (!sink(line, text.slice(start, end), ranges)) {
+      return false;
+    }
+    if (hit !== null && hit.start <= end) {
+      hit = next(end + 1);
+    }
+  }
+  return true;
 }
 
 function lineRegexMatcher(regex: RegExp, query: LiteralQuery): LineMatcher {
