@@ -12,10 +12,14 @@
  *   MAX_CONTENT_LENGTH characters; their concatenation in id order is the file's text.
  *   Small columns come before `content` so reading them never touches overflow pages.
  * - segments + postings: a trigram index written one segment per transaction. A posting
- *   row holds, for one bucket of trigrams, the ids of the files of that segment that contain
- *   each trigram (as ordinals into the segment's file_ids, an Int32 array). A file gets a new
- *   id each time it is re-read, so postings of its old text name a dead id: they only add
- *   candidates the snapshot drops, and merges (segments.level) remove them.
+ *   row holds, for one bucket of trigrams, the units of that segment that contain each
+ *   trigram, as ordinals into the segment's unit lists: file_ids (Int32 per ordinal) and
+ *   unit_starts (Int32 per ordinal, the index of the unit's first document in its file). A
+ *   unit is a run of documents from a line start to a line end (one document unless a line
+ *   is longer than a document). unit_starts is NULL in segments written before units: their
+ *   ordinals name whole files. A file gets a new id each time it is re-read, so postings of
+ *   its old text name a dead id: they only add candidates the snapshot drops, and merges
+ *   (segments.level) remove them.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -67,6 +71,10 @@ const migrations: readonly string[] = [
   // Segment levels for merging: 0 for a batch's segment, higher for merged ones.
   `
   ALTER TABLE segments ADD COLUMN level INTEGER NOT NULL DEFAULT 0;
+  `,
+  // Postings per unit (a line-aligned run of documents) instead of per file; older segments keep NULL.
+  `
+  ALTER TABLE segments ADD COLUMN unit_starts BLOB;
   `,
 ];
 

@@ -4,6 +4,8 @@ import { MAX_BATCH_CHARACTERS } from './protocol';
 import { streamFile } from './file-reader';
 import { PostingBuilder, type GramCursor, type PackedPostings } from './posting-builder';
 
+const NEWLINE = 10;
+
 // Defined with the thread protocol, so the main thread can size the readers without loading this module.
 export { MAX_BATCH_CHARACTERS } from './protocol';
 
@@ -36,8 +38,10 @@ export interface Batch {
   /** True on the chunk's last batch: the reader is done with the chunk. */
   readonly last: boolean;
   readonly ops: BatchOp[];
-  /** The segment's files by ordinal, as seqs. */
+  /** The file of each posting ordinal (a unit), as seqs. */
   readonly files: Int32Array;
+  /** The index, within its file, of each unit's first document. */
+  readonly units: Int32Array;
   readonly postings: PackedPostings;
   /**
    * The documents' text, UTF-8, back to back: one transferable buffer instead of strings,
@@ -59,7 +63,7 @@ export interface BatchSettings {
  * CPU-heavy half of indexing (reading, decoding, splitting, gram extraction, posting
  * encoding), run by reader threads or, without them, by the writer itself. A file longer
  * than a batch continues in the next one; grams of a line cut between two batches still
- * span the cut.
+ * span the cut, and its unit keeps its start in both batches' segments.
  */
 export class BatchBuilder {
   private readonly postings = new PostingBuilder();
@@ -70,6 +74,7 @@ export class BatchBuilder {
   private textLength = 0;
   private ops: BatchOp[] = [];
   private files: number[] = [];
+  private units: number[] = [];
   private documents = 0;
   private characters = 0;
 
@@ -93,16 +98,18 @@ export class BatchBuilder {
     const splitter = new DocumentSplitter(this.settings.maxContentLength);
     let cursor: GramCursor | null = null;
     let carried: GramCursor | null = null;
+    let unitStart = 0;
+    // Whether the previous document ended a line: the next one then starts a unit.
+    let endsLine = true;
     let documents = 0;
     const addDocument = (firstLine: number, text: string): void => {
-      if (cursor === null) {
-        cursor = this.postings.beginFile(this.files.length);
-        if (carried !== null) {
-          cursor.previous = carried.previous;
-          cursor.beforePrevious = carried.beforePrevious;
-          cursor.run = carried.run;
-        }
-        this.files.push(job.seq);
+      if (endsLine) {
+        unitStart = documents;
+        cursor = this.beginUnit(job.seq, unitStart, null);
+      } else if (cursor === null) {
+        // A line cut by the last batch: its unit goes on under an ordinal of this batch, and
+        // grams spanning the cut still count.
+        cursor = this.beginUnit(job.seq, unitStart, carried);
       }
       if (documents === 0) {
         this.ops.push({ type: 'begin', seq: job.seq });
@@ -111,6 +118,7 @@ export class BatchBuilder {
       const start = this.textLength;
       this.appendText(text);
       this.ops.push({ type: 'document', seq: job.seq, firstLine, words, start, end: this.textLength });
+      endsLine = text.charCodeAt(text.length - 1) === NEWLINE;
       documents += 1;
       this.documents += 1;
       this.characters += text.length;
@@ -140,12 +148,26 @@ export class BatchBuilder {
     this.ops.push({ type: 'end', seq: job.seq, documents });
   }
 
+  /** Gives the batch a new posting ordinal for a unit of file `seq`, continuing `carried`'s grams. */
+  private beginUnit(seq: number, start: number, carried: GramCursor | null): GramCursor {
+    const cursor = this.postings.beginUnit(this.files.length);
+    if (carried !== null) {
+      cursor.previous = carried.previous;
+      cursor.beforePrevious = carried.beforePrevious;
+      cursor.run = carried.run;
+    }
+    this.files.push(seq);
+    this.units.push(start);
+    return cursor;
+  }
+
   private flush(chunk: Chunk, last: boolean): void {
     const batch: Batch = {
       chunk: chunk.id,
       last,
       ops: this.ops,
       files: Int32Array.from(this.files),
+      units: Int32Array.from(this.units),
       postings: this.postings.finish(),
       text: this.text.slice(0, this.textLength),
       characters: this.characters,
@@ -153,6 +175,7 @@ export class BatchBuilder {
     };
     this.ops = [];
     this.files = [];
+    this.units = [];
     this.documents = 0;
     this.characters = 0;
     this.textLength = 0;

@@ -19,8 +19,8 @@ function post(message: FromReader, transfer: ArrayBuffer[] = []): void {
 }
 
 const builder = new BatchBuilder(data.settings, (batch: Batch) => {
-  const { postings, files, text } = batch;
-  post({ type: 'batch', batch }, [postings.buckets.buffer as ArrayBuffer, postings.ends.buffer as ArrayBuffer, postings.bytes.buffer as ArrayBuffer, files.buffer as ArrayBuffer, text.buffer as ArrayBuffer]);
+  const { postings, files, units, text } = batch;
+  post({ type: 'batch', batch }, [postings.buckets.buffer as ArrayBuffer, postings.ends.buffer as ArrayBuffer, postings.bytes.buffer as ArrayBuffer, files.buffer as ArrayBuffer, units.buffer as ArrayBuffer, text.buffer as ArrayBuffer]);
 });
 
 port.on('message', (message: ToReader) => {

@@ -238,7 +238,7 @@ export class IndexRun {
     let documents = 0;
     const skipped = this.localSkipped;
     // Resolved before the ops run: a file that ends in this batch leaves the map below.
-    const segmentFiles = batch === null ? [] : Array.from(batch.files, (seq) => this.pending(seq).ref);
+    const segment = batch === null ? null : { files: Array.from(batch.files, (seq) => this.pending(seq).ref), starts: batch.units, postings: batch.postings };
     const text = batch === null ? null : Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.byteLength);
     for (const op of batch?.ops ?? []) {
       const pending = this.pending(op.seq);
@@ -268,7 +268,7 @@ export class IndexRun {
       }
     }
     if (ops.length > 0) {
-      this.writer.commit(repoId, run, ops, segmentFiles, batch?.postings ?? null);
+      this.writer.commit(repoId, run, ops, segment);
     }
     this.local = [];
     this.localDone = { files: 0, bytes: 0 };

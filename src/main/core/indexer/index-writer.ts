@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SkipReason } from '../../../shared/types';
+import { int32Blob } from '../db/int32-blob';
 import { FileState } from '../db/schema';
 import type { PackedPostings } from './posting-builder';
 import { SegmentMerger, type MergeStats } from './segment-merger';
@@ -20,6 +21,13 @@ export type WriteOp =
   | { readonly type: 'end'; readonly file: FileRef; readonly size: number; readonly mtimeMs: number; readonly documents: number }
   | { readonly type: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail: string | null; readonly size: number; readonly mtimeMs: number }
   | { readonly type: 'seen'; readonly id: number };
+
+/** A batch's trigram segment: per posting ordinal (a unit), its file and its first document's index in the file. */
+export interface NewSegment {
+  readonly files: readonly FileRef[];
+  readonly starts: Int32Array;
+  readonly postings: PackedPostings;
+}
 
 export interface ExistingFile {
   readonly id: number;
@@ -57,7 +65,7 @@ export class IndexWriter {
       insertDocument: db.prepare('INSERT INTO documents (file_id, first_line, words, content) VALUES (?, ?, ?, CAST(? AS TEXT))'),
       endFile: db.prepare(`UPDATE files SET state = ${FileState.indexed}, size = ?, mtime_ms = ?, documents = ? WHERE id = ?`),
       seen: db.prepare('UPDATE files SET seen_run = ? WHERE id = ?'),
-      insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, level) VALUES (?, ?, 0)'),
+      insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, unit_starts, level) VALUES (?, ?, ?, 0)'),
       insertPosting: db.prepare('INSERT INTO postings (segment_id, bucket, data) VALUES (?, ?, ?)'),
       removedDocuments: db.prepare('DELETE FROM documents WHERE file_id IN (SELECT id FROM files WHERE repo_id = ? AND seen_run < ?)'),
       removedFiles: db.prepare(`DELETE FROM files WHERE repo_id = ? AND seen_run < ? RETURNING state`),
@@ -79,7 +87,7 @@ export class IndexWriter {
   }
 
   /** Writes one batch and its trigram segment in one transaction. */
-  commit(repoId: number, run: number, ops: readonly WriteOp[], segmentFiles: readonly FileRef[], postings: PackedPostings | null): void {
+  commit(repoId: number, run: number, ops: readonly WriteOp[], segment: NewSegment | null): void {
     const s = this.statements;
     this.db.transaction(() => {
       for (const op of ops) {
@@ -108,10 +116,10 @@ export class IndexWriter {
             break;
         }
       }
-      if (postings !== null && segmentFiles.length > 0 && postings.buckets.length > 0) {
-        const ids = Int32Array.from(segmentFiles, (file) => file.id ?? -1);
-        const segment = s.insertSegment.run(repoId, Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength)).lastInsertRowid;
-        insertPackedPostings(s.insertPosting, segment, postings);
+      if (segment !== null && segment.files.length > 0 && segment.postings.buckets.length > 0) {
+        const ids = Int32Array.from(segment.files, (file) => file.id ?? -1);
+        const segmentId = s.insertSegment.run(repoId, int32Blob(ids), int32Blob(segment.starts)).lastInsertRowid;
+        insertPackedPostings(s.insertPosting, segmentId, segment.postings);
       }
     })();
   }

@@ -16,8 +16,8 @@ const CHAR_CLASSES: Uint8Array = (() => {
   }
   return table;
 })();
-/** Most files one segment can post; batches are cut well before this. */
-export const MAX_SEGMENT_FILES = 1 << ORDINAL_BITS;
+/** Most units one segment can post; batches are cut well before this. */
+export const MAX_SEGMENT_UNITS = 1 << ORDINAL_BITS;
 
 /**
  * A batch's posting rows packed into three typed arrays, so they cross threads as a single
@@ -29,7 +29,7 @@ export interface PackedPostings {
   readonly bytes: Uint8Array;
 }
 
-/** Streaming state of one file's text, so grams continue across documents. */
+/** Streaming state of one unit's text, so grams continue across its documents. */
 export interface GramCursor {
   ordinal: number;
   serial: number;
@@ -39,12 +39,15 @@ export interface GramCursor {
 }
 
 /**
- * Collects the distinct trigrams of each file of one batch and encodes them as posting rows.
- * Memory is fixed (an 8 MB mark table) plus 8 bytes per (file, distinct gram) pair of the
- * batch; nothing depends on the size of the whole index.
+ * Collects the distinct trigrams of each unit of one batch and encodes them as posting rows.
+ * A unit is a run of a file's documents that starts at a line start and ends at a line end:
+ * one document, or several when a line is longer than a document. Posting units rather than
+ * whole files lets search skip the documents of a large file that cannot match. Memory is
+ * fixed (an 8 MB mark table) plus 8 bytes per (unit, distinct gram) pair of the batch;
+ * nothing depends on the size of the whole index.
  *
  * Row format, per bucket: entries sorted by gram, each `varint(gram low bits delta)`,
- * `varint(file count)`, then the files' ordinals in the segment as ascending deltas.
+ * `varint(unit count)`, then the units' ordinals in the segment as ascending deltas.
  */
 export class PostingBuilder {
   private readonly mark = new Int32Array(GRAM_SPACE);
@@ -53,13 +56,13 @@ export class PostingBuilder {
   private pairCount = 0;
   private readonly writer = new ByteWriter();
 
-  /** Starts a file of the current batch; `ordinal` is its index in the segment's file list. */
-  beginFile(ordinal: number): GramCursor {
+  /** Starts a unit of the current batch; `ordinal` is its index in the segment's unit lists. */
+  beginUnit(ordinal: number): GramCursor {
     this.serial = (this.serial + 1) | 0;
     return { ordinal, serial: this.serial, previous: 0, beforePrevious: 0, run: 0 };
   }
 
-  /** Adds a piece of the file's text; returns the number of words in it (for BM25). */
+  /** Adds a piece of the unit's text; returns the number of words in it (for BM25). */
   addText(cursor: GramCursor, text: string): number {
     const mark = this.mark;
     const classes = CHAR_CLASSES;

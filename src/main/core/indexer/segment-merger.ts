@@ -1,17 +1,19 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { int32Blob, int32sOf } from '../db/int32-blob';
 import { FileState } from '../db/schema';
 import { BUCKET_COUNT, BUCKET_MASK } from '../search/grams';
 import { PostingRowReader } from '../search/posting-row';
+import { indexOfKey, keyFile, keyStart, unitKey, unitStarts } from '../search/units';
 import { ByteWriter } from './byte-writer';
-import { MAX_SEGMENT_FILES } from './posting-builder';
+import { MAX_SEGMENT_UNITS } from './posting-builder';
 
 type Database = BetterSqlite3.Database;
 
 /** Segments of one level merged into one of the next (a log-structured merge). */
 export const MERGE_FANOUT = 16;
-/** Files of a level-0 segment (one batch); level n holds about BASE * FANOUT^n files. */
-const LEVEL_BASE_FILES = 100;
-/** A segment whose files are more than this fraction stale is rewritten at the end of a run. */
+/** Units of a level-0 segment (one batch); level n holds about BASE * FANOUT^n units. */
+const LEVEL_BASE_UNITS = 100;
+/** A segment whose units are more than this fraction stale is rewritten at the end of a run. */
 const MAX_STALE_FRACTION = 0.25;
 /** Gram low bits within a bucket. */
 const BUCKET_LOWS = BUCKET_MASK + 1;
@@ -31,11 +33,13 @@ export interface MergeStats {
 interface SegmentRow {
   readonly id: number;
   readonly level: number;
-  readonly files: number;
+  readonly units: number;
 }
 
+/** A segment's unit lists: per ordinal, the unit's file and its first document's index. */
 interface LoadedSegment extends SegmentRow {
   readonly fileIds: Int32Array;
+  readonly starts: Int32Array;
 }
 
 const noMerge: MergeStats = { merges: 0, segmentsMerged: 0, postingsDropped: 0, milliseconds: 0 };
@@ -43,7 +47,7 @@ const noMerge: MergeStats = { merges: 0, segmentsMerged: 0, postingsDropped: 0, 
 /**
  * Keeps the number of trigram segments of a repository small and drops stale postings.
  * Segments carry a level: a batch writes level 0, and whenever MERGE_FANOUT segments share
- * a level they merge into one of the level their file count gives. At the end of a run the
+ * a level they merge into one of the level their unit count gives. At the end of a run the
  * run's level-0 segments merge into one, and mostly stale segments are rewritten. Each merge
  * is one transaction: killed in the middle, the database keeps the segments it had.
  */
@@ -64,11 +68,11 @@ export class SegmentMerger {
   constructor(private readonly db: Database) {
     this.statements = {
       // Checked after every batch: the file lists are read only for the segments a merge needs.
-      segments: db.prepare('SELECT id, level, length(file_ids) / 4 AS files FROM segments WHERE repo_id = ? ORDER BY id'),
-      fileIds: db.prepare('SELECT file_ids FROM segments WHERE id = ?').pluck(),
+      segments: db.prepare('SELECT id, level, length(file_ids) / 4 AS units FROM segments WHERE repo_id = ? ORDER BY id'),
+      units: db.prepare('SELECT file_ids AS fileIds, unit_starts AS starts FROM segments WHERE id = ?'),
       live: db.prepare(`SELECT id FROM files WHERE repo_id = ? AND state <> ${FileState.skipped}`).pluck(),
       maxFileId: db.prepare('SELECT max(id) FROM files').pluck(),
-      insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, level) VALUES (?, ?, ?)'),
+      insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, unit_starts, level) VALUES (?, ?, ?, ?)'),
       insertPosting: db.prepare('INSERT INTO postings (segment_id, bucket, data) VALUES (?, ?, ?)'),
       deletePostings: db.prepare('DELETE FROM postings WHERE segment_id = ?'),
       deleteSegment: db.prepare('DELETE FROM segments WHERE id = ?'),
@@ -101,10 +105,9 @@ export class SegmentMerger {
   }
 
   private load(segment: SegmentRow): LoadedSegment {
-    const bytes = this.statements.fileIds.get(segment.id) as Buffer;
-    const fileIds = new Int32Array(bytes.byteLength / 4);
-    new Uint8Array(fileIds.buffer).set(bytes);
-    return { ...segment, fileIds };
+    const row = this.statements.units.get(segment.id) as { fileIds: Buffer; starts: Buffer | null };
+    const fileIds = int32sOf(row.fileIds);
+    return { ...segment, fileIds, starts: unitStarts(row.starts, fileIds.length) };
   }
 
   /** The next group of segments to merge, or null when the policy is satisfied. */
@@ -144,15 +147,15 @@ export class SegmentMerger {
     return null;
   }
 
-  /** The longest prefix of `group` whose files fit in one segment (at least two segments, or none), loaded. */
+  /** The longest prefix of `group` whose units fit in one segment (at least two segments, or none), loaded. */
   private fitting(group: readonly SegmentRow[]): LoadedSegment[] | null {
     const picked: SegmentRow[] = [];
-    let files = 0;
+    let units = 0;
     for (const segment of group) {
-      if (files + segment.files > MAX_SEGMENT_FILES) {
+      if (units + segment.units > MAX_SEGMENT_UNITS) {
         break;
       }
-      files += segment.files;
+      units += segment.units;
       picked.push(segment);
     }
     return picked.length >= 2 ? picked.map((segment) => this.load(segment)) : null;
@@ -180,10 +183,10 @@ export class SegmentMerger {
 
   /** Merges `group` into one segment in one transaction; returns the postings dropped. */
   private merge(repoId: number, group: readonly LoadedSegment[], live: Uint8Array, onStep?: (bucket: number) => void): number {
-    const ids = mergedFileIds(group, live);
+    const units = mergedUnits(group, live);
     // Per input segment, its ordinals mapped to the merged segment's (-1: stale, dropped).
-    const remaps = group.map((segment) => segment.fileIds.map((id) => ordinalOf(ids, id)));
-    const level = levelOf(ids.length);
+    const remaps = group.map((segment) => segment.fileIds.map((id, ordinal) => indexOfKey(units.keys, unitKey(id, segment.starts[ordinal] as number))));
+    const level = levelOf(units.keys.length);
     const placeholders = group.map(() => '?').join(', ');
     // A range of buckets per query: one statement call per bucket cost more than the merge itself.
     const rows = this.db.prepare(`SELECT segment_id, bucket, data FROM postings WHERE segment_id IN (${placeholders}) AND bucket >= ? AND bucket < ?`).raw();
@@ -195,8 +198,8 @@ export class SegmentMerger {
     keys.dropped = 0;
     const groupIds = group.map((segment) => segment.id);
     this.db.transaction(() => {
-      // Every file of the group stale: the segments just go.
-      const merged = ids.length === 0 ? null : this.statements.insertSegment.run(repoId, Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength), level).lastInsertRowid;
+      // Every unit of the group stale: the segments just go.
+      const merged = units.keys.length === 0 ? null : this.statements.insertSegment.run(repoId, int32Blob(units.fileIds), int32Blob(units.starts), level).lastInsertRowid;
       for (let first = 0; merged !== null && first < BUCKET_COUNT; first += BUCKETS_PER_READ) {
         const end = Math.min(first + BUCKETS_PER_READ, BUCKET_COUNT);
         // Stable: within a bucket, rows stay in segment order (the keys are sorted anyway).
@@ -343,52 +346,40 @@ function decodeRow(data: Uint8Array, remap: Int32Array, target: KeyBuffer): void
   target.count = count;
 }
 
-/** The level of a merged segment of `files` files: 1 below BASE * FANOUT files, then one more per factor FANOUT. */
-function levelOf(files: number): number {
+/**
+ * The level of a merged segment of `units` units: 1 up to BASE * FANOUT units (FANOUT full
+ * batches), then one more per factor FANOUT.
+ */
+function levelOf(units: number): number {
   let level = 1;
-  let capacity = LEVEL_BASE_FILES * MERGE_FANOUT;
-  while (files >= capacity) {
+  let capacity = LEVEL_BASE_UNITS * MERGE_FANOUT;
+  while (units > capacity) {
     level += 1;
     capacity *= MERGE_FANOUT;
   }
   return level;
 }
 
-/** The sorted, distinct, live file ids of a group of segments (ids past `live` count as live). */
-function mergedFileIds(group: readonly LoadedSegment[], live: Uint8Array): Int32Array {
-  const all = new Int32Array(group.reduce((sum, segment) => sum + segment.fileIds.length, 0));
-  let offset = 0;
-  for (const segment of group) {
-    all.set(segment.fileIds, offset);
-    offset += segment.fileIds.length;
-  }
-  all.sort();
+/**
+ * The sorted, distinct units of a group of segments whose file is live (ids past `live` count
+ * as live): a unit cut by a batch appears in two segments and becomes one ordinal.
+ */
+function mergedUnits(group: readonly LoadedSegment[], live: Uint8Array): { keys: Float64Array; fileIds: Int32Array; starts: Int32Array } {
+  const all = new Float64Array(group.reduce((sum, segment) => sum + segment.fileIds.length, 0));
   let count = 0;
-  let previous = -1;
-  for (const id of all) {
-    if (id !== previous && (id >= live.length || live[id] === 1)) {
-      all[count++] = id;
-    }
-    previous = id;
+  for (const segment of group) {
+    segment.fileIds.forEach((id, ordinal) => {
+      if (id >= live.length || live[id] === 1) {
+        all[count++] = unitKey(id, segment.starts[ordinal] as number);
+      }
+    });
   }
-  return all.slice(0, count);
-}
-
-/** The index of `id` in the sorted `ids`, or -1. */
-function ordinalOf(ids: Int32Array, id: number): number {
-  let low = 0;
-  let high = ids.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const value = ids[middle] as number;
-    if (value === id) {
-      return middle;
-    }
-    if (value < id) {
-      low = middle + 1;
-    } else {
-      high = middle - 1;
+  const sorted = all.subarray(0, count).sort();
+  const keys: number[] = [];
+  for (const key of sorted) {
+    if (key !== keys[keys.length - 1]) {
+      keys.push(key);
     }
   }
-  return -1;
+  return { keys: Float64Array.from(keys), fileIds: Int32Array.from(keys, keyFile), starts: Int32Array.from(keys, keyStart) };
 }

@@ -1,19 +1,33 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { int32sOf } from '../db/int32-blob';
 import { FileState } from '../db/schema';
+import { indexOfKey, keyFile, keyStart, unitKey, unitStarts } from './units';
 
 type Database = BetterSqlite3.Database;
 
 export interface Segment {
   readonly id: number;
   readonly repoId: number;
-  /** File ids by ordinal, as the postings name them. */
-  readonly fileIds: Int32Array;
+  /** By posting ordinal: the unit's number in the snapshot, -1 when its file is no longer indexed. */
+  readonly units: Int32Array;
+}
+
+/**
+ * The posting units of indexed files, numbered in search order: by repository root, path,
+ * then position in the file, so ascending unit numbers are the order results come in. A unit
+ * cut by a batch is posted by two segments and has one number.
+ */
+export interface UnitTable {
+  /** unitFile[unit] is the unit's file id. */
+  readonly file: Int32Array;
+  /** unitStart[unit] is the index of its first document in the file, or WHOLE_FILE. */
+  readonly start: Int32Array;
 }
 
 /**
  * What search needs to know about the index beyond postings, read once per database
  * version (PRAGMA data_version changes whenever the writer commits): repositories, the
- * order of indexed files by (root, path), and the segments' file lists.
+ * order of indexed files by (root, path), and the segments' units.
  */
 export interface IndexSnapshot {
   readonly version: number;
@@ -25,6 +39,7 @@ export interface IndexSnapshot {
   /** repoOf[fileId] */
   readonly repoOf: Int32Array;
   readonly segments: readonly Segment[];
+  readonly units: UnitTable;
 }
 
 const snapshots = new WeakMap<Database, IndexSnapshot>();
@@ -63,11 +78,50 @@ function buildSnapshot(db: Database, version: number): IndexSnapshot {
       ids.push(id);
     }
   }
-  const segments: Segment[] = [];
-  for (const row of db.prepare('SELECT id, repo_id AS repoId, file_ids AS fileIds FROM segments ORDER BY id').all() as { id: number; repoId: number; fileIds: Buffer }[]) {
-    const copy = new Int32Array(row.fileIds.byteLength / 4);
-    new Uint8Array(copy.buffer).set(row.fileIds);
-    segments.push({ id: row.id, repoId: row.repoId, fileIds: copy });
+  const ordered = Int32Array.from(ids);
+  const { segments, units } = readSegments(db, rank, ordered);
+  return { version, repositories, ordered, rank, repoOf, segments, units };
+}
+
+/** Reads the segments' unit lists and numbers the live units in search order. */
+function readSegments(db: Database, rank: Int32Array, ordered: Int32Array): { segments: Segment[]; units: UnitTable } {
+  const rows = db.prepare('SELECT id, repo_id AS repoId, file_ids AS fileIds, unit_starts AS starts FROM segments ORDER BY id').all() as {
+    id: number;
+    repoId: number;
+    fileIds: Buffer;
+    starts: Buffer | null;
+  }[];
+  // Per segment, each ordinal's key by (rank, start); -1 for units of files no longer indexed.
+  const segmentKeys = rows.map((row) => {
+    const fileIds = int32sOf(row.fileIds);
+    const starts = unitStarts(row.starts, fileIds.length);
+    return Float64Array.from(fileIds, (id, ordinal) => {
+      const position = id < rank.length ? (rank[id] as number) : -1;
+      return position < 0 ? -1 : unitKey(position, starts[ordinal] as number);
+    });
+  });
+  const all = new Float64Array(segmentKeys.reduce((sum, keys) => sum + keys.length, 0));
+  let offset = 0;
+  for (const keys of segmentKeys) {
+    all.set(keys, offset);
+    offset += keys.length;
   }
-  return { version, repositories, ordered: Int32Array.from(ids), rank, repoOf, segments };
+  all.sort();
+  const distinct: number[] = [];
+  for (const key of all) {
+    if (key >= 0 && key !== distinct[distinct.length - 1]) {
+      distinct.push(key);
+    }
+  }
+  const sorted = Float64Array.from(distinct);
+  const segments = rows.map((row, index) => ({
+    id: row.id,
+    repoId: row.repoId,
+    units: Int32Array.from(segmentKeys[index] as Float64Array, (key) => (key < 0 ? -1 : indexOfKey(sorted, key))),
+  }));
+  const units = {
+    file: Int32Array.from(distinct, (key) => ordered[keyFile(key)] as number),
+    start: Int32Array.from(distinct, keyStart),
+  };
+  return { segments, units };
 }

@@ -1,6 +1,6 @@
 /**
  * Reads the posting rows PostingBuilder writes (format: indexer/posting-builder.ts): varints
- * one after the other. Search decodes one gram's files from a row, the segment merger every
+ * one after the other. Search decodes one gram's units from a row, the segment merger every
  * gram's; both go through this cursor. Every value stored is below 2^28, so integer
  * operations decode it.
  */

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { candidateFiles } from './candidates';
+import { candidateUnits } from './candidates';
 import { literalGrams } from './grams';
 import type { IndexSnapshot } from './index-snapshot';
 import type { LiteralQuery } from './regex-literals';
@@ -7,33 +7,32 @@ import type { LiteralQuery } from './regex-literals';
 type Database = BetterSqlite3.Database;
 
 /**
- * The indexed files that may satisfy a literal query, sorted by (root, path): a string needs
- * all of its trigrams, `and` intersects, `or` unites. Null when the query cannot narrow
- * anything (strings shorter than a trigram, a required `all`): every file is a candidate.
- * With `ignoreCase` the index's case folding already covers other cases, except for
- * trigrams holding non-ASCII characters, which `literalGrams` leaves out.
+ * The units (see IndexSnapshot.units) that may hold a line satisfying a literal query,
+ * ascending: a string needs all of its trigrams, `and` intersects, `or` unites. Units end at
+ * line ends, so every part of an `and` must hold in the same unit as the line. Null when the
+ * query cannot narrow anything (strings shorter than a trigram, a required `all`): every
+ * file is a candidate. With `ignoreCase` the index's case folding already covers other
+ * cases, except for trigrams holding non-ASCII characters, which `literalGrams` leaves out.
  */
 export function queryCandidates(db: Database, snapshot: IndexSnapshot, query: LiteralQuery, ignoreCase: boolean, repoId: number | null): Int32Array | null {
-  const rank = snapshot.rank;
-  const filesWithGrams = (grams: number[]): Int32Array | null => (grams.length === 0 ? null : candidateFiles(db, snapshot, grams, repoId));
-  // Every set below is sorted by rank, so `and` and `or` are linear merges.
+  const unitsWithGrams = (grams: number[]): Int32Array | null => (grams.length === 0 ? null : candidateUnits(db, snapshot, grams, repoId));
   const evaluate = (node: LiteralQuery): Int32Array | null => {
     switch (node.kind) {
       case 'all':
         return null;
       case 'string':
-        return filesWithGrams(literalGrams(node.text, ignoreCase));
+        return unitsWithGrams(literalGrams(node.text, ignoreCase));
       case 'and': {
         // The trigrams of every string part are looked up together: one intersection.
         const grams = [...new Set(node.parts.flatMap((part) => (part.kind === 'string' ? literalGrams(part.text, ignoreCase) : [])))];
-        let found = filesWithGrams(grams);
+        let found = unitsWithGrams(grams);
         for (const part of node.parts) {
           if (part.kind === 'string' || found?.length === 0) {
             continue;
           }
           const more = evaluate(part);
           if (more !== null) {
-            found = found === null ? more : intersect(found, more, rank);
+            found = found === null ? more : intersect(found, more);
           }
         }
         return found;
@@ -45,7 +44,7 @@ export function queryCandidates(db: Database, snapshot: IndexSnapshot, query: Li
           if (more === null) {
             return null;
           }
-          union = unite(union, more, rank);
+          union = unite(union, more);
         }
         return union;
       }
@@ -54,15 +53,15 @@ export function queryCandidates(db: Database, snapshot: IndexSnapshot, query: Li
   return evaluate(query);
 }
 
-function intersect(left: Int32Array, right: Int32Array, rank: Int32Array): Int32Array {
+function intersect(left: Int32Array, right: Int32Array): Int32Array {
   const out: number[] = [];
   let i = 0;
   let j = 0;
   while (i < left.length && j < right.length) {
-    const a = rank[left[i] as number] as number;
-    const b = rank[right[j] as number] as number;
+    const a = left[i] as number;
+    const b = right[j] as number;
     if (a === b) {
-      out.push(left[i] as number);
+      out.push(a);
       i += 1;
       j += 1;
     } else if (a < b) {
@@ -74,22 +73,23 @@ function intersect(left: Int32Array, right: Int32Array, rank: Int32Array): Int32
   return Int32Array.from(out);
 }
 
-function unite(left: Int32Array, right: Int32Array, rank: Int32Array): Int32Array {
+/** The union of two ascending lists of units. */
+export function unite(left: Int32Array, right: Int32Array): Int32Array {
   const out = new Int32Array(left.length + right.length);
   let count = 0;
   let i = 0;
   let j = 0;
   while (i < left.length || j < right.length) {
-    const a = i < left.length ? (rank[left[i] as number] as number) : Number.POSITIVE_INFINITY;
-    const b = j < right.length ? (rank[right[j] as number] as number) : Number.POSITIVE_INFINITY;
+    const a = i < left.length ? (left[i] as number) : Number.POSITIVE_INFINITY;
+    const b = j < right.length ? (right[j] as number) : Number.POSITIVE_INFINITY;
     if (a <= b) {
-      out[count++] = left[i] as number;
+      out[count++] = a;
       i += 1;
       if (a === b) {
         j += 1;
       }
     } else {
-      out[count++] = right[j] as number;
+      out[count++] = b;
       j += 1;
     }
   }

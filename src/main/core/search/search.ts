@@ -3,10 +3,11 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchMatch, SearchMode, SearchPage } from '../../../shared/types';
 import { AppError } from '../errors';
 import { indexSnapshot, type IndexSnapshot } from './index-snapshot';
-import { createMatcher, type LineMatcher, type Range } from './line-matcher';
+import { createMatcher, type LineMatcher, type LineSink } from './line-matcher';
 import { lineNeedles, visitNeedleLines, type Needles } from './line-needles';
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
+import { documentStatements, plannedDocuments, unitPlan, wholeFiles, type DocumentStatements, type ReadPlan } from './read-plan';
 import { wordsSearch } from './words';
 
 type Database = BetterSqlite3.Database;
@@ -28,14 +29,14 @@ const MAX_CHECKPOINTS = 64;
 const MAX_PAGES = 4;
 
 interface Checkpoint {
-  /** Index into candidates of a file whose matches start at `matchesBefore`. */
+  /** Index into the plan's files of a file whose matches start at `matchesBefore`. */
   readonly index: number;
   readonly matchesBefore: number;
 }
 
 interface QueryState {
   readonly version: number;
-  readonly candidates: Int32Array;
+  readonly plan: ReadPlan;
   readonly checkpoints: Checkpoint[];
   total: number | undefined;
   readonly pages: Map<string, SearchPage>;
@@ -43,7 +44,7 @@ interface QueryState {
 
 interface ConnectionState {
   readonly cache: QueryCache<QueryState>;
-  readonly documents: BetterSqlite3.Statement;
+  readonly documents: DocumentStatements;
   readonly file: BetterSqlite3.Statement;
 }
 
@@ -55,7 +56,7 @@ function connectionState(db: Database): ConnectionState {
     state = {
       cache: new QueryCache(32),
       // Bytes, not text: the needle prefilter searches them before anything is decoded.
-      documents: db.prepare('SELECT first_line, CAST(content AS BLOB) FROM documents WHERE file_id = ? ORDER BY id').raw(),
+      documents: documentStatements(db, 'first_line, CAST(content AS BLOB)'),
       file: db.prepare('SELECT path FROM files WHERE id = ?').pluck(),
     };
     connections.set(db, state);
@@ -87,8 +88,9 @@ export function search(db: Database, args: SearchArgs): SearchPage {
   const key = `${args.mode}\u0000${ignoreCase}\u0000${repoId ?? ''}\u0000${args.query}`;
   let state = connection.cache.get(key, snapshot.version);
   if (state === undefined) {
-    const candidates = queryCandidates(db, snapshot, matcher.query, ignoreCase, repoId) ?? filesInScope(snapshot, repoId);
-    state = { version: snapshot.version, candidates, checkpoints: [{ index: 0, matchesBefore: 0 }], total: undefined, pages: new Map() };
+    const units = queryCandidates(db, snapshot, matcher.query, ignoreCase, repoId);
+    const plan = units === null ? wholeFiles(filesInScope(snapshot, repoId)) : unitPlan(snapshot, units);
+    state = { version: snapshot.version, plan, checkpoints: [{ index: 0, matchesBefore: 0 }], total: undefined, pages: new Map() };
     connection.cache.set(key, state);
   }
   const pageKey = `${offset}:${limit}`;
@@ -121,13 +123,14 @@ function collectPage(connection: ConnectionState, snapshot: IndexSnapshot, state
   const matches: SearchMatch[] = [];
   let count = start.matchesBefore;
   let more = false;
-  let index = start.index;
-  for (; index < state.candidates.length; index += 1) {
-    const fileId = state.candidates[index] as number;
+  const plan = state.plan;
+  for (let index = start.index; index < plan.files.length; index += 1) {
+    const fileId = plan.files[index] as number;
     const matchesBefore = count;
     let path: string | null = null;
     const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
-    const finished = verifyFile(connection, fileId, verifier, (line, text, ranges) => {
+    const documents = plannedDocuments(connection.documents, plan, index, endsLine);
+    const finished = scanDocuments(documents, verifier, (line, text, ranges) => {
       if (count >= end) {
         more = true;
         return false;
@@ -166,45 +169,46 @@ function remember(state: QueryState, checkpoint: Checkpoint): void {
   }
 }
 
+type DocumentRow = [firstLine: number, content: Buffer];
+
+function endsLine(row: DocumentRow): boolean {
+  return row[1][row[1].length - 1] === NEWLINE;
+}
+
 /**
- * Runs the matcher over one file, streaming its documents: each document is completed
- * with the unfinished last line of the previous one, so lines longer than a document are
- * matched whole. Returns false when the sink stopped early.
+ * Runs the matcher over a file's documents, in order: each is completed with the unfinished
+ * last line of the previous one, so lines longer than a document are matched whole. Returns
+ * false when the sink stopped early.
  */
-function verifyFile(connection: ConnectionState, fileId: number, verifier: Verifier, sink: (line: number, text: string, ranges: Range[]) => boolean): boolean {
+function scanDocuments(rows: Iterable<DocumentRow>, verifier: Verifier, sink: LineSink): boolean {
   // Pieces of a line longer than a document, joined once its end arrives.
   const carry: Buffer[] = [];
   // The line the carried bytes start on; -1 while only the next document's first line tells it.
   let carryLine = 1;
   let lastData: Buffer | null = null;
   let lastStart = 1;
-  const rows = connection.documents.iterate(fileId) as IterableIterator<[number, Buffer]>;
-  try {
-    for (const [firstLine, content] of rows) {
-      const startLine = carry.length > 0 && carryLine !== -1 ? carryLine : firstLine;
-      const newline = content.lastIndexOf(NEWLINE);
-      if (newline === -1) {
-        if (carry.length === 0) {
-          carryLine = startLine;
-        }
-        carry.push(content);
-        continue;
+  for (const [firstLine, content] of rows) {
+    const startLine = carry.length > 0 && carryLine !== -1 ? carryLine : firstLine;
+    const newline = content.lastIndexOf(NEWLINE);
+    if (newline === -1) {
+      if (carry.length === 0) {
+        carryLine = startLine;
       }
-      const data = carry.length > 0 ? Buffer.concat([...carry, content]) : content;
-      const lastNewline = data.length - content.length + newline;
-      if (!scanLines(data.subarray(0, lastNewline), startLine, verifier, sink)) {
-        return false;
-      }
-      carry.length = 0;
-      if (lastNewline + 1 < data.length) {
-        carry.push(data.subarray(lastNewline + 1));
-        carryLine = -1;
-      }
-      lastData = data;
-      lastStart = startLine;
+      carry.push(content);
+      continue;
     }
-  } finally {
-    rows.return?.();
+    const data = carry.length > 0 ? Buffer.concat([...carry, content]) : content;
+    const lastNewline = data.length - content.length + newline;
+    if (!scanLines(data.subarray(0, lastNewline), startLine, verifier, sink)) {
+      return false;
+    }
+    carry.length = 0;
+    if (lastNewline + 1 < data.length) {
+      carry.push(data.subarray(lastNewline + 1));
+      carryLine = -1;
+    }
+    lastData = data;
+    lastStart = startLine;
   }
   if (carry.length === 0) {
     return true;
@@ -216,7 +220,7 @@ function verifyFile(connection: ConnectionState, fileId: number, verifier: Verif
 }
 
 /** Matches whole lines of UTF-8 bytes: only lines holding a needle when there are needles. */
-function scanLines(data: Buffer, firstLine: number, verifier: Verifier, sink: (line: number, text: string, ranges: Range[]) => boolean): boolean {
+function scanLines(data: Buffer, firstLine: number, verifier: Verifier, sink: LineSink): boolean {
   if (verifier.needles === null) {
     return verifier.matcher.scan(data.toString('utf8'), firstLine, sink);
   }

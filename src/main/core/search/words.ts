@@ -1,9 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchMatch, SearchPage } from '../../../shared/types';
-import { candidateFiles } from './candidates';
+import { candidateUnits } from './candidates';
 import { literalGrams } from './grams';
 import type { IndexSnapshot } from './index-snapshot';
 import { escapeRegex } from './line-matcher';
+import { unite } from './query-candidates';
+import { documentStatements, plannedDocuments, unitPlan, wholeFiles } from './read-plan';
 
 type Database = BetterSqlite3.Database;
 
@@ -27,7 +29,7 @@ interface Scored {
 
 /**
  * Ranked word search: BM25 over documents, computed exactly at query time. The trigram
- * index narrows the documents to those that may hold a query word; each is then counted
+ * index narrows the documents to those of the units that may hold a query word; each is then counted
  * for whole-word occurrences (case-insensitive), which gives tf and df; N and the average
  * document length come from the documents' word counts stored at indexing.
  */
@@ -37,26 +39,29 @@ export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsAr
     return { matches: [], total: 0 };
   }
   const patterns = terms.map((term) => new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegex(term)}(?![\\p{L}\\p{N}_])`, 'giu'));
-  const files = new Set<number>();
+  // The units that may hold some term; a term too short for a trigram reads every file whole.
+  let units: Int32Array | null = new Int32Array(0);
   for (const term of terms) {
     const grams = term.length >= 3 ? literalGrams(term, true) : [];
-    const found = grams.length > 0 ? candidateFiles(db, snapshot, grams, args.repoId) : allFiles(snapshot, args.repoId);
-    for (const id of found) {
-      files.add(id);
+    if (grams.length === 0) {
+      units = null;
+      break;
     }
+    units = unite(units, candidateUnits(db, snapshot, grams, args.repoId));
   }
+  const plan = units === null ? wholeFiles(allFiles(snapshot, args.repoId)) : unitPlan(snapshot, units);
   const stats = (
     args.repoId === null
       ? db.prepare('SELECT count(*) AS n, avg(words) AS average FROM documents').get()
       : db.prepare('SELECT count(*) AS n, avg(d.words) AS average FROM documents d JOIN files f ON f.id = d.file_id WHERE f.repo_id = ?').get(args.repoId)
   ) as { n: number; average: number | null };
   const averageLength = Math.max(stats.average ?? 1, 1);
-  const documents = db.prepare('SELECT id, words, content FROM documents WHERE file_id = ? ORDER BY id').raw();
+  const documents = documentStatements(db, 'id, words, content');
   const frequencies: { documentId: number; fileId: number; length: number; tf: number[] }[] = [];
   const df = terms.map(() => 0);
-  const ordered = [...files].sort((left, right) => (snapshot.rank[left] as number) - (snapshot.rank[right] as number));
-  for (const fileId of ordered) {
-    for (const [documentId, length, content] of documents.iterate(fileId) as Iterable<[number, number, string]>) {
+  for (let index = 0; index < plan.files.length; index += 1) {
+    const fileId = plan.files[index] as number;
+    for (const [documentId, length, content] of plannedDocuments<DocumentRow>(documents, plan, index, endsLine)) {
       const tf = patterns.map((pattern) => countMatches(pattern, content));
       if (tf.some((count) => count > 0)) {
         tf.forEach((count, index) => {
@@ -118,6 +123,12 @@ function countMatches(pattern: RegExp, text: string): number {
     count += 1;
   }
   return count;
+}
+
+type DocumentRow = [id: number, words: number, content: string];
+
+function endsLine(row: DocumentRow): boolean {
+  return row[2].endsWith('\n');
 }
 
 function allFiles(snapshot: IndexSnapshot, repoId: number | null): Int32Array {

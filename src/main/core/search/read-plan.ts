@@ -1,0 +1,94 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { IndexSnapshot } from './index-snapshot';
+import { WHOLE_FILE } from './units';
+
+/**
+ * The files a query reads, in search order, and which of their documents: file `i` reads the
+ * units starting at documents `starts[ends[i - 1] ?? 0 .. ends[i])` (document indexes in the
+ * file), or the whole file when `starts` is null or holds WHOLE_FILE.
+ */
+export interface ReadPlan {
+  readonly files: Int32Array;
+  readonly starts: Int32Array | null;
+  readonly ends: Int32Array | null;
+}
+
+/** A plan that reads these files whole. */
+export function wholeFiles(files: Int32Array): ReadPlan {
+  return { files, starts: null, ends: null };
+}
+
+/** The plan for candidate units (ascending unit numbers): their files, each with its units' starts. */
+export function unitPlan(snapshot: IndexSnapshot, units: Int32Array): ReadPlan {
+  const files: number[] = [];
+  const ends: number[] = [];
+  const starts = new Int32Array(units.length);
+  units.forEach((unit, index) => {
+    const file = snapshot.units.file[unit] as number;
+    if (file !== files[files.length - 1]) {
+      if (files.length > 0) {
+        ends.push(index);
+      }
+      files.push(file);
+    }
+    starts[index] = snapshot.units.start[unit] as number;
+  });
+  if (files.length > 0) {
+    ends.push(units.length);
+  }
+  return { files: Int32Array.from(files), starts, ends: Int32Array.from(ends) };
+}
+
+/** Statements that read a file's documents in order: all of them, or from the document at an index on. */
+export interface DocumentStatements {
+  readonly all: BetterSqlite3.Statement;
+  readonly from: BetterSqlite3.Statement;
+}
+
+/** Prepares DocumentStatements selecting `columns` (raw rows). */
+export function documentStatements(db: BetterSqlite3.Database, columns: string): DocumentStatements {
+  return {
+    all: db.prepare(`SELECT ${columns} FROM documents WHERE file_id = ? ORDER BY id`).raw(),
+    // Rows skipped by OFFSET are index steps: their text is never read.
+    from: db.prepare(`SELECT ${columns} FROM documents WHERE file_id = ? ORDER BY id LIMIT -1 OFFSET ?`).raw(),
+  };
+}
+
+/**
+ * The documents the plan reads of its file `index`, in order: every document, or for each
+ * unit those from its first to the one that ends its last line (`endsLine` tells). Adjacent
+ * units are read by one statement.
+ */
+export function* plannedDocuments<Row>(statements: DocumentStatements, plan: ReadPlan, index: number, endsLine: (row: Row) => boolean): Generator<Row, void, undefined> {
+  const fileId = plan.files[index] as number;
+  const starts = plan.starts === null || plan.ends === null ? null : plan.starts.subarray(plan.ends[index - 1] ?? 0, plan.ends[index]);
+  if (starts === null || starts[0] === WHOLE_FILE) {
+    yield* statements.all.iterate(fileId) as IterableIterator<Row>;
+    return;
+  }
+  let unit = 0;
+  while (unit < starts.length) {
+    let next = starts[unit] as number;
+    const rows = statements.from.iterate(fileId, next) as IterableIterator<Row>;
+    let stopped = false;
+    try {
+      for (const row of rows) {
+        yield row;
+        next += 1;
+        if (endsLine(row)) {
+          unit += 1;
+          if (starts[unit] !== next) {
+            stopped = true;
+            break;
+          }
+        }
+      }
+    } finally {
+      rows.return?.();
+    }
+    if (!stopped) {
+      // The file ended, inside a unit when its last line has no newline: no unit is left.
+      return;
+    }
+  }
+}
