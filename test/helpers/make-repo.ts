@@ -65,8 +65,8 @@ export interface GeneratedRepoOptions {
 /**
  * Generates a repository with no ignore files, the kind the rg-equality tests compare:
  * nested folders, hidden files, CRLF lines, a file without a final newline, invalid UTF-8,
- * a binary, a file over 1 MiB and one of exactly 1 MiB, lines longer than a document, and
- * files of many documents.
+ * a binary, a file over 1 MiB and one of exactly 1 MiB, lines longer than a document,
+ * files of many documents, and characters on which JavaScript's regex classes differ from rg's.
  */
 export function generateRepo(root: string, options: GeneratedRepoOptions = {}): void {
   const next = random(options.seed ?? 1);
@@ -90,6 +90,8 @@ export function generateRepo(root: string, options: GeneratedRepoOptions = {}): 
   entries['bytes/invalid-utf8.txt'] = Buffer.concat([Buffer.from('before search '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' after value\nnext line \xE9 value\n', 'latin1')]);
   entries['bytes/binary.bin'] = Buffer.concat([Buffer.from('search value '), Buffer.from([0, 1, 2, 3]), Buffer.from(' function')]);
   entries['.dotfile'] = 'search in a hidden file\n';
+  // Where JavaScript's ASCII \w, \d, \s, \b and `.` differ from rg's Unicode ones.
+  entries['unicode/classes.txt'] = 'größe naïve_word\n数字 ٣٤٥ digits\ncrlf line a\r\nnel\u0085here\nbom\ufeffhere\nzw\u200djoin ok\n';
   entries['big/over.txt'] = fill(1024 * 1024 + 1, 'search over the limit\n');
   entries['big/exact.txt'] = fill(1024 * 1024, 'search exactly at the limit\n');
   entries['empty.txt'] = '';

@@ -172,7 +172,8 @@ describe('segment merging', () => {
     // About 100 one-file batches: without merging there would be as many segments.
     expect(first.merges.merges).toBeGreaterThan(0);
     expect(segmentsOf(db).length).toBeLessThan(16);
-    expect(segmentsOf(db).filter((segment) => segment.level === 0)).toEqual([]);
+    // The run's last level-0 segments merged into one at its end (a single one stays as it is).
+    expect(segmentsOf(db).filter((segment) => segment.level === 0).length).toBeLessThanOrEqual(1);
     for (let file = 0; file < 30; file += 1) {
       writeFileSync(join(root, `src/file-${file * 6}.txt`), `rewritten ${file} search needle\n`);
     }

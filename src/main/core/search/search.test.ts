@@ -83,14 +83,14 @@ describe('regex search equals ripgrep', () => {
 
   // Candidates come from every required literal, alternation and optional group (regex-literals.ts).
   const narrowed = [
-    'sea\w+ val',
-    'fun\w+ion\s+\w+ return',
-    '(fun|val)\w+ (ret|sea)',
-    '(Search|value)_?\w*',
+    String.raw`sea\w+ val`,
+    String.raw`fun\w+ion\s+\w+ return`,
+    String.raw`(fun|val)\w+ (ret|sea)`,
+    String.raw`(Search|value)_?\w*`,
     'under(_score)? ',
     'snake_(case)?_?name',
     'LIKE|%_%',
-    '(naïve|café) \S+',
+    String.raw`(naïve|café) \S+`,
     'gr(ö|o)ße',
     '日本語|emoji😀',
     'Über|ÉCOLE',
@@ -104,8 +104,35 @@ describe('regex search equals ripgrep', () => {
     expect(comparable(all(pattern, 'regex'))).toEqual(comparable(expected));
   });
 
-  it.each(['SEARCH\s+v', '(über|école)', 'Search|LIKE', 'KEY|SNAKE_CASE', 'na[iï]ve'])('narrowed, ignoring case: %s', (pattern) => {
+  it.each([String.raw`SEARCH\s+v`, '(über|école)', 'Search|LIKE', 'KEY|SNAKE_CASE', 'na[iï]ve'])('narrowed, ignoring case: %s', (pattern) => {
     expect(comparable(all(pattern, 'regex', true))).toEqual(comparable(ripgrep(root, pattern, { ignoreCase: true })));
+  });
+
+  // Where JavaScript's ASCII classes would match and rg's do not (a BOM is no space to rg; ï is a word character).
+  const noneForRg = [String.raw`m\sh`, String.raw`ï\b`];
+  // rg's \w, \d, \s and \b are Unicode, its `.` matches a CR; JavaScript's are ASCII and `.` stops at CR.
+  const unicodeClasses = [
+    String.raw`gr\w+e`,
+    String.raw`\bna\w+`,
+    String.raw`\w+_word`,
+    String.raw`[\w]+ve_`,
+    String.raw`\d{3}`,
+    String.raw`\D\d`,
+    String.raw`l\sh`,
+    String.raw`m\Sh`,
+    String.raw`\Bï`,
+    String.raw`[^\W_]+ï`,
+    String.raw`[\Wa]ï`,
+    String.raw`zw\w+`,
+    'a.$',
+    String.raw`\bsearch\b`,
+    String.raw`\W+`,
+    ...noneForRg,
+  ];
+  it.each(unicodeClasses)('Unicode classes as rg has them: %s', (pattern) => {
+    const expected = ripgrep(root, pattern);
+    expect(comparable(all(pattern, 'regex'))).toEqual(comparable(expected));
+    expect(expected.length > 0).toBe(!noneForRg.includes(pattern));
   });
 
   it('finds at least one hit for each narrowed pattern', () => {

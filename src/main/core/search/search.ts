@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchMatch, SearchMode, SearchPage } from '../../../shared/types';
@@ -221,10 +222,11 @@ function scanDocuments(rows: Iterable<DocumentRow>, verifier: Verifier, sink: Li
 
 /** Matches whole lines of UTF-8 bytes: only lines holding a needle when there are needles. */
 function scanLines(data: Buffer, firstLine: number, verifier: Verifier, sink: LineSink): boolean {
+  const ascii = isAscii(data);
   if (verifier.needles === null) {
-    return verifier.matcher.scan(data.toString('utf8'), firstLine, sink);
+    return verifier.matcher.scan(data.toString('utf8'), firstLine, sink, ascii);
   }
-  return visitNeedleLines(data, firstLine, verifier.needles, (text, line) => verifier.matcher.scan(text, line, sink));
+  return visitNeedleLines(data, firstLine, verifier.needles, (text, line) => verifier.matcher.scan(text, line, sink, ascii));
 }
 
 function countByte(data: Buffer, byte: number): number {
