@@ -16,6 +16,8 @@ export interface PoolStatus {
   readonly recycled: number;
   readonly pre_ping_failures: number;
   readonly timeouts: number;
+  /** Connections that failed to open or did not open in time. */
+  readonly create_failures: number;
   readonly acquire_wait_p50_ms: number;
   readonly acquire_wait_p95_ms: number;
 }

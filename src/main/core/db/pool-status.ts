@@ -4,12 +4,6 @@ import type { PoolConfig } from './pool-config';
 import type { ConnectionCounts } from './pool-connections';
 import type { DurationWindow, PoolCounters } from './pool-stats';
 
-/** The pool's status: the contract's PoolStatus plus connections that failed to open. */
-export interface ReaderPoolStatus extends PoolStatus {
-  /** Connections that failed to open or did not open in time. */
-  readonly create_failures: number;
-}
-
 export interface StatusInputs {
   readonly config: PoolConfig;
   readonly connections: ConnectionCounts;
@@ -19,7 +13,7 @@ export interface StatusInputs {
 }
 
 /** The figures of the health report's database_pool section and of the stats event. */
-export function poolStatus({ config, connections, waiting, counters, waits }: StatusInputs): ReaderPoolStatus {
+export function poolStatus({ config, connections, waiting, counters, waits }: StatusInputs): PoolStatus {
   return {
     size: connections.size,
     checked_out: connections.checkedOut,

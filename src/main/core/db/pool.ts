@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { PoolStatus } from '../../../shared/health';
 import type { AlertEvent, WorkerMemory } from '../../../shared/types';
 import { AppError } from '../errors';
 import { interval, type Disposable } from '../lifecycle';
@@ -11,7 +12,7 @@ import { isExpired, LeakWatch, UsageWarning } from './pool-maintenance';
 import { openReader, type OpenerOptions, type OpenListener } from './pool-opener';
 import { abortReason, withAbort, withTimeout } from './pool-promises';
 import { DurationWindow, type PoolCounters } from './pool-stats';
-import { poolStatus, poolTimeoutError, type ReaderPoolStatus } from './pool-status';
+import { poolStatus, poolTimeoutError } from './pool-status';
 import { WaitingLine, type Waiter } from './pool-waiters';
 import type { ReaderConnection } from './reader-connection';
 import type { OpArgs, OpResult, OpTable, ReaderOps } from './reader-ops';
@@ -122,7 +123,7 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
   }
 
   /** The live figures of the health report's database_pool section and the stats event. */
-  status(): ReaderPoolStatus {
+  status(): PoolStatus {
     return poolStatus({ config: this.config, connections: this.connections.counts(), waiting: this.line.size, counters: this.counters, waits: this.waits });
   }
 

@@ -26,7 +26,7 @@ function sample(change: { rss?: number; heapUsed?: number; alertBytes?: number }
 function pool(change: Partial<PoolStatus> = {}): PoolStatus {
   return {
     size: 2, checked_out: 0, overflow: 0, idle: 2, waiting: 0, max_connections: 20, max_overflow: 10, timeout_s: 30, recycle_s: 3600,
-    pre_ping: true, created: 2, recycled: 0, pre_ping_failures: 0, timeouts: 0, acquire_wait_p50_ms: 0, acquire_wait_p95_ms: 0, ...change,
+    pre_ping: true, created: 2, recycled: 0, pre_ping_failures: 0, timeouts: 0, create_failures: 0, acquire_wait_p50_ms: 0, acquire_wait_p95_ms: 0, ...change,
   };
 }
 

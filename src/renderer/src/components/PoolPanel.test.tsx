@@ -18,6 +18,16 @@ describe('PoolPanel', () => {
     expect(within(region).queryByRole('alert')).not.toBeInTheDocument();
   });
 
+  it('shows the counters: created, recycled, timeouts, failed pre-pings and failed opens', async () => {
+    const status = poolStatus({ created: 7, recycled: 2, timeouts: 1, pre_ping_failures: 3, create_failures: 4 });
+    renderWithApi(<PoolPanel store={new StatsStore()} />, createFakeApi({ getPoolStatus: () => ok(status) }));
+    const region = await screen.findByRole('region', { name: 'Database pool' });
+    expect((await within(region).findByText('Created / recycled')).parentElement).toHaveTextContent('Created / recycled7 / 2');
+    expect(within(region).getByText('Timeouts').parentElement).toHaveTextContent('Timeouts1');
+    expect(within(region).getByText('Pre-ping failures').parentElement).toHaveTextContent('Pre-ping failures3');
+    expect(within(region).getByText('Failed opens').parentElement).toHaveTextContent('Failed opens4');
+  });
+
   it('warns at 90% of DATABASE_MAX_CONNECTIONS from the live stats, as the pool and the health report do', async () => {
     const store = new StatsStore();
     renderWithApi(<PoolPanel store={store} />, createFakeApi({ getPoolStatus: () => ok(poolStatus()) }));

@@ -81,6 +81,10 @@ export function PoolPanel({ store }: { readonly store: StatsStore }) {
           <dt>Pre-ping failures</dt>
           <dd className="num">{formatCount(pool.pre_ping_failures)}</dd>
         </div>
+        <div>
+          <dt>Failed opens</dt>
+          <dd className="num">{formatCount(pool.create_failures)}</dd>
+        </div>
       </dl>
     </Panel>
   );

@@ -73,6 +73,7 @@ export function poolStatus(overrides: Partial<PoolStatus> = {}): PoolStatus {
     created: 2,
     recycled: 0,
     pre_ping_failures: 0,
+    create_failures: 0,
     timeouts: 0,
     acquire_wait_p50_ms: 0.2,
     acquire_wait_p95_ms: 1.5,
