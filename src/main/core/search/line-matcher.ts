@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import { regexQuery, stringQuery, type LiteralQuery } from './regex-literals';
-import { withUnicodeClasses } from './unicode-classes';
+import { unicodeForm, withUnicodeClasses } from './unicode-classes';
 
 export type Range = readonly [number, number];
 
@@ -29,7 +29,8 @@ export function createMatcher(mode: 'literal' | 'regex', query: string, ignoreCa
     }
     return ignoreCase ? wholeTextRegexMatcher(new RegExp(escapeRegex(query), 'giu'), stringQuery(query)) : literalMatcher(query);
   }
-  return lineRegexMatcher(compileRegex(query, ignoreCase), compileRegex(query, ignoreCase, false), regexQuery(query));
+  const pattern = unicodeForm(query);
+  return lineRegexMatcher(compileRegex(pattern, ignoreCase), compileRegex(pattern, ignoreCase, false), regexQuery(pattern));
 }
 
 /**

@@ -5,6 +5,8 @@
  * conservative: whatever it does not understand becomes `all` (no requirement), so the
  * query may admit more lines than the regex matches, never fewer.
  */
+import { compilesWithU } from './unicode-classes';
+
 export type LiteralQuery =
   | { readonly kind: 'all' }
   | { readonly kind: 'string'; readonly text: string }
@@ -74,20 +76,10 @@ function toQuery(info: Info): LiteralQuery {
  * folds the strings.
  */
 export function regexQuery(pattern: string): LiteralQuery {
-  const parser = new Parser(pattern, isUnicodePattern(pattern));
+  const parser = new Parser(pattern, compilesWithU(pattern));
   const info = parser.alternation();
   // Anything left over (an unbalanced `)`) means the parse went wrong: require nothing.
   return parser.done() ? toQuery(info) : ALL;
-}
-
-/** Whether `pattern` compiles with the `u` flag (the `i` and `g` flags change no syntax). */
-function isUnicodePattern(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const CONTROLS: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v' };

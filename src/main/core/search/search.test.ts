@@ -127,6 +127,9 @@ describe('regex search equals ripgrep', () => {
     'a.$',
     String.raw`\bsearch\b`,
     String.raw`\W+`,
+    // Escaped punctuation JavaScript accepts only without the u flag: still Unicode classes.
+    String.raw`gr\w+e\-?`,
+    String.raw`\#?na\w+`,
     ...noneForRg,
   ];
   it.each(unicodeClasses)('Unicode classes as rg has them: %s', (pattern) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withUnicodeClasses } from './unicode-classes';
+import { unicodeForm, withUnicodeClasses } from './unicode-classes';
 
 const WORD = String.raw`\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}`;
 
@@ -23,5 +23,13 @@ describe('withUnicodeClasses', () => {
     expect(boundary.test('a naïve word')).toBe(true);
     expect(boundary.test('unnaïve')).toBe(false);
     expect(new RegExp(withUnicodeClasses(String.raw`ï\B`), 'u').test('naïve')).toBe(true);
+  });
+
+  it('drops escapes of punctuation that keep a pattern from the u flag, and only those', () => {
+    expect(unicodeForm(String.raw`a\-b\#c\~d\&e[\-x]`)).toBe(String.raw`a-b#c~d&e[\-x]`);
+    expect(unicodeForm(String.raw`a\-b`)).toBe('a-b');
+    // Already valid with u, or invalid whatever the escapes: unchanged.
+    expect(unicodeForm(String.raw`a\.b`)).toBe(String.raw`a\.b`);
+    expect(unicodeForm(String.raw`a\-b\q`)).toBe(String.raw`a\-b\q`);
   });
 });

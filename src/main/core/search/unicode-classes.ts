@@ -32,6 +32,48 @@ const INSIDE: Readonly<Record<string, string>> = {
   S: '\\P{White_Space}',
 };
 
+/** Punctuation rg lets a pattern escape but JavaScript only without the `u` flag (`\-` only outside a class). */
+const LOOSE_ESCAPES = '#~&';
+
+/**
+ * `pattern` in a form valid with the `u` flag when only escaped punctuation keeps it from
+ * being one (`foo\-bar`, `\#`): such an escape means the character itself, so dropping it
+ * changes nothing but lets the pattern have Unicode semantics. Otherwise `pattern` unchanged.
+ */
+export function unicodeForm(pattern: string): string {
+  if (compilesWithU(pattern)) {
+    return pattern;
+  }
+  let out = '';
+  let inClass = false;
+  for (let index = 0; index < pattern.length; index += 1) {
+    const char = pattern[index] as string;
+    if (char === '\\') {
+      const next = pattern[index + 1] ?? '';
+      out += LOOSE_ESCAPES.includes(next) || (next === '-' && !inClass) ? next : char + next;
+      index += 1;
+    } else {
+      if (char === '[') {
+        inClass = true;
+      } else if (char === ']') {
+        inClass = false;
+      }
+      out += char;
+    }
+  }
+  return compilesWithU(out) ? out : pattern;
+}
+
+/** Whether `pattern` compiles with the `u` flag (the `i`, `g` and `s` flags change no syntax). */
+export function compilesWithU(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `pattern` (valid with the `u` flag) with `\w \W \d \D \s \S \b \B` as rg means them. */
 export function withUnicodeClasses(pattern: string): string {
   let out = '';
