@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { BUCKET_COUNT, BUCKET_MASK, BUCKET_SHIFT } from './grams';
-import type { IndexSnapshot } from './index-snapshot';
+import type { IndexSnapshot, Segment } from './index-snapshot';
 import { PostingRowReader } from './posting-row';
 
 type Database = BetterSqlite3.Database;
@@ -18,6 +18,12 @@ interface GramPosting {
   readonly count: number;
 }
 
+/** One gram's postings in every segment, and how many ordinals they hold in all. */
+interface GramPostings {
+  readonly total: number;
+  readonly parts: readonly GramPosting[];
+}
+
 /**
  * The units (see IndexSnapshot.units) that may contain every gram, ascending, so in search
  * order: the union over segments of each gram's posting, intersected across grams, the
@@ -25,38 +31,14 @@ interface GramPosting {
  * files no longer indexed drop out through the snapshot's numbering.
  */
 export function candidateUnits(db: Database, snapshot: IndexSnapshot, grams: readonly number[], repoId: number | null): Int32Array {
-  let statement = statements.get(db);
-  if (statement === undefined) {
-    statement = db.prepare('SELECT data FROM postings WHERE segment_id = ? AND bucket = ?').pluck();
-    statements.set(db, statement);
-  }
   const picked = pickGrams(grams);
   if (picked.length === 0) {
     throw new Error('candidateUnits needs at least one gram');
   }
   const segments = snapshot.segments.filter((segment) => repoId === null || segment.repoId === repoId);
-  // Grams of a bucket share its row: read each row once.
-  const rows = new Map<number, Buffer | undefined>();
-  const postings: { total: number; parts: GramPosting[] }[] = [];
-  for (const gram of picked) {
-    const parts: GramPosting[] = [];
-    let total = 0;
-    for (const segment of segments) {
-      const key = segment.id * BUCKET_COUNT + (gram >>> BUCKET_SHIFT);
-      if (!rows.has(key)) {
-        rows.set(key, statement.get(segment.id, gram >>> BUCKET_SHIFT) as Buffer | undefined);
-      }
-      const data = rows.get(key);
-      const found = data === undefined ? null : findGram(data, gram & BUCKET_MASK);
-      if (found !== null) {
-        parts.push({ units: segment.units, data: data as Buffer, ...found });
-        total += found.count;
-      }
-    }
-    if (total === 0) {
-      return new Int32Array(0);
-    }
-    postings.push({ total, parts });
+  const postings = lookUp(db, segments, picked);
+  if (postings === null) {
+    return new Int32Array(0);
   }
   postings.sort((left, right) => left.total - right.total);
   // seen[unit] counts the grams found in the unit so far; a unit counts once per gram, however
@@ -65,7 +47,7 @@ export function candidateUnits(db: Database, snapshot: IndexSnapshot, grams: rea
   let found = 0;
   for (let gram = 0; gram < postings.length; gram += 1) {
     found = 0;
-    for (const part of (postings[gram] as { parts: GramPosting[] }).parts) {
+    for (const part of (postings[gram] as GramPostings).parts) {
       const row = new PostingRowReader(part.data);
       row.offset = part.offset;
       const units = part.units;
@@ -91,6 +73,39 @@ export function candidateUnits(db: Database, snapshot: IndexSnapshot, grams: rea
     }
   }
   return result;
+}
+
+/** Each gram's postings over the segments, or null when some gram is in none of them. */
+function lookUp(db: Database, segments: readonly Segment[], grams: readonly number[]): GramPostings[] | null {
+  let statement = statements.get(db);
+  if (statement === undefined) {
+    statement = db.prepare('SELECT data FROM postings WHERE segment_id = ? AND bucket = ?').pluck();
+    statements.set(db, statement);
+  }
+  // Grams of a bucket share its row: read each row once.
+  const rows = new Map<number, Buffer | undefined>();
+  const postings: GramPostings[] = [];
+  for (const gram of grams) {
+    const parts: GramPosting[] = [];
+    let total = 0;
+    for (const segment of segments) {
+      const key = segment.id * BUCKET_COUNT + (gram >>> BUCKET_SHIFT);
+      if (!rows.has(key)) {
+        rows.set(key, statement.get(segment.id, gram >>> BUCKET_SHIFT) as Buffer | undefined);
+      }
+      const data = rows.get(key);
+      const found = data === undefined ? null : findGram(data, gram & BUCKET_MASK);
+      if (found !== null) {
+        parts.push({ units: segment.units, data: data as Buffer, ...found });
+        total += found.count;
+      }
+    }
+    if (total === 0) {
+      return null;
+    }
+    postings.push({ total, parts });
+  }
+  return postings;
 }
 
 /** Up to MAX_GRAMS grams spread over the query, first and last included. */
