@@ -67,7 +67,7 @@ export class SegmentMerger {
 
   constructor(private readonly db: Database) {
     this.statements = {
-      // Checked after every batch: the file lists are read only for the segments a merge needs.
+      // Checked after every batch: the unit lists are read only for the segments a merge needs.
       segments: db.prepare('SELECT id, level, length(file_ids) / 4 AS units FROM segments WHERE repo_id = ? ORDER BY id'),
       units: db.prepare('SELECT file_ids AS fileIds, unit_starts AS starts FROM segments WHERE id = ?'),
       live: db.prepare(`SELECT id FROM files WHERE repo_id = ? AND state <> ${FileState.skipped}`).pluck(),
