@@ -12,6 +12,7 @@ import { canCollectGarbage, collectGarbage } from './monitor/gc';
 import { startHeapProfile } from './monitor/heap-profile';
 import { startHeapSnapshot } from './monitor/heap-snapshot';
 import { MemoryMonitor } from './monitor/memory-monitor';
+import type { HeapFigures } from './monitor/worker-heaps';
 import { alertLevelBytes } from './monitor/process-memory';
 import type { AppPaths } from './paths';
 import { prepareDatabase } from './db/prepare-database';
@@ -91,7 +92,7 @@ export function createCore(options: CoreOptions): Core {
   // The indexer (the one writer) is registered before the pool: the store disposes in
   // reverse, so readers close first and the writer last.
   // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
-  const watchWorker = (name: string, worker: Worker) => monitor.watchWorker({ name, worker });
+  const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => monitor.watchWorker({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
   const indexer = store.add(new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker }));
   const pool: ReaderPool = store.add(
     new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker }),

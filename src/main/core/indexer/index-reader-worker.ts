@@ -3,7 +3,8 @@
  * port into batches (documents and trigram postings) and posts them back, bumping the
  * shared counter the writer sleeps on. It never touches the database.
  */
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { readOwnHeap, type HeapReply, type HeapRequest } from '../monitor/worker-heaps';
 import { BatchBuilder, type Batch } from './batch-builder';
 import type { FromReader, ToReader } from './batch-source';
 import type { ReaderWorkerData } from './protocol';
@@ -21,6 +22,13 @@ function post(message: FromReader, transfer: ArrayBuffer[] = []): void {
 const builder = new BatchBuilder(data.settings, (batch: Batch) => {
   const { postings, files, units, text } = batch;
   post({ type: 'batch', batch }, [postings.buckets.buffer as ArrayBuffer, postings.ends.buffer as ArrayBuffer, postings.bytes.buffer as ArrayBuffer, files.buffer as ArrayBuffer, units.buffer as ArrayBuffer, text.buffer as ArrayBuffer]);
+});
+
+// The monitor asks for this thread's heap on its parent port; it is answered between chunks.
+parentPort?.on('message', (message: HeapRequest) => {
+  if (message.type === 'heap') {
+    parentPort?.postMessage({ type: 'heap', heap: readOwnHeap() } satisfies HeapReply);
+  }
 });
 
 port.on('message', (message: ToReader) => {

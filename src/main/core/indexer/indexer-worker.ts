@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
 import { migrate } from '../db/schema';
+import { readOwnHeap } from '../monitor/worker-heaps';
 import { ThreadSource } from './batch-source';
 import { IndexRun } from './index-run';
 import { IndexWriter } from './index-writer';
@@ -43,6 +44,10 @@ try {
 }
 
 port.on('message', (message: ToIndexer) => {
+  if (message.type === 'heap') {
+    send({ type: 'heap', heap: readOwnHeap() });
+    return;
+  }
   if (message.type === 'close') {
     if (db.open) {
       db.close();
@@ -63,7 +68,7 @@ port.on('message', (message: ToIndexer) => {
       {
         cancelled: () => Atomics.load(flag, 0) !== 0,
         memoryPressure: (readerHeapUsed) => Math.max(process.memoryUsage().heapUsed, readerHeapUsed) > message.memoryThresholdBytes,
-        onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress }),
+        onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress, heap: readOwnHeap() }),
         onBatchSize: (size, reason) =>
           send({ type: 'log', level: reason === 'pressure' ? 'warn' : 'info', message: `Indexing batch size ${reason === 'pressure' ? 'shrunk' : 'grew'} to ${size} documents` }),
       },

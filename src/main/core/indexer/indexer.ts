@@ -6,6 +6,7 @@ import type { Config } from '../config/definitions';
 import type { EventHub } from '../events';
 import type { Disposable } from '../lifecycle';
 import type { Logger } from '../log/logger';
+import { askHeap, type HeapFigures } from '../monitor/worker-heaps';
 import type { TaskManager } from '../tasks/task-manager';
 import type { WorkerLocator } from '../workers';
 import type { RunSettings } from './index-run';
@@ -24,8 +25,9 @@ export interface IndexerOptions {
   /**
    * Called for each worker thread the indexer starts (the writer, and each run's readers),
    * e.g. to let the memory monitor watch it; the result is disposed when the thread exits.
+   * `readHeap` reads the thread's heap even where Worker has no getHeapStatistics().
    */
-  readonly onWorker?: (name: string, worker: Worker) => Disposable;
+  readonly onWorker?: (name: string, worker: Worker, readHeap: () => Promise<HeapFigures>) => Disposable;
 }
 
 /**
@@ -81,6 +83,8 @@ export class Indexer implements Disposable {
   private worker: Worker | null = null;
   private ready: Promise<Worker> | null = null;
   private active: ActiveRun | null = null;
+  /** The writer's heap from its latest progress message, while a run keeps it busy. */
+  private writerHeap: HeapFigures | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private nextRunId = 1;
   private disposed = false;
@@ -203,6 +207,7 @@ export class Indexer implements Disposable {
     } finally {
       abort.removeEventListener('abort', onAbort);
       this.active = null;
+      this.writerHeap = null;
       await Promise.all(readers.map((reader) => reader.stop()));
       // Sent once the run's threads are gone, so a listener sees the task settled with it.
       if (finalEvent !== null) {
@@ -218,7 +223,7 @@ export class Indexer implements Disposable {
       const channel = new MessageChannel();
       const workerData: ReaderWorkerData = { port: channel.port2, signal, settings: { maxContentLength: settings.maxContentLength, chunkSize: settings.chunkSize } };
       const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData, transferList: [channel.port2], resourceLimits: readerLimits(settings) });
-      const watch = this.options.onWorker?.(`indexer-reader-${index + 1}`, worker);
+      const watch = this.options.onWorker?.(`indexer-reader-${index + 1}`, worker, () => askHeap(worker));
       let stopping = false;
       const exited = new Promise<void>((resolveExit) => {
         worker.once('exit', (code) => {
@@ -249,7 +254,8 @@ export class Indexer implements Disposable {
       const entry = this.options.workers('indexer-worker');
       const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData: { dbPath: this.options.dbPath } satisfies IndexerWorkerData, resourceLimits: WRITER_LIMITS });
       this.worker = worker;
-      const watch = this.options.onWorker?.('indexer-writer', worker);
+      // During a run the writer never returns to its event loop: its progress messages carry its heap.
+      const watch = this.options.onWorker?.('indexer-writer', worker, () => (this.writerHeap === null ? askHeap(worker) : Promise.resolve(this.writerHeap)));
       worker.once('exit', () => void watch?.dispose());
       worker.on('message', (message: FromIndexer) => {
         if (message.type === 'ready') {
@@ -258,7 +264,10 @@ export class Indexer implements Disposable {
           rejectReady(new Error(`Cannot open the database ${this.options.dbPath}: ${message.message}`));
         } else if (message.type === 'log') {
           this.options.logger[message.level](message.message);
-        } else {
+        } else if (message.type === 'progress') {
+          this.writerHeap = message.heap;
+          this.active?.onMessage(message);
+        } else if (message.type !== 'heap') {
           this.active?.onMessage(message);
         }
       });

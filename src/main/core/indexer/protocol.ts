@@ -3,6 +3,7 @@ import type { IndexProgress, IndexSummary } from '../../../shared/types';
 import type { BatchSettings } from './batch-builder';
 import type { PipelineStats } from './batch-source';
 import type { RunSettings } from './index-run';
+import type { HeapFigures, HeapReply, HeapRequest } from '../monitor/worker-heaps';
 import type { MergeStats } from './segment-merger';
 
 /**
@@ -42,13 +43,16 @@ export type ToIndexer =
       /** Int32 counter the readers bump and notify after each message. */
       readonly signal: SharedArrayBuffer;
     }
-  | { readonly type: 'close' };
+  | { readonly type: 'close' }
+  | HeapRequest;
 
 export type FromIndexer =
   | { readonly type: 'ready' }
   | { readonly type: 'open_failed'; readonly message: string }
-  | { readonly type: 'progress'; readonly runId: number; readonly progress: Omit<IndexProgress, 'taskId' | 'repo'> }
+  /** `heap` is the writer's: during a run its event loop does not turn to answer a HeapRequest. */
+  | { readonly type: 'progress'; readonly runId: number; readonly progress: Omit<IndexProgress, 'taskId' | 'repo'>; readonly heap: HeapFigures }
   | { readonly type: 'done'; readonly runId: number; readonly status: 'completed' | 'cancelled'; readonly summary: IndexSummary; readonly pipeline: PipelineStats; readonly merges: MergeStats }
   | { readonly type: 'failed'; readonly runId: number; readonly message: string }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
-  | { readonly type: 'closed' };
+  | { readonly type: 'closed' }
+  | HeapReply;

@@ -22,6 +22,50 @@ export interface WatchedWorker {
   readonly readHeap?: () => Promise<HeapFigures>;
 }
 
+/** What a worker that answers heap requests over its own port receives, and replies. */
+export interface HeapRequest {
+  readonly type: 'heap';
+}
+export interface HeapReply {
+  readonly type: 'heap';
+  readonly heap: HeapFigures;
+}
+
+/** How long a worker gets to answer one heap request before the request is dropped. */
+const ASK_TIMEOUT_MS = 2000;
+
+/**
+ * Reads a worker's heap by asking it (HeapRequest on the worker, HeapReply back): the
+ * WatchedWorker.readHeap of threads whose event loop turns often enough to answer.
+ */
+export function askHeap(worker: Worker): Promise<HeapFigures> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: unknown): void => {
+      if ((message as Partial<HeapReply> | null)?.type === 'heap') {
+        done();
+        resolve((message as HeapReply).heap);
+      }
+    };
+    const onExit = (): void => {
+      done();
+      reject(new Error('The worker exited before it answered'));
+    };
+    // A busy worker answers late or never: the listeners must not pile up meanwhile.
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error('The worker did not answer the heap request in time'));
+    }, ASK_TIMEOUT_MS);
+    const done = (): void => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', onExit);
+    worker.postMessage({ type: 'heap' } satisfies HeapRequest);
+  });
+}
+
 /** Called inside a worker thread: its own isolate's heap, for the owner's heap request. */
 export function readOwnHeap(): HeapFigures {
   const statistics = getHeapStatistics();
