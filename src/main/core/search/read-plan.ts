@@ -69,22 +69,18 @@ export function* plannedDocuments<Row>(statements: DocumentStatements, plan: Rea
   let unit = 0;
   while (unit < starts.length) {
     let next = starts[unit] as number;
-    const rows = statements.from.iterate(fileId, next) as IterableIterator<Row>;
     let stopped = false;
-    try {
-      for (const row of rows) {
-        yield row;
-        next += 1;
-        if (endsLine(row)) {
-          unit += 1;
-          if (starts[unit] !== next) {
-            stopped = true;
-            break;
-          }
+    // for-of closes the statement's iterator on break, and when our consumer stops at a yield.
+    for (const row of statements.from.iterate(fileId, next) as IterableIterator<Row>) {
+      yield row;
+      next += 1;
+      if (endsLine(row)) {
+        unit += 1;
+        if (starts[unit] !== next) {
+          stopped = true;
+          break;
         }
       }
-    } finally {
-      rows.return?.();
     }
     if (!stopped) {
       // The file ended, inside a unit when its last line has no newline: no unit is left.
