@@ -1,9 +1,9 @@
 import type { IndexProgress, IndexSummary, SkipReason } from '../../../shared/types';
-import { FileState } from '../db/schema';
+import { FileState } from '../index/format';
 import { MAX_BATCH_CHARACTERS, type Batch, type FileJob } from './batch-builder';
 import { LocalSource, type BatchSource, type PipelineStats } from './batch-source';
 import type { FileRef, IndexWriter, WriteOp } from './index-writer';
-import type { MergeStats } from './segment-merger';
+import type { MergeStats } from '../index/segment-merger';
 import { walk, type WalkEntry } from './walker';
 
 export interface RunSettings {

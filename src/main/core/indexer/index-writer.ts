@@ -1,9 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SkipReason } from '../../../shared/types';
-import { int32Blob } from '../db/int32-blob';
-import { FileState } from '../db/schema';
-import type { PackedPostings } from './posting-builder';
-import { SegmentMerger, type MergeStats } from './segment-merger';
+import { FileState } from '../index/format';
+import type { PackedPostings } from '../index/posting-codec';
+import { SegmentMerger, type MergeStats } from '../index/segment-merger';
+import { SegmentStore } from '../index/segment-store';
 
 type Database = BetterSqlite3.Database;
 
@@ -43,10 +43,12 @@ export interface ExistingFile {
  */
 export class IndexWriter {
   private readonly statements;
+  private readonly segments: SegmentStore;
   private readonly merger: SegmentMerger;
 
   constructor(private readonly db: Database) {
-    this.merger = new SegmentMerger(db);
+    this.segments = new SegmentStore(db);
+    this.merger = new SegmentMerger(this.segments, (work) => db.transaction(work)());
     this.statements = {
       insertRepository: db.prepare('INSERT INTO repositories (root) VALUES (?) ON CONFLICT(root) DO NOTHING'),
       startRun: db.prepare('UPDATE repositories SET run = run + 1 WHERE root = ? RETURNING id, run'),
@@ -65,8 +67,6 @@ export class IndexWriter {
       insertDocument: db.prepare('INSERT INTO documents (file_id, first_line, words, content) VALUES (?, ?, ?, CAST(? AS TEXT))'),
       endFile: db.prepare(`UPDATE files SET state = ${FileState.indexed}, size = ?, mtime_ms = ?, documents = ? WHERE id = ?`),
       seen: db.prepare('UPDATE files SET seen_run = ? WHERE id = ?'),
-      insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, unit_starts, level) VALUES (?, ?, ?, 0)'),
-      insertPosting: db.prepare('INSERT INTO postings (segment_id, bucket, data) VALUES (?, ?, ?)'),
       removedDocuments: db.prepare('DELETE FROM documents WHERE file_id IN (SELECT id FROM files WHERE repo_id = ? AND seen_run < ?)'),
       removedFiles: db.prepare(`DELETE FROM files WHERE repo_id = ? AND seen_run < ? RETURNING state`),
       finishRun: db.prepare('UPDATE repositories SET last_indexed_at = ? WHERE id = ?'),
@@ -117,9 +117,14 @@ export class IndexWriter {
         }
       }
       if (segment !== null && segment.files.length > 0 && segment.postings.buckets.length > 0) {
-        const ids = Int32Array.from(segment.files, (file) => file.id ?? -1);
-        const segmentId = s.insertSegment.run(repoId, int32Blob(ids), int32Blob(segment.starts)).lastInsertRowid;
-        insertPackedPostings(s.insertPosting, segmentId, segment.postings);
+        const fileIds = Int32Array.from(segment.files, (file) => {
+          if (file.id === null) {
+            throw new Error(`A segment names ${file.path}, which no batch has begun`);
+          }
+          return file.id;
+        });
+        const segmentId = this.segments.insertSegment(repoId, 0, { fileIds, starts: segment.starts });
+        this.segments.insertPackedPostings(segmentId, segment.postings);
       }
     })();
   }
@@ -137,16 +142,5 @@ export class IndexWriter {
       this.statements.finishRun.run(now, repoId);
       return removed.filter((row) => row.state !== FileState.skipped).length;
     })();
-  }
-}
-
-/** Inserts a segment's packed posting rows, one row per bucket. */
-export function insertPackedPostings(statement: BetterSqlite3.Statement, segment: number | bigint, postings: PackedPostings): void {
-  const bytes = Buffer.from(postings.bytes.buffer, postings.bytes.byteOffset, postings.bytes.byteLength);
-  let start = 0;
-  for (let row = 0; row < postings.buckets.length; row += 1) {
-    const end = postings.ends[row] as number;
-    statement.run(segment, postings.buckets[row], bytes.subarray(start, end));
-    start = end;
   }
 }

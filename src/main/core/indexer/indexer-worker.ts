@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
-import { migrate } from '../db/schema';
+import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
 import { readOwnHeap } from '../monitor/worker-heaps';
 import { ThreadSource } from './batch-source';
 import { IndexRun } from './index-run';
@@ -29,7 +29,7 @@ let db: ReturnType<typeof openConnection>;
 let writer: IndexWriter;
 try {
   db = openConnection(data.dbPath, { mode: 'writer' });
-  migrate(db);
+  const notice = describeFormatOutcome(data.dbPath, ensureIndexFormat(db));
   // Fewer, larger checkpoints: each one syncs the disk, which dominated indexing time.
   db.pragma('wal_autocheckpoint = 8192');
   // The writer mostly appends: better-sqlite3's 16 MB page cache cost about 20 MB of peak RSS
@@ -37,6 +37,9 @@ try {
   db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
   writer = new IndexWriter(db);
   send({ type: 'ready' });
+  if (notice !== null) {
+    send({ type: 'log', level: 'warn', message: notice });
+  }
 } catch (error) {
   send({ type: 'open_failed', message: error instanceof Error ? error.message : String(error) });
   port.close();

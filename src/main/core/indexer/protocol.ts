@@ -4,7 +4,7 @@ import type { BatchSettings } from './batch-builder';
 import type { PipelineStats } from './batch-source';
 import type { RunSettings } from './index-run';
 import type { HeapFigures, HeapReply, HeapRequest } from '../monitor/worker-heaps';
-import type { MergeStats } from './segment-merger';
+import type { MergeStats } from '../index/segment-merger';
 
 /**
  * Characters of text one batch (one transaction) carries at most, whatever the document
