@@ -4,6 +4,7 @@
  * synchronous (file reads and SQLite alike), and cancellation arrives through a shared
  * flag so it is seen between files without waiting for the event loop.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
 import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
@@ -70,7 +71,8 @@ port.on('message', (message: ToIndexer) => {
       new Set(message.excluded),
       {
         cancelled: () => Atomics.load(flag, 0) !== 0,
-        memoryPressure: (readerHeapUsed) => Math.max(process.memoryUsage().heapUsed, readerHeapUsed) > message.memoryThresholdBytes,
+        // getHeapStatistics, not process.memoryUsage: the latter reads the RSS from /proc, 0.5 s of a large build.
+        memoryPressure: (readerHeapUsed) => Math.max(getHeapStatistics().used_heap_size, readerHeapUsed) > message.memoryThresholdBytes,
         onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress, heap: readOwnHeap() }),
         onBatchSize: (size, reason) =>
           send({ type: 'log', level: reason === 'pressure' ? 'warn' : 'info', message: `Indexing batch size ${reason === 'pressure' ? 'shrunk' : 'grew'} to ${size} documents` }),
