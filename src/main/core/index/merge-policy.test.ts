@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_SEGMENT_UNITS } from './format';
-import { isMostlyStale, LEVEL0_RUN_LIMIT, levelMerge, levelOf, MERGE_FANOUT } from './merge-policy';
+import { isMostlyStale, levelMerge, levelOf, MERGE_FANOUT } from './merge-policy';
 import type { SegmentInfo } from './segment-store';
 
 function segments(levels: readonly number[], units = 100): SegmentInfo[] {
@@ -8,13 +8,9 @@ function segments(levels: readonly number[], units = 100): SegmentInfo[] {
 }
 
 describe('merge policy', () => {
-  it('lets level-0 segments pile up mid-run until LEVEL0_RUN_LIMIT, then merges the oldest LEVEL0_RUN_LIMIT', () => {
-    expect(levelMerge(segments(Array(LEVEL0_RUN_LIMIT - 1).fill(0)), false)).toBeNull();
-    expect(levelMerge(segments(Array(LEVEL0_RUN_LIMIT + 3).fill(0)), false)).toEqual(Array.from({ length: LEVEL0_RUN_LIMIT }, (_, index) => index + 1));
-  });
-
-  it('merges the oldest MERGE_FANOUT segments of the lowest level above 0 that holds as many', () => {
+  it('merges nothing until a level holds MERGE_FANOUT segments, then the oldest MERGE_FANOUT of the lowest such level', () => {
     expect(levelMerge(segments(Array(MERGE_FANOUT - 1).fill(1)), false)).toBeNull();
+    expect(levelMerge(segments(Array(MERGE_FANOUT + 3).fill(0)), false)).toEqual(Array.from({ length: MERGE_FANOUT }, (_, index) => index + 1));
     const mixed = segments([...Array(MERGE_FANOUT).fill(2), ...Array(MERGE_FANOUT).fill(1), 0, 0]);
     expect(levelMerge(mixed, false)).toEqual(Array.from({ length: MERGE_FANOUT }, (_, index) => MERGE_FANOUT + index + 1));
   });

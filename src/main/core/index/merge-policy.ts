@@ -2,23 +2,20 @@
  * Which segments merge, and when (docs/INDEX-FORMAT.md, "Merges"): pure decisions on segment
  * sizes and levels, so they are tested without a database.
  *
- * A batch writes a level-0 segment. Level-0 segments pile up during a run and merge at its end,
- * all at once: each posting is rewritten once per build instead of once per level (merges
- * were a third of the writer's time). Only a run long enough to write LEVEL0_RUN_LIMIT of
- * them merges those mid-run, so searches during a long build read a bounded number of
- * segments. Above level 0, whenever MERGE_FANOUT segments share a level they merge into one,
- * whose level its unit count gives (a log-structured merge over re-index runs). At the end
- * of a completed run, after the level-0 merge, a segment whose units are mostly stale is
+ * A run writes its batches' postings through a buffer (run-buffer.ts), as one segment per
+ * RUN_BUFFER_BYTES of postings, whose level its unit count gives (levelOf). Whenever
+ * MERGE_FANOUT segments share a level they merge into one, whose level its unit count gives
+ * (a log-structured merge: each posting is rewritten about log_FANOUT(units) times over the
+ * life of the index). At the end of a completed run, level-0 segments (none are written
+ * today; format 4 allows them) merge into one, and a segment whose units are mostly stale is
  * rewritten alone.
  * A merged segment never exceeds MAX_SEGMENT_UNITS units.
  */
 import { MAX_SEGMENT_UNITS } from './format';
 import type { SegmentInfo } from './segment-store';
 
-/** Segments of one level above 0 merged into one of the next. */
+/** Segments of one level merged into one of the next. */
 export const MERGE_FANOUT = 16;
-/** Level-0 segments (batches) a run writes before it merges them mid-run. */
-export const LEVEL0_RUN_LIMIT = 256;
 /** Units of a level-0 segment (one batch); level n holds about BASE * FANOUT^n units. */
 const LEVEL_BASE_UNITS = 100;
 /** A segment whose units are more than this fraction stale is rewritten at the end of a run. */
@@ -37,8 +34,7 @@ export function levelMerge(segments: readonly SegmentInfo[], final: boolean): nu
   }
   for (const level of [...byLevel.keys()].sort((left, right) => left - right)) {
     const group = byLevel.get(level) as SegmentInfo[];
-    const limit = level === 0 ? LEVEL0_RUN_LIMIT : MERGE_FANOUT;
-    const picked = group.length >= limit ? fitting(group.slice(0, limit)) : null;
+    const picked = group.length >= MERGE_FANOUT ? fitting(group.slice(0, MERGE_FANOUT)) : null;
     if (picked !== null) {
       return picked;
     }
@@ -52,8 +48,8 @@ export function isMostlyStale(units: number, stale: number): boolean {
 }
 
 /**
- * The level of a merged segment of `units` units: 1 up to BASE * FANOUT units (FANOUT full
- * batches), then one more per factor FANOUT.
+ * The level of a written or merged segment of `units` units: 1 up to BASE * FANOUT units,
+ * then one more per factor FANOUT.
  */
 export function levelOf(units: number): number {
   let level = 1;

@@ -2,7 +2,7 @@ import { BUCKET_COUNT } from './format';
 import { isMostlyStale, levelMerge, levelOf } from './merge-policy';
 import { PostingRowWriter, RowMerge } from './posting-codec';
 import type { SegmentInfo, SegmentStore } from './segment-store';
-import { indexOfKey, keyFile, keyStart, unitKey } from './unit-keys';
+import { mergeUnits } from './unit-merge';
 import type { UnitLists } from './unit-lists';
 
 /** Buckets read per query while merging: few statement calls, and 1/128 of the group in memory. */
@@ -103,9 +103,9 @@ export class SegmentMerger {
 
   /** Merges `group` into one segment in one transaction; returns the postings dropped. */
   private merge(repoId: number, group: readonly LoadedSegment[], live: Uint8Array, onStep?: (bucket: number) => void): number {
-    const units = mergedUnits(group, live);
-    // Per input segment, its ordinals mapped to the merged segment's (-1: stale, dropped).
-    const remaps = new Map(group.map((segment) => [segment.id, segment.fileIds.map((id, ordinal) => indexOfKey(units.keys, unitKey(id, segment.starts[ordinal] as number)))]));
+    // Files created since `live` was read are past its end and count as live.
+    const { merged: units, remaps: byInput } = mergeUnits(group, (id) => id >= live.length || live[id] === 1);
+    const remaps = new Map(group.map((segment, index) => [segment.id, byInput[index] as Int32Array]));
     // Rows decode in order of their segment's first file: segments of one run hold ascending
     // file ranges, so ordinals mostly come out ascending and the row merge's sort is cheap.
     const rank = new Map([...group].sort((left, right) => (left.fileIds[0] ?? 0) - (right.fileIds[0] ?? 0)).map((segment, index) => [segment.id, index]));
@@ -115,7 +115,7 @@ export class SegmentMerger {
     rows.reset();
     this.transaction(() => {
       // Every unit of the group stale: the segments just go.
-      const merged = units.keys.length === 0 ? null : this.store.insertSegment(repoId, levelOf(units.keys.length), units);
+      const merged = units.fileIds.length === 0 ? null : this.store.insertSegment(repoId, levelOf(units.fileIds.length), units);
       for (let first = 0; merged !== null && first < BUCKET_COUNT; first += BUCKETS_PER_READ) {
         const end = Math.min(first + BUCKETS_PER_READ, BUCKET_COUNT);
         const range = this.store.rowsInRange(ids, first, end).sort((left, right) => left[1] - right[1] || (rank.get(left[0]) as number) - (rank.get(right[0]) as number));
@@ -141,28 +141,4 @@ export class SegmentMerger {
     });
     return rows.dropped;
   }
-}
-
-/**
- * The sorted, distinct units of a group of segments whose file is live (ids past `live` count
- * as live): a unit cut by a batch appears in two segments and becomes one ordinal.
- */
-function mergedUnits(group: readonly LoadedSegment[], live: Uint8Array): UnitLists & { readonly keys: Float64Array } {
-  const all = new Float64Array(group.reduce((sum, segment) => sum + segment.fileIds.length, 0));
-  let count = 0;
-  for (const segment of group) {
-    segment.fileIds.forEach((id, ordinal) => {
-      if (id >= live.length || live[id] === 1) {
-        all[count++] = unitKey(id, segment.starts[ordinal] as number);
-      }
-    });
-  }
-  const sorted = all.subarray(0, count).sort();
-  const keys: number[] = [];
-  for (const key of sorted) {
-    if (key !== keys[keys.length - 1]) {
-      keys.push(key);
-    }
-  }
-  return { keys: Float64Array.from(keys), fileIds: Int32Array.from(keys, keyFile), starts: Int32Array.from(keys, keyStart) };
 }

@@ -4,7 +4,6 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { FileState } from './format';
-import type { PackedPostings } from './posting-codec';
 import { int32Blob, readUnitLists, type UnitLists } from './unit-lists';
 
 type Database = BetterSqlite3.Database;
@@ -56,16 +55,6 @@ export class SegmentStore {
 
   insertPosting(segment: number, bucket: number, row: Uint8Array): void {
     this.statements.insertPosting.run(segment, bucket, Buffer.from(row.buffer, row.byteOffset, row.byteLength));
-  }
-
-  /** Inserts a segment's packed rows, one per bucket. */
-  insertPackedPostings(segment: number, postings: PackedPostings): void {
-    let start = 0;
-    for (let row = 0; row < postings.buckets.length; row += 1) {
-      const end = postings.ends[row] as number;
-      this.insertPosting(segment, postings.buckets[row] as number, postings.bytes.subarray(start, end));
-      start = end;
-    }
   }
 
   /** The rows of buckets [first, end) of the segments, in no particular order. */

@@ -11,6 +11,8 @@ export interface RunSettings {
   readonly maxContentLength: number;
   readonly maxDocumentsPerBatch: number;
   readonly chunkSize: number;
+  /** Encoded postings buffered before they become a segment (tests make it tiny); RUN_BUFFER_BYTES when absent. */
+  readonly runBufferBytes?: number;
 }
 
 export interface RunHooks {
@@ -99,7 +101,7 @@ export class IndexRun {
   }
 
   run(): RunResult {
-    const { repoId, run } = this.writer.startRun(this.root);
+    const { repoId, run } = this.writer.startRun(this.root, this.settings.runBufferBytes);
     const entries = walk(this.root, { maxFileSize: this.settings.maxFileSize, excluded: this.excluded });
     const queue: WalkEntry[] = [];
     let queueHead = 0;
@@ -154,8 +156,10 @@ export class IndexRun {
     // Closes the folders the walk still has open (a cancelled run stops in the middle).
     entries.return(undefined);
     // Skips and unchanged marks are whole on their own; read batches not committed are dropped
-    // and their files, still `partial` or absent, are read again by the next run.
+    // and their files, still `partial` or absent, are read again by the next run. The batches
+    // committed are whole: their buffered postings are written, and their files completed.
     this.commit(repoId, run, null);
+    this.writer.flush(repoId);
     let removed = 0;
     if (!cancelled) {
       this.progress('finishing', true);
