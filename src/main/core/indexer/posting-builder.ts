@@ -33,13 +33,18 @@ export interface GramCursor {
  * A unit is a run of a file's documents that starts at a line start and ends at a line end:
  * one document, or several when a line is longer than a document. Posting units rather than
  * whole files lets search skip the documents of a large file that cannot match. Memory is
- * fixed (an 8 MB mark table) plus 8 bytes per (unit, distinct gram) pair of the batch;
+ * fixed (a 2 MB mark table) plus 8 bytes per (unit, distinct gram) pair of the batch;
  * nothing depends on the size of the whole index.
  *
  * Rows are encoded by the index's codec (index/posting-codec.ts).
  */
 export class PostingBuilder {
-  private readonly mark = new Int32Array(GRAM_SPACE);
+  /**
+   * mark[gram] is the serial of the last unit that posted the gram. One byte per gram (an
+   * Int32 table was 8 MB of every indexer thread's RSS): serials wrap after 255 units, and the
+   * table is cleared then, when no earlier unit is still being added to.
+   */
+  private readonly mark = new Uint8Array(GRAM_SPACE);
   private serial = 0;
   private pairs = new Int32Array(256 * 1024);
   private pairCount = 0;
@@ -47,7 +52,11 @@ export class PostingBuilder {
 
   /** Starts a unit of the current batch; `ordinal` is its index in the segment's unit lists. */
   beginUnit(ordinal: number): GramCursor {
-    this.serial = (this.serial + 1) | 0;
+    this.serial += 1;
+    if (this.serial > 0xff) {
+      this.mark.fill(0);
+      this.serial = 1;
+    }
     return { ordinal, serial: this.serial, previous: 0, beforePrevious: 0, run: 0 };
   }
 
