@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
 import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
 import { readOwnHeap } from '../monitor/worker-heaps';
-import { ThreadSource } from './batch-source';
+import { HybridSource, ThreadSource } from './batch-source';
 import { IndexRun } from './index-run';
 import { IndexWriter } from './index-writer';
 import type { FromIndexer, IndexerWorkerData, ToIndexer } from './protocol';
@@ -61,8 +61,8 @@ port.on('message', (message: ToIndexer) => {
     return;
   }
   const flag = new Int32Array(message.cancel);
-  // With reader threads the writer only walks, decides and commits; without, it reads too.
-  const source = message.readers.length > 0 ? new ThreadSource(message.readers, new Int32Array(message.signal)) : undefined;
+  // With reader threads the writer walks, decides and commits, and reads when they keep it waiting; without, it reads everything.
+  const source = message.readers.length > 0 ? new HybridSource(new ThreadSource(message.readers, new Int32Array(message.signal)), message.settings) : undefined;
   try {
     const run = new IndexRun(
       writer,
