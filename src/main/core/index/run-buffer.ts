@@ -4,7 +4,7 @@ import { PostingRowWriter, RowMerge, type PackedPostings } from './posting-codec
 import type { SegmentStore } from './segment-store';
 import { mergeUnits } from './unit-merge';
 
-/** Bytes of encoded batch postings held before they are merged into one segment (about 6 segments for the large corpus). */
+/** Bytes of encoded batch postings held before they are merged into one segment (about 7 segments for the large corpus). */
 export const RUN_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** A file as a batch names it: its row id is known once its first document is written. */
