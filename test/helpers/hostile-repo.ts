@@ -81,7 +81,7 @@ export function writeSymlinkZoo(root: string, outside: string): SymlinkZoo {
 export function bigIgnoreText(lines: number): string {
   const patterns: string[] = [];
   for (let line = 0; line < lines; line += 1) {
-    patterns.push(line % 10 === 0 ? `# section ${line}` : `/generated/module-${line}/build-output-folder/**/*.generated.js`);
+    patterns.push(line % 10 === 0 ? `# section ${line}` : `/generated/m-${line}/*.js`);
   }
   return `${patterns.join('\n')}\n`;
 }

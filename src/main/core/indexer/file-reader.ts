@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { SkipReason } from '../../../shared/types';
-import { errorCode, openRegularFile } from './regular-file';
+import { errorCode, openRegularFile } from '../files/regular-file';
 
 /** Bytes inspected for a NUL byte to call a file binary (as the issue and git do). */
 export const BINARY_PROBE_BYTES = 8192;

@@ -17,7 +17,7 @@ export interface IndexerOptions {
   readonly dbPath: string;
   /** GITBOT_INDEX_WORKERS: reader threads per run; 0 or absent means cores − 1, at least 1. */
   readonly config: Pick<Config, 'MAX_FILE_SIZE' | 'MAX_CONTENT_LENGTH' | 'MAX_DOCUMENTS_PER_BATCH' | 'CHUNK_SIZE' | 'MEMORY_THRESHOLD_MB'> &
-    Partial<Pick<Config, 'GITBOT_INDEX_WORKERS'>>;
+    Partial<Pick<Config, 'GITBOT_INDEX_WORKERS' | 'IGNORE_FILE_MAX_BYTES'>>;
   readonly tasks: TaskManager;
   readonly events: EventHub;
   readonly logger: Logger;
@@ -144,6 +144,7 @@ export class Indexer implements Disposable {
       maxContentLength: config.MAX_CONTENT_LENGTH,
       maxDocumentsPerBatch: config.MAX_DOCUMENTS_PER_BATCH,
       chunkSize: config.CHUNK_SIZE,
+      ...(config.IGNORE_FILE_MAX_BYTES === undefined ? {} : { ignoreFileMaxBytes: config.IGNORE_FILE_MAX_BYTES }),
     };
     const database = resolve(this.options.dbPath);
     const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`];

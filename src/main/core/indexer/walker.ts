@@ -1,8 +1,8 @@
 import { lstatSync, opendirSync, readlinkSync, type Dir, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { SkipReason } from '../../../shared/types';
-import { IgnoreRules } from './ignore-rules';
-import { errorCode, specialFileKind, type SpecialFile } from './regular-file';
+import { IgnoreRules, type IgnoreFileLimits } from './ignore-rules';
+import { errorCode, specialFileKind, type SpecialFile } from '../files/regular-file';
 
 /** A file the walk found, to index or skip. Paths are relative to the root, '/'-separated. */
 export type WalkEntry =
@@ -16,6 +16,8 @@ export interface WalkOptions {
   readonly excluded: ReadonlySet<string>;
   /** Folders with more entries than this stream unsorted (default SORTED_FOLDER_MAX). */
   readonly sortedFolderMax?: number;
+  /** How ignore files are read (size limit, where warnings go); default IgnoreRules' own. */
+  readonly ignoreFiles?: IgnoreFileLimits;
 }
 
 /** Folders up to this many entries are walked in name order; larger ones stream unsorted. */
@@ -35,7 +37,7 @@ interface Folder {
  * as skipped with what they are.
  */
 export function* walk(rootAbsolute: string, options: WalkOptions): Generator<WalkEntry> {
-  yield* walkFolder({ absolute: rootAbsolute, relative: '', rules: IgnoreRules.forRoot(rootAbsolute) }, options);
+  yield* walkFolder({ absolute: rootAbsolute, relative: '', rules: IgnoreRules.forRoot(rootAbsolute, options.ignoreFiles) }, options);
 }
 
 function* walkFolder(folder: Folder, options: WalkOptions): Generator<WalkEntry> {

@@ -31,17 +31,19 @@ export type OpenOutcome =
  * comes. Non-blocking has no effect on reading a regular file. Windows has neither flag,
  * and no FIFOs a path can name.
  */
-const SAFE_OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const SAFE_OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /**
  * Opens `path` for reading only if it is a regular file (checked on the open descriptor, so
- * a swap between a check and the open cannot make us read a FIFO or a device). The caller
- * closes the descriptor.
+ * a swap between a check and the open cannot make us read a FIFO or a device). A symlink is
+ * refused unless `followSymlinks` (a user's own `.env` may be one). The caller closes the
+ * descriptor.
  */
-export function openRegularFile(path: string): OpenOutcome {
+export function openRegularFile(path: string, options: { readonly followSymlinks?: boolean } = {}): OpenOutcome {
   let fd: number;
   try {
-    fd = openSync(path, SAFE_OPEN_FLAGS);
+    fd = openSync(path, SAFE_OPEN_FLAGS | (options.followSymlinks === true ? 0 : NO_FOLLOW));
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ELOOP') {
@@ -61,7 +63,7 @@ export function openRegularFile(path: string): OpenOutcome {
   }
   closeSync(fd);
   const kind = specialFileKind(stats);
-  return kind === null ? { ok: false, reason: 'unreadable', detail: 'not a file' } : { ok: false, reason: 'special_file', detail: kind };
+  return kind === null ? { ok: false, reason: 'unreadable', detail: stats.isDirectory() ? 'EISDIR' : 'not a file' } : { ok: false, reason: 'special_file', detail: kind };
 }
 
 /** The error's code (ENOENT, EACCES…), or its text when it has none. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFifo } from '../../../../test/helpers/hostile-repo';
 import { makeTempDir } from '../../../../test/helpers/make-repo';
-import { streamFile } from './file-reader';
+import { streamFile } from '../indexer/file-reader';
 import { openRegularFile } from './regular-file';
 
 describe('only regular files are opened', () => {
