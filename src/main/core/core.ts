@@ -81,6 +81,8 @@ export function createCore(options: CoreOptions): Core {
     logger,
     onChange: (task) => events.emit('task', task),
     maxAgeMs: settings.TASK_MAX_AGE * 1000,
+    // A cancelled task gets as long to stop as shutdown gives it, then is ended by force.
+    stopGraceMs: settings.SHUTDOWN_TIMEOUT * 1000,
     historyLimit: settings.TASK_HISTORY_LIMIT,
   });
   store.add(
