@@ -159,6 +159,7 @@ export function createCore(options: CoreOptions): Core {
     },
     startIndexing: ({ path }) => indexer.start(path),
     cancelIndexing: ({ taskId }) => ({ cancelled: indexer.cancel(taskId) }),
+    removeRepository: ({ repo }) => indexer.remove(repo),
     listRepositories: () => pool.run('listRepositories', undefined),
     listSkippedFiles: (arg) => pool.run('listSkippedFiles', arg),
     search: (arg) => pool.run('search', arg, { label: 'search' }),

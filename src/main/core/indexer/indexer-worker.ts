@@ -11,6 +11,7 @@ import { readOwnHeap } from '../monitor/worker-heaps';
 import { ThreadSource } from './batch-source';
 import { IndexRun } from './index-run';
 import { IndexWriter } from './index-writer';
+import { removeRepository } from './remove-repository';
 import type { FromIndexer, IndexerWorkerData, ToIndexer } from './protocol';
 
 const port = parentPort;
@@ -46,6 +47,14 @@ try {
 port.on('message', (message: ToIndexer) => {
   if (message.type === 'heap') {
     send({ type: 'heap', heap: readOwnHeap() });
+    return;
+  }
+  if (message.type === 'remove') {
+    try {
+      send({ type: 'removed', requestId: message.requestId, removed: removeRepository(db, message.root), error: null });
+    } catch (error) {
+      send({ type: 'removed', requestId: message.requestId, removed: false, error: error instanceof Error ? error.message : String(error) });
+    }
     return;
   }
   if (message.type === 'close') {

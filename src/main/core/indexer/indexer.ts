@@ -11,7 +11,8 @@ import type { TaskManager } from '../tasks/task-manager';
 import type { WorkerLocator } from '../workers';
 import type { RunSettings } from './index-run';
 import { MAX_BATCH_CHARACTERS, type FromIndexer, type IndexerWorkerData, type ReaderWorkerData, type ToIndexer } from './protocol';
-import { validateRoot } from './validate-root';
+import { isActive } from '../tasks/task-manager';
+import { repositoryKey, validateRoot } from './validate-root';
 
 export interface IndexerOptions {
   readonly dbPath: string;
@@ -90,6 +91,8 @@ export class Indexer implements Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private nextRunId = 1;
   private disposed = false;
+  /** Removals waiting for the writer's answer, by request id. */
+  private readonly removals = new Map<number, (reply: Extract<FromIndexer, { type: 'removed' }> | Error) => void>();
   /** Set when the writer is terminated on purpose, so its exit reads as forced, not a crash. */
   private terminating = false;
   /** The latest progress of the active run: where the writer was if it dies. */
@@ -110,6 +113,44 @@ export class Indexer implements Disposable {
     });
     this.queue = handle.done.catch(() => undefined);
     return { taskId: handle.id, repo };
+  }
+
+  /**
+   * Removes a repository and everything indexed from it, through the writer thread. Runs of
+   * that repository are cancelled first; the removal waits behind the run in progress, as a
+   * task of type 'remove_repository'. Resolves `removed: false` when it was not indexed.
+   */
+  remove(path: string): Promise<{ removed: boolean }> {
+    const root = repositoryKey(path);
+    for (const task of this.options.tasks.list()) {
+      if (task.type === 'indexing' && isActive(task.status) && task.metadata['repo'] === root) {
+        this.options.tasks.cancel(task.id, 'Indexing cancelled: the repository is being removed');
+      }
+    }
+    const previous = this.queue;
+    const handle = this.options.tasks.run('remove_repository', { repo: root }, async (context) => {
+      await previous.catch(() => undefined);
+      context.signal.throwIfAborted();
+      const worker = await this.startWorker();
+      const removed = await new Promise<boolean>((resolveRemoval, rejectRemoval) => {
+        const requestId = this.nextRunId++;
+        this.removals.set(requestId, (reply) => {
+          this.removals.delete(requestId);
+          if (reply instanceof Error) {
+            rejectRemoval(reply);
+          } else if (reply.error !== null) {
+            rejectRemoval(new Error(`Cannot remove ${root} from the index: ${reply.error}`));
+          } else {
+            resolveRemoval(reply.removed);
+          }
+        });
+        worker.postMessage({ type: 'remove', requestId, root } satisfies ToIndexer);
+      });
+      this.options.logger.info(removed ? `Removed ${root} from the index` : `Not removed: ${root} is not in the index`);
+      return { removed };
+    });
+    this.queue = handle.done.catch(() => undefined);
+    return handle.done;
   }
 
   /** Cancels an indexing task; false when no such task is active. */
@@ -308,6 +349,8 @@ export class Indexer implements Disposable {
           this.writerHeap = message.heap;
           this.lastProgress = { phase: message.progress.phase, currentFile: message.progress.currentFile };
           this.active?.onMessage(message);
+        } else if (message.type === 'removed') {
+          this.removals.get(message.requestId)?.(message);
         } else if (message.type !== 'heap') {
           this.active?.onMessage(message);
         }
@@ -320,6 +363,9 @@ export class Indexer implements Disposable {
         }
         rejectReady(error);
         this.active?.onCrash(error);
+        for (const answer of [...this.removals.values()]) {
+          answer(error);
+        }
       };
       worker.on('error', lost);
       worker.on('exit', (code) => {
