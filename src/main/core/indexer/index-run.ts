@@ -5,6 +5,7 @@ import { LocalSource, type BatchSource, type PipelineStats } from './batch-sourc
 import type { FileRef, IndexWriter, WriteOp } from './index-writer';
 import type { MergeStats } from './segment-merger';
 import { DEFAULT_IGNORE_FILE_MAX_BYTES } from './ignore-rules';
+import { RootWatch } from './root-watch';
 import { walk, type WalkEntry } from './walker';
 
 export interface RunSettings {
@@ -88,6 +89,7 @@ export class IndexRun {
   private lastProgress = 0;
   private currentFile: string | null = null;
   private merges: MergeStats = { merges: 0, segmentsMerged: 0, postingsDropped: 0, milliseconds: 0 };
+  private readonly rootWatch: RootWatch;
 
   constructor(
     private readonly writer: IndexWriter,
@@ -101,6 +103,7 @@ export class IndexRun {
     this.now = hooks.now ?? Date.now;
     this.started = this.now();
     this.batchLimit = settings.maxDocumentsPerBatch;
+    this.rootWatch = new RootWatch(root);
   }
 
   run(): RunResult {
@@ -165,6 +168,7 @@ export class IndexRun {
     let removed = 0;
     if (!cancelled) {
       this.progress('finishing', true);
+      this.rootWatch.assertPresent();
       removed = this.writer.finishRun(repoId, run, this.now());
       this.merges = addMerges(this.merges, this.writer.mergeSegments(repoId, true, this.hooks.onMergeStep));
     }
@@ -274,6 +278,7 @@ export class IndexRun {
       }
     }
     if (ops.length > 0) {
+      this.rootWatch.assertPresent();
       this.writer.commit(repoId, run, ops, segment);
     }
     this.local = [];
