@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { ProcessMemory } from '../../shared/types';
 import type { LoadedConfig } from './config/load-config';
@@ -98,7 +99,9 @@ export function createCore(options: CoreOptions): Core {
   // reverse, so readers close first and the writer last.
   // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
   const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => monitor.watchWorker({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
-  const indexer = store.add(new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker }));
+  const indexer = store.add(
+    new Indexer({ dbPath: paths.dbPath, excludedPaths: [dirname(paths.logFile), paths.snapshotsDir], config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker }),
+  );
   const pool: ReaderPool = store.add(
     new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker }),
   );
