@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { ProcessMemory } from '../../shared/types';
 import type { LoadedConfig } from './config/load-config';
@@ -13,6 +13,7 @@ import { RotatingFile } from './log/rotating-file';
 import { canCollectGarbage, collectGarbage } from './monitor/gc';
 import { startHeapProfile } from './monitor/heap-profile';
 import { startHeapSnapshot } from './monitor/heap-snapshot';
+import { allowedHeapFolder } from './monitor/profile-files';
 import { MemoryMonitor } from './monitor/memory-monitor';
 import type { HeapFigures } from './monitor/worker-heaps';
 import { alertLevelBytes } from './monitor/process-memory';
@@ -143,6 +144,8 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const openInEditor = options.nativeHandlers?.openInEditor;
+  const chooseFolder = options.nativeHandlers?.chooseFolder;
+  const pickedFolders = new Set<string>();
   const handlers: Handlers = {
     getHealth: () => faults.applyTo(buildHealthReport({ sample: monitor.latest(), tasks: tasks.counts(), pool: poolStatus(), thresholdMb: settings.MEMORY_THRESHOLD_MB })),
     getConfig: () => ({ entries: config.entries }),
@@ -171,16 +174,23 @@ export function createCore(options: CoreOptions): Core {
     cancelTask: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
     takeHeapSnapshot: ({ target, directory }) => {
       const { taskId, path } = startHeapSnapshot(
-        { target, directory: directory ?? paths.snapshotsDir },
+        { target, directory: allowedHeapFolder(directory, paths.snapshotsDir, pickedFolders) },
         { tasks, logger, workers: () => monitor.watchedWorkers() },
       );
       return { taskId, path };
     },
     takeHeapProfile: ({ seconds, directory }) => {
-      const { taskId, path } = startHeapProfile({ seconds, directory: directory ?? paths.snapshotsDir }, { tasks, logger });
+      const { taskId, path } = startHeapProfile({ seconds, directory: allowedHeapFolder(directory, paths.snapshotsDir, pickedFolders) }, { tasks, logger });
       return { taskId, path };
     },
-    chooseFolder: options.nativeHandlers?.chooseFolder ?? nativeOnly('Choosing a folder'),
+    chooseFolder: chooseFolder === undefined
+      ? nativeOnly('Choosing a folder')
+      : async (arg) => {
+          const chosen = await chooseFolder(arg);
+          // A folder the user picked in the native dialog may receive heap files.
+          if (chosen.path !== null) pickedFolders.add(resolve(chosen.path));
+          return chosen;
+        },
     openInEditor: openInEditor === undefined
       ? nativeOnly('Opening a file in the editor')
       : async (arg) => {
