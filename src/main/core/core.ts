@@ -21,7 +21,7 @@ import type { AppPaths } from './paths';
 import { prepareDatabase } from './db/prepare-database';
 import { ReaderPool } from './db/pool';
 import { Indexer } from './indexer/indexer';
-import { assertIndexedFile } from './indexed-file';
+import { assertIndexedTextFile } from './indexed-file';
 import { createDispatch, type Dispatch, type Handlers } from './router';
 import { scheduleMaintenance } from './tasks/maintenance';
 import { TaskManager } from './tasks/task-manager';
@@ -195,7 +195,7 @@ export function createCore(options: CoreOptions): Core {
       ? nativeOnly('Opening a file in the editor')
       : async (arg) => {
           const repositories = await pool.run('listRepositories', undefined);
-          const path = assertIndexedFile(arg.path, repositories.map((repository) => repository.root));
+          const path = assertIndexedTextFile(arg.path, repositories.map((repository) => repository.root), paths.dbPath);
           return openInEditor({ ...arg, path });
         },
   };
