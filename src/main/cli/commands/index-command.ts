@@ -31,6 +31,10 @@ Options:
       if (positionals.length !== 1) {
         throw new UsageError(positionals.length === 0 ? 'missing the folder to index' : 'give exactly one folder to index');
       }
+      // resolve(cwd, '') is the working folder: an empty argument must not index it silently.
+      if ((positionals[0] as string).trim() === '') {
+        throw new UsageError('the folder to index is an empty path');
+      }
       const folder = resolve(io.cwd, positionals[0] as string);
       const core = await openCore({ db: values.db, env: io.env, cwd: io.cwd });
       try {
@@ -91,11 +95,17 @@ async function indexFolder(core: CliCore, folder: string, json: boolean, io: Cli
     if (showBar) {
       io.stdout.write('\r\u001b[2K');
     }
+    if (json) {
+      // `status` first, so a script reads how the run ended before the figures.
+      io.stdout.write(`${JSON.stringify({ status: done.status, ...(done.error === null ? {} : { error: done.error }), ...done.summary })}\n`);
+    }
     if (done.status === 'failed') {
       io.stderr.write(`gitbot index: ${done.error ?? 'indexing failed'}\n`);
       return 1;
     }
-    io.stdout.write(json ? `${JSON.stringify(done.summary)}\n` : formatSummary(done.summary, done.status));
+    if (!json) {
+      io.stdout.write(formatSummary(done.summary, done.status));
+    }
     return done.status === 'completed' ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', cancel);

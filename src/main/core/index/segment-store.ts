@@ -34,7 +34,10 @@ export class SegmentStore {
       deletePostings: db.prepare('DELETE FROM postings WHERE segment_id = ?'),
       deleteSegment: db.prepare('DELETE FROM segments WHERE id = ?'),
       liveFiles: db.prepare(`SELECT id FROM files WHERE repo_id = ? AND state <> ${FileState.skipped}`).pluck(),
-      maxFileId: db.prepare('SELECT max(id) FROM files').pluck(),
+      // The highest id ever given (AUTOINCREMENT), not max(id): once the last files are deleted,
+      // max(id) falls below their ids, which then read as live to mergedUnits and as stale to
+      // pickGroup, and the final merge rewrote the same segment forever.
+      maxFileId: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'files'").pluck(),
     };
   }
 
