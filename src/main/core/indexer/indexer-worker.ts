@@ -7,6 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
 import { migrate } from '../db/schema';
+import { collectWorkerGarbage } from '../monitor/gc';
+import { PressureFlag } from '../monitor/pressure-flag';
 import { readOwnHeap } from '../monitor/worker-heaps';
 import { ThreadSource } from './batch-source';
 import { IndexRun } from './index-run';
@@ -48,6 +50,11 @@ port.on('message', (message: ToIndexer) => {
     send({ type: 'heap', heap: readOwnHeap() });
     return;
   }
+  if (message.type === 'release') {
+    db.pragma('shrink_memory');
+    collectWorkerGarbage();
+    return;
+  }
   if (message.type === 'close') {
     if (db.open) {
       db.close();
@@ -67,7 +74,7 @@ port.on('message', (message: ToIndexer) => {
       new Set(message.excluded),
       {
         cancelled: () => Atomics.load(flag, 0) !== 0,
-        memoryPressure: (readerHeapUsed) => Math.max(process.memoryUsage().heapUsed, readerHeapUsed) > message.memoryThresholdBytes,
+        memoryPressure: (readerHeapUsed) => PressureFlag.read(message.pressure) || Math.max(process.memoryUsage().heapUsed, readerHeapUsed) > message.memoryThresholdBytes,
         onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress, heap: readOwnHeap() }),
         onBatchSize: (size, reason) =>
           send({ type: 'log', level: reason === 'pressure' ? 'warn' : 'info', message: `Indexing batch size ${reason === 'pressure' ? 'shrunk' : 'grew'} to ${size} documents` }),

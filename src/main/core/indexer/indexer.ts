@@ -6,6 +6,7 @@ import type { Config } from '../config/definitions';
 import type { EventHub } from '../events';
 import type { Disposable } from '../lifecycle';
 import type { Logger } from '../log/logger';
+import type { PressureFlag } from '../monitor/pressure-flag';
 import { askHeap, type HeapFigures } from '../monitor/worker-heaps';
 import type { TaskManager } from '../tasks/task-manager';
 import type { WorkerLocator } from '../workers';
@@ -28,6 +29,8 @@ export interface IndexerOptions {
    * `readHeap` reads the thread's heap even where Worker has no getHeapStatistics().
    */
   readonly onWorker?: (name: string, worker: Worker, readHeap: () => Promise<HeapFigures>) => Disposable;
+  /** The memory budget's part in indexing: batches shrink while `flag` is set or an index thread's heap is over `heapBytes`. */
+  readonly pressure?: { readonly flag: PressureFlag; readonly heapBytes: number };
 }
 
 /**
@@ -102,6 +105,11 @@ export class Indexer implements Disposable {
     });
     this.queue = handle.done.catch(() => undefined);
     return { taskId: handle.id, repo };
+  }
+
+  /** A memory cleanup: the writer collects its heap and shrinks SQLite's memory when its current run ends (a message it reads between runs). */
+  releaseMemory(): void {
+    this.worker?.postMessage({ type: 'release' } satisfies ToIndexer);
   }
 
   /** Cancels an indexing task; false when no such task is active. */
@@ -199,7 +207,7 @@ export class Indexer implements Disposable {
     });
     const ports = readers.map((reader) => reader.port);
     worker.postMessage(
-      { type: 'run', runId, root: repo, settings, excluded, cancel: cancel.buffer as SharedArrayBuffer, memoryThresholdBytes: config.MEMORY_THRESHOLD_MB * 1024 * 1024, readers: ports, signal } satisfies ToIndexer,
+      { type: 'run', runId, root: repo, settings, excluded, cancel: cancel.buffer as SharedArrayBuffer, memoryThresholdBytes: this.options.pressure?.heapBytes ?? config.MEMORY_THRESHOLD_MB * 1024 * 1024, pressure: this.options.pressure?.flag.buffer ?? new SharedArrayBuffer(4), readers: ports, signal } satisfies ToIndexer,
       ports,
     );
     try {
