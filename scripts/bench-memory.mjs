@@ -195,7 +195,7 @@ async function fullListing(core, arg) {
     headers: { authorization: `Bearer ${core.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(arg),
   });
-  if (streamed.status !== 404) {
+  if (streamed.ok && (streamed.headers.get('content-type') ?? '').includes('ndjson')) {
     let bytes = 0;
     for await (const chunk of streamed.body) bytes += chunk.length;
     return { route: 'stream', bytes };
@@ -275,12 +275,18 @@ async function main() {
     });
     await phase('200 paged searches', () => pagedSearches(core, 200));
     const routes = new Set();
+    const failures = [];
     await phase('10 full listings', async () => {
       for (const listing of listings) {
-        const result = await fullListing(core, listing);
-        routes.add(result.route);
+        try {
+          const result = await fullListing(core, listing);
+          routes.add(result.route);
+        } catch (error) {
+          failures.push(`${listing.query}: ${error.message}`);
+        }
       }
     });
+    for (const failure of failures) process.stderr.write(`  full listing failed: ${failure}\n`);
     await phase(`${idleSeconds} s idle`, () => new Promise((done) => setTimeout(done, idleSeconds * 1000)));
     print(rows, [...routes]);
     if (options.json !== undefined) writeFileSync(options.json, JSON.stringify(rows, null, 2));
