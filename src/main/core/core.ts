@@ -99,7 +99,7 @@ export function createCore(options: CoreOptions): Core {
   // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
   const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => monitor.watchWorker({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
   const indexer = store.add(
-    new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker, pressure: { flag: pressure, heapBytes: budget.indexThreadHeapBytes } }),
+    new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker, pressure: { flag: pressure, heapBytes: budget.indexThreadHeapBytes, minDocumentsPerBatch: budget.minDocumentsPerBatch } }),
   );
   const pool: ReaderPool = store.add(
     new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker, memory: budget }),

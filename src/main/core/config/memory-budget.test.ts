@@ -15,19 +15,21 @@ describe('memoryBudget', () => {
       readerCacheUnderPressureKib: 4096,
       searchHoldBytes: 12.5 * MIB,
       indexThreadHeapBytes: 12.5 * MIB,
+      minDocumentsPerBatch: 25,
     });
   });
 
   it('scales with the threshold and keeps floors for tiny ones', () => {
-    const large = memoryBudget({ MEMORY_THRESHOLD_MB: 400, MEMORY_LIMIT_MB: 1000, ALERT_PERCENT: 90 });
+    const large = memoryBudget({ MEMORY_THRESHOLD_MB: 400, MEMORY_LIMIT_MB: 1000, ALERT_PERCENT: 90, MAX_DOCUMENTS_PER_BATCH: 100 });
     expect(large.searchReaderLimits.maxOldGenerationSizeMb).toBe(200);
     expect(large.searchHoldBytes).toBe(50 * MIB);
     expect(large.alertBytes).toBe(900 * MIB);
-    const tiny = memoryBudget({ MEMORY_THRESHOLD_MB: 1, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80 });
+    const tiny = memoryBudget({ MEMORY_THRESHOLD_MB: 1, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80, MAX_DOCUMENTS_PER_BATCH: 1 });
     expect(tiny.searchReaderLimits.maxOldGenerationSizeMb).toBe(16);
     expect(tiny.readerCacheKib).toBe(512);
     expect(tiny.searchHoldBytes).toBe(MIB);
     expect(tiny.indexThreadHeapBytes).toBe(4 * MIB);
+    expect(tiny.minDocumentsPerBatch).toBe(1);
   });
 
   it('puts the alert at ALERT_PERCENT of MEMORY_LIMIT_MB, or of system memory when the limit is 0', () => {

@@ -9,8 +9,8 @@
  * - a search reader thread's V8 old generation is capped at 50 MB, its young generation at
  *   4 MB, and its SQLite page cache at 16 MB (4 MB after a cleanup);
  * - a search holds at most 12.5 MB of candidate text at once;
- * - index batches shrink while the RSS stays over the threshold after a cleanup, or while an
- *   index thread's heap is over 12.5 MB;
+ * - index batches halve, down to 25 documents (a quarter of MAX_DOCUMENTS_PER_BATCH), from a
+ *   cleanup until the RSS is back under the threshold, or while an index thread's heap is over 12.5 MB;
  * - an idle reader connection beyond the first is closed after DATABASE_POOL_IDLE_TIMEOUT, and
  *   at once by a cleanup (a thread that ends returns its whole heap);
  * - `unhealthy` at ALERT_PERCENT of MEMORY_LIMIT_MB (or of system memory when it is 0).
@@ -21,7 +21,7 @@ import type { Config } from './definitions';
 
 const MIB = 1024 * 1024;
 
-export type BudgetSettings = Pick<Config, 'MEMORY_THRESHOLD_MB' | 'MEMORY_LIMIT_MB' | 'ALERT_PERCENT'>;
+export type BudgetSettings = Pick<Config, 'MEMORY_THRESHOLD_MB' | 'MEMORY_LIMIT_MB' | 'ALERT_PERCENT' | 'MAX_DOCUMENTS_PER_BATCH'>;
 
 /** Every memory figure the core enforces, derived from the settings by `memoryBudget`. */
 export interface MemoryBudget {
@@ -39,6 +39,12 @@ export interface MemoryBudget {
   readonly searchHoldBytes: number;
   /** Heap of an index thread (writer or file reader) above which index batches shrink. */
   readonly indexThreadHeapBytes: number;
+  /**
+   * Smallest index batch pressure shrinks to: a quarter of MAX_DOCUMENTS_PER_BATCH. A batch's
+   * text is capped by MAX_BATCH_CHARACTERS whatever its document count, so smaller batches save
+   * little memory and every halving below this only multiplies transactions and segments.
+   */
+  readonly minDocumentsPerBatch: number;
 }
 
 /** Share of the threshold each figure gets; one table so a change is one line. */
@@ -85,6 +91,7 @@ export function memoryBudget(settings: BudgetSettings, systemBytes: number = tot
     readerCacheUnderPressureKib: Math.max(FLOORS.readerCacheKib, Math.round(readerCacheKib * SHARES.readerCacheUnderPressure)),
     searchHoldBytes: Math.max(FLOORS.searchHoldBytes, Math.round(thresholdBytes * SHARES.searchHold)),
     indexThreadHeapBytes: Math.max(FLOORS.indexThreadHeapBytes, Math.round(thresholdBytes * SHARES.indexThreadHeap)),
+    minDocumentsPerBatch: Math.max(1, Math.ceil(settings.MAX_DOCUMENTS_PER_BATCH / 4)),
   };
 }
 

@@ -7,7 +7,7 @@ import { createTempDatabase, createTestPool, ManualClock, threadCount, waitFor, 
 import type { TestOps } from './pool-test-ops';
 
 const MIB = 1024 * 1024;
-const budget = memoryBudget({ MEMORY_THRESHOLD_MB: 100, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80 });
+const budget = memoryBudget({ MEMORY_THRESHOLD_MB: 100, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80, MAX_DOCUMENTS_PER_BATCH: 100 });
 
 let database: TempDatabase;
 let pool: ReaderPool<TestOps> | undefined;
@@ -113,7 +113,7 @@ describe('the pool in a memory cleanup (issue 11, item 1)', () => {
   });
 
   it('caps each reader thread at the budget: a query that needs more fails with the heap error, the pool serves on', async () => {
-    const small = memoryBudget({ MEMORY_THRESHOLD_MB: 32, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80 });
+    const small = memoryBudget({ MEMORY_THRESHOLD_MB: 32, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80, MAX_DOCUMENTS_PER_BATCH: 100 });
     expect(small.searchReaderLimits.maxOldGenerationSizeMb).toBe(16);
     ({ pool } = createTestPool(database, {}, { memory: small }));
     // 64 MiB retained at once cannot fit a 16 MB old generation.

@@ -30,7 +30,7 @@ export interface IndexerOptions {
    */
   readonly onWorker?: (name: string, worker: Worker, readHeap: () => Promise<HeapFigures>) => Disposable;
   /** The memory budget's part in indexing: batches shrink while `flag` is set or an index thread's heap is over `heapBytes`. */
-  readonly pressure?: { readonly flag: PressureFlag; readonly heapBytes: number };
+  readonly pressure?: { readonly flag: PressureFlag; readonly heapBytes: number; readonly minDocumentsPerBatch: number };
 }
 
 /**
@@ -151,6 +151,7 @@ export class Indexer implements Disposable {
       maxFileSize: config.MAX_FILE_SIZE,
       maxContentLength: config.MAX_CONTENT_LENGTH,
       maxDocumentsPerBatch: config.MAX_DOCUMENTS_PER_BATCH,
+      ...(this.options.pressure === undefined ? {} : { minDocumentsPerBatch: this.options.pressure.minDocumentsPerBatch }),
       chunkSize: config.CHUNK_SIZE,
     };
     const database = resolve(this.options.dbPath);
