@@ -87,7 +87,7 @@ async function startCore(dataDir) {
 function processMemory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? 0) * 1024;
-  return { rss: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') + field('RssShmem'), threads: field('Threads') / 1024 };
+  return { rss: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') + field('RssShmem'), threads: Number(/^Threads:\s+(\d+)$/m.exec(status)?.[1] ?? 0) };
 }
 
 /** Samples the process every 100 ms while `work` runs; returns the peak and the last figures. */
@@ -307,7 +307,7 @@ function print(rows, routes) {
     mb(row.end.rss),
     mb(row.end.anon),
     mb(row.end.file),
-    row.end.threads * 1024,
+    row.end.threads,
     `${mb(row.end.rss - start.end.rss) >= 0 ? '+' : ''}${mb(row.end.rss - start.end.rss)}`,
     100,
     ...threads.map((name) => (row.heaps[name] === undefined ? '-' : mb(row.heaps[name]))),
