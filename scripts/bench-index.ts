@@ -1,7 +1,9 @@
 /**
  * The in-process half of the indexing and search benchmark; `npm run bench` (scripts/bench.mjs)
  * runs each step in a fresh process and prints the tables. Steps, each printing one JSON line:
- *   build CORPUS DB [--workers N] [--source]   index CORPUS into DB; time, MB/s, peak RSS (VmHWM)
+ *   build CORPUS DB [--workers N] [--source] [--cpu-prof DIR]
+ *                                              index CORPUS into DB; time, MB/s, peak RSS (VmHWM);
+ *                                              --cpu-prof writes a V8 CPU profile of every indexer thread to DIR
  *   queries DB [--repeats N]                   in-process latency of the query set (median)
  *   incremental CORPUS DB [--runs N] [--touch F]
  *                                              touch a fraction F of the files, re-index, time a
@@ -20,7 +22,7 @@ import { silentLogger } from '../src/main/core/log/logger';
 import type { SearchArgs } from '../src/main/core/search/search';
 import { clearSearchCache } from '../src/main/core/search/search';
 import { TaskManager } from '../src/main/core/tasks/task-manager';
-import { bundledWorkers, sourceWorkers } from '../src/main/core/workers';
+import { bundledWorkers, sourceWorkers, type WorkerLocator } from '../src/main/core/workers';
 import type { IndexDone } from '../src/shared/types';
 
 const MIB = 1024 * 1024;
@@ -46,6 +48,18 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+/** The locator, with --cpu-prof added to each thread's flags when profiling was asked for. */
+function profiled(locator: WorkerLocator): WorkerLocator {
+  const dir = option('cpu-prof', '');
+  if (dir === '') {
+    return locator;
+  }
+  return (name) => {
+    const entry = locator(name);
+    return { ...entry, execArgv: [...entry.execArgv, '--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${name}-${process.pid}-${Date.now()}.cpuprofile`] };
+  };
+}
+
 async function index(corpus: string, dbPath: string, workers: number): Promise<{ done: IndexDone; seconds: number; log: string[] }> {
   const events = new EventHub();
   const tasks = new TaskManager({ logger: silentLogger });
@@ -57,7 +71,7 @@ async function index(corpus: string, dbPath: string, workers: number): Promise<{
     tasks,
     events,
     logger,
-    workers: rest.includes('--source') ? sourceWorkers(join(root, 'src/main/core')) : bundledWorkers(join(root, 'out/main')),
+    workers: profiled(rest.includes('--source') ? sourceWorkers(join(root, 'src/main/core')) : bundledWorkers(join(root, 'out/main'))),
   });
   const started = performance.now();
   const done = await new Promise<IndexDone>((resolveDone) => {
@@ -144,7 +158,8 @@ async function main(): Promise<void> {
     const out: unknown[] = [];
     for (let run = 0; run < runs; run += 1) {
       // A different 1% each run, changed in content (an appended comment line) and mtime.
-      const touched = files.filter((_, position) => position % Math.round(1 / fraction) === run % Math.round(1 / fraction));
+      // --touch 0: nothing changed, the cost of a re-index that only compares sizes and mtimes.
+      const touched = fraction === 0 ? [] : files.filter((_, position) => position % Math.round(1 / fraction) === run % Math.round(1 / fraction));
       for (const file of touched) {
         writeFileSync(file, `${readFileSync(file, 'utf8')}\n// touched by bench run ${run}\n`);
       }

@@ -19,7 +19,7 @@ import { openConnection } from '../src/main/core/db/open-connection';
 import { ReaderPool } from '../src/main/core/db/pool';
 import { percentile } from '../src/main/core/db/pool-stats';
 import { readOps } from '../src/main/core/db/read-ops';
-import { migrate } from '../src/main/core/db/schema';
+import { ensureIndexFormat } from '../src/main/core/index/schema';
 import { IndexRun } from '../src/main/core/indexer/index-run';
 import { IndexWriter } from '../src/main/core/indexer/index-writer';
 import { silentLogger } from '../src/main/core/log/logger';
@@ -60,7 +60,7 @@ function buildIndex(): void {
   }
   const config = loadConfig({ env: {} }).values;
   const db = openConnection(dbPath, { mode: 'writer' });
-  migrate(db);
+  ensureIndexFormat(db);
   db.pragma('wal_autocheckpoint = 8192');
   const started = performance.now();
   const run = new IndexRun(

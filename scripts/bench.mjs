@@ -5,7 +5,9 @@
  * prints side by side: raw read speed of the same files, our index build (time, MB/s of indexed
  * text, peak RSS of the whole process, database size), per query our in-process latency (median,
  * first page and full), our CLI's and rg's whole-process times with both hit counts, then a
- * re-index after touching 1% of the files N times (on a copy) and the pool benchmark.
+ * re-index after touching 1% of the files N times (on a copy) and the pool benchmark. Each build is
+ * shown next to Russ Cox's `cindex` (Debian codesearch) indexing the same corpus into a temporary file
+ * (CSEARCHINDEX), timed the same way, with its peak RSS (GNU time) and the ratio of the two speeds.
  * Every step runs in a fresh process, so each peak RSS is that step's own. `--builds N` repeats the
  * raw read and the build N times per corpus, interleaved, and reports the median run (by MB/s);
  * `--build-only` skips the queries, the re-index runs and the pool benchmark.
@@ -159,24 +161,48 @@ function buildOnce(corpus, work, attempt, corpusIndex) {
     `  build ${attempt + 1}: ${build.seconds.toFixed(2)} s = ${build.mbPerSec.toFixed(1)} MB/s (raw read ${rawMbPerSec.toFixed(0)} MB/s, ratio ${(build.mbPerSec / rawMbPerSec).toFixed(3)}), ` +
       `peak RSS ${(build.peakRss / MIB).toFixed(0)} MB, load ${loadavg()[0].toFixed(2)}; ${build.log.join('; ')}`,
   );
-  return { dbPath, raw, build };
+  const cindex = cindexOnce(corpus, work, attempt, corpusIndex);
+  return { dbPath, raw, build, cindex };
+}
+
+/** `cindex` on the same corpus, into a fresh index file in `work`: seconds, peak RSS, bytes it indexed, index size. */
+function cindexOnce(corpus, work, attempt, corpusIndex) {
+  const indexPath = join(work, `csearch-${corpusIndex}-${attempt}.idx`);
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', 'PEAK_RSS_KB %M', 'cindex', corpus], { encoding: 'utf8', env: { ...process.env, CSEARCHINDEX: indexPath } });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) {
+    return null;
+  }
+  const dataBytes = Number(/(\d+) data bytes/.exec(result.stderr)?.[1] ?? 0);
+  const peakRss = Number(/PEAK_RSS_KB (\d+)/.exec(result.stderr)?.[1] ?? 0) * 1024;
+  const indexBytes = existsSync(indexPath) ? statSync(indexPath).size : 0;
+  rmSync(indexPath, { force: true });
+  console.log(`  cindex ${attempt + 1}: ${seconds.toFixed(2)} s = ${(dataBytes / MIB / seconds).toFixed(1)} MB/s, peak RSS ${(peakRss / MIB).toFixed(0)} MB, load ${loadavg()[0].toFixed(2)}`);
+  return { seconds, mbPerSec: dataBytes / MIB / seconds, peakRss, dataBytes, indexBytes };
+}
+
+function medianBy(values, key) {
+  const sorted = values.filter((value) => value !== null).sort((left, right) => key(left) - key(right));
+  return sorted[Math.floor(sorted.length / 2)] ?? null;
 }
 
 function benchCorpus(corpus, attempts) {
   const ordered = [...attempts].sort((left, right) => left.build.mbPerSec - right.build.mbPerSec);
   const chosen = ordered[Math.floor(ordered.length / 2)];
   const { dbPath, raw, build } = chosen;
+  const cindex = medianBy(attempts.map((attempt) => attempt.cindex), (entry) => entry.mbPerSec);
   const peaks = attempts.map((attempt) => attempt.build.peakRss).sort((left, right) => left - right);
   const medianPeak = peaks[Math.floor(peaks.length / 2)];
   if (buildOnly) {
-    return { corpus, dbPath, raw, build, medianPeak, segments: build.segments, rows: [] };
+    return { corpus, dbPath, raw, build, cindex, medianPeak, segments: build.segments, rows: [] };
   }
   const queries = step(['queries', dbPath, '--repeats', String(repeats)]);
   const rows = queries.results.map((ours, index) => {
     const query = QUERIES[index];
     return { ...ours, cli: cli(dbPath, query), rg: rg(corpus, query) };
   });
-  return { corpus, dbPath, raw, build, medianPeak, segments: queries.segments, rows };
+  return { corpus, dbPath, raw, build, cindex, medianPeak, segments: queries.segments, rows };
 }
 
 function incremental(corpus) {
@@ -187,9 +213,10 @@ function incremental(corpus) {
   mkdirSync(join(work, 'db'));
   const dbPath = join(work, 'db', 'index.sqlite');
   const first = step(['build', copy, dbPath]);
+  const unchanged = step(['incremental', copy, dbPath, '--runs', '3', '--touch', '0']);
   const result = step(['incremental', copy, dbPath, '--runs', String(runs), '--touch', '0.01']);
   rmSync(work, { recursive: true, force: true });
-  return { first, runs: result.runs };
+  return { first, unchanged: unchanged.runs, runs: result.runs };
 }
 
 ensureBundle();
@@ -219,6 +246,9 @@ table(
     ['Peak RSS, median of the builds', ...results.map((r) => `${fixed(r.medianPeak / MIB, 0)} MB`)],
     ['Database (db + WAL)', ...results.map((r) => `${fixed(r.build.dbBytes / MIB)} MB`)],
     ['Segments after the build', ...results.map((r) => r.segments)],
+    ['cindex, same corpus (median by MB/s)', ...results.map((r) => (r.cindex === null ? 'not run' : `${fixed(r.cindex.seconds, 2)} s = ${fixed(r.cindex.mbPerSec)} MB/s of ${fixed(r.cindex.dataBytes / MIB)} MB`))],
+    ['cindex peak RSS / index file', ...results.map((r) => (r.cindex === null ? '' : `${fixed(r.cindex.peakRss / MIB, 0)} MB / ${fixed(r.cindex.indexBytes / MIB)} MB`))],
+    ['Our speed / cindex speed', ...results.map((r) => (r.cindex === null ? '' : fixed(r.build.mbPerSec / r.cindex.mbPerSec, 2)))],
     ['Pipeline', ...results.map((r) => r.build.log.join('; '))],
   ],
 );
@@ -236,8 +266,12 @@ for (const result of results.filter((entry) => entry.rows.length > 0)) {
 if (runs > 0) {
   const corpus = corpora.at(-1);
   console.log(`\nRe-index after touching 1% of the files, ${runs} times (a copy of ${corpus}):`);
-  const { first, runs: incremental_ } = incremental(corpus);
+  const { first, unchanged, runs: incremental_ } = incremental(corpus);
+  const nothing = median(unchanged.map((run) => run.seconds));
+  const onePercent = median(incremental_.map((run) => run.seconds));
   console.log(`full build of the copy: ${fixed(first.seconds, 2)} s`);
+  console.log(`nothing changed: ${unchanged.map((run) => fixed(run.seconds, 2)).join(' / ')} s, median ${fixed(nothing, 2)} = ${fixed(nothing / first.seconds, 3)} of the full build (target <= 0.1)`);
+  console.log(`1% changed: median ${fixed(onePercent, 2)} s = ${fixed(onePercent / first.seconds, 3)} of the full build (target <= 0.2)`);
   table(
     ['Run', 'Touched', 'Re-index s', 'Indexed', 'Segments', 'literal first page ms', 'literal full ms', 'rare literal ms'],
     incremental_.map((run) => [run.run, run.touched, fixed(run.seconds, 2), run.indexed, run.segments, fixed(run.literalFirstMs), fixed(run.literalFullMs), fixed(run.rareMs)]),

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { openConnection } from '../../src/main/core/db/open-connection';
-import { migrate } from '../../src/main/core/db/schema';
+import { ensureIndexFormat } from '../../src/main/core/index/schema';
 import { IndexRun, type RunHooks, type RunResult, type RunSettings } from '../../src/main/core/indexer/index-run';
 import { IndexWriter } from '../../src/main/core/indexer/index-writer';
 
@@ -9,7 +9,7 @@ export const defaultSettings: RunSettings = { maxFileSize: 1024 * 1024, maxConte
 /** Opens (creating and migrating) a writer connection, as the indexer worker does. */
 export function openWriter(dbPath: string): BetterSqlite3.Database {
   const db = openConnection(dbPath, { mode: 'writer' });
-  migrate(db);
+  ensureIndexFormat(db);
   return db;
 }
 

@@ -10,7 +10,7 @@ if (dbPath === undefined || root === undefined) {
   throw new Error('usage: merge-child.ts DB ROOT');
 }
 const db = openWriter(dbPath);
-indexInProcess(db, root, { maxDocumentsPerBatch: 1 }, {
+indexInProcess(db, root, { maxDocumentsPerBatch: 1, runBufferBytes: 1 }, {
   onMergeStep: (bucket) => {
     if (bucket === 1000) {
       process.stdout.write('merging\n');

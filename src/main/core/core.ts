@@ -66,7 +66,7 @@ export function createCore(options: CoreOptions): Core {
   const budget = memoryBudget(settings);
   const pressure = new PressureFlag();
   // First, before anything holds a resource: a damaged or locked database stops start-up here.
-  prepareDatabase(paths.dbPath);
+  const formatNotice = prepareDatabase(paths.dbPath);
   const store = new DisposableStore();
   const events = new EventHub();
 
@@ -78,6 +78,9 @@ export function createCore(options: CoreOptions): Core {
     sinks.push((entry) => file.write(formatLogLine(entry)));
   }
   const logger = new SinkLogger(settings.LOG_LEVEL, sinks);
+  if (formatNotice !== null) {
+    logger.warn(formatNotice);
+  }
 
   const tasks = new TaskManager({
     logger,

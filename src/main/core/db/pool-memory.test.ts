@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryBudget } from '../config/memory-budget';
-import { migrate } from './schema';
+import { ensureIndexFormat } from '../index/schema';
 import { openConnection } from './open-connection';
 import type { ReaderPool } from './pool';
 import { createTempDatabase, createTestPool, ManualClock, threadCount, waitFor, type TempDatabase } from './pool-test-helpers';
@@ -101,7 +101,7 @@ describe('the pool in a memory cleanup (issue 11, item 1)', () => {
 
   it('drops the index snapshot, so the next search rebuilds it', async () => {
     const writer = openConnection(database.dbPath, { mode: 'writer' });
-    migrate(writer);
+    ensureIndexFormat(writer);
     writer.close();
     ({ pool } = createTestPool(database, {}, { memory: budget }));
     expect(await pool.run('markSnapshot', undefined)).toBe(false);

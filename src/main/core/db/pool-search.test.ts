@@ -8,7 +8,7 @@ import { sourceWorkers } from '../workers';
 import { openConnection } from './open-connection';
 import { ReaderPool } from './pool';
 import { coreDir, poolSettings, RecordingLogger } from './pool-test-helpers';
-import { migrate } from './schema';
+import { ensureIndexFormat } from '../index/schema';
 
 describe('ReaderPool serving the real read ops', () => {
   let dir: string;
@@ -22,7 +22,7 @@ describe('ReaderPool serving the real read ops', () => {
     writeFileSync(join(repo, 'b.ts'), 'function findNeedle() {\n  return needle;\n}\n');
     const dbPath = join(dir, 'index.sqlite');
     const db = openConnection(dbPath, { mode: 'writer' });
-    migrate(db);
+    ensureIndexFormat(db);
     new IndexRun(new IndexWriter(db), repo, { maxFileSize: 1 << 20, maxContentLength: 50_000, maxDocumentsPerBatch: 100, chunkSize: 8192 }, new Set([dbPath]), {
       cancelled: () => false,
       memoryPressure: () => false,

@@ -2,22 +2,24 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors';
 import { openConnection } from './open-connection';
-import { migrate } from './schema';
+import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
 
 /**
  * Creates the database file (WAL mode, current schema) before any reader opens it, so a
  * search before the first index answers "nothing indexed" instead of failing. A corrupt,
- * foreign or locked file is reported here, at start-up, with its path.
+ * foreign or locked file is reported here, at start-up, with its path. An index of another
+ * format is emptied for a rebuild; the sentence saying so is returned for the log.
  */
-export function prepareDatabase(dbPath: string): void {
+export function prepareDatabase(dbPath: string): string | null {
   try {
     mkdirSync(dirname(dbPath), { recursive: true });
     const db = openConnection(dbPath, { mode: 'writer' });
     try {
       // Reading the schema is enough to tell a foreign or truncated file; a full quick_check
       // would read every page, seconds on a large index, at every start.
-      migrate(db);
+      const outcome = ensureIndexFormat(db);
       db.prepare('SELECT count(*) FROM sqlite_master').get();
+      return describeFormatOutcome(dbPath, outcome);
     } finally {
       db.close();
     }

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import type { RepositoryInfo, SearchPage, SkippedFile, SkipReason } from '../../../shared/types';
 import { AppError } from '../errors';
 import { search, type SearchArgs } from '../search/search';
-import { FileState } from './schema';
+import { FileState } from '../index/format';
+import { hasCurrentFormat } from '../index/schema';
 
 type Database = BetterSqlite3.Database;
 
@@ -18,9 +19,9 @@ export interface ListSkippedArgs {
   readonly offset?: number | undefined;
 }
 
-/** A database the writer has not created the tables in yet reads as empty. */
+/** A database the writer has not created the tables in yet reads as empty; another format is refused. */
 function hasTables(db: Database): boolean {
-  return (db.pragma('user_version', { simple: true }) as number) > 0;
+  return hasCurrentFormat(db);
 }
 
 export const readOps = {

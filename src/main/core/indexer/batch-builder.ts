@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { SkipReason } from '../../../shared/types';
 import { DocumentSplitter } from './document-splitter';
 import { MAX_BATCH_CHARACTERS } from './protocol';
@@ -81,7 +82,8 @@ export class BatchBuilder {
   constructor(
     private readonly settings: BatchSettings,
     private readonly emit: (batch: Batch) => void,
-    private readonly heapUsed: () => number = () => process.memoryUsage().heapUsed,
+    // Not process.memoryUsage(): it reads the RSS from /proc, 0.5 s of a large build.
+    private readonly heapUsed: () => number = () => getHeapStatistics().used_heap_size,
   ) {
     this.buffer = Buffer.allocUnsafe(settings.chunkSize);
   }

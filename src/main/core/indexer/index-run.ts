@@ -1,9 +1,9 @@
 import type { IndexProgress, IndexSummary, SkipReason } from '../../../shared/types';
-import { FileState } from '../db/schema';
+import { FileState } from '../index/format';
 import { MAX_BATCH_CHARACTERS, type Batch, type FileJob } from './batch-builder';
 import { LocalSource, type BatchSource, type PipelineStats } from './batch-source';
 import type { FileRef, IndexWriter, WriteOp } from './index-writer';
-import type { MergeStats } from './segment-merger';
+import type { MergeStats } from '../index/segment-merger';
 import { walk, type WalkEntry } from './walker';
 
 export interface RunSettings {
@@ -13,6 +13,8 @@ export interface RunSettings {
   /** Memory pressure halves batches down to this size, not below (the memory budget's floor); 1 when absent. */
   readonly minDocumentsPerBatch?: number;
   readonly chunkSize: number;
+  /** Encoded postings buffered before they become a segment (tests make it tiny); RUN_BUFFER_BYTES when absent. */
+  readonly runBufferBytes?: number;
 }
 
 export interface RunHooks {
@@ -101,7 +103,7 @@ export class IndexRun {
   }
 
   run(): RunResult {
-    const { repoId, run } = this.writer.startRun(this.root);
+    const { repoId, run } = this.writer.startRun(this.root, this.settings.runBufferBytes);
     const entries = walk(this.root, { maxFileSize: this.settings.maxFileSize, excluded: this.excluded });
     const queue: WalkEntry[] = [];
     let queueHead = 0;
@@ -156,8 +158,10 @@ export class IndexRun {
     // Closes the folders the walk still has open (a cancelled run stops in the middle).
     entries.return(undefined);
     // Skips and unchanged marks are whole on their own; read batches not committed are dropped
-    // and their files, still `partial` or absent, are read again by the next run.
+    // and their files, still `partial` or absent, are read again by the next run. The batches
+    // committed are whole: their buffered postings are written, and their files completed.
     this.commit(repoId, run, null);
+    this.writer.flush(repoId);
     let removed = 0;
     if (!cancelled) {
       this.progress('finishing', true);

@@ -1,9 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SkipReason } from '../../../shared/types';
-import { int32Blob } from '../db/int32-blob';
-import { FileState } from '../db/schema';
-import type { PackedPostings } from './posting-builder';
-import { SegmentMerger, type MergeStats } from './segment-merger';
+import { FileState } from '../index/format';
+import type { PackedPostings } from '../index/posting-codec';
+import { SegmentMerger, type MergeStats } from '../index/segment-merger';
+import { RUN_BUFFER_BYTES, RunBuffer } from '../index/run-buffer';
+import { SegmentStore } from '../index/segment-store';
 
 type Database = BetterSqlite3.Database;
 
@@ -39,14 +40,22 @@ export interface ExistingFile {
 
 /**
  * The writer's statements, prepared once per connection. Only the indexer worker holds
- * one; every method that writes runs inside `commit`'s transaction.
+ * one; every method that writes runs inside `commit`'s transaction. A batch's postings go to
+ * the run buffer, which becomes one segment when it fills or the run ends (`flush`); the
+ * files it covers stay `partial` until then (their `end` is written with the segment), so a
+ * run killed in between leaves them to be read again, never indexed without postings.
  */
 export class IndexWriter {
   private readonly statements;
+  private readonly segments: SegmentStore;
   private readonly merger: SegmentMerger;
+  private readonly buffer = new RunBuffer();
+  /** `end` operations of the files whose postings are in the buffer. */
+  private pendingEnds: Extract<WriteOp, { type: 'end' }>[] = [];
 
   constructor(private readonly db: Database) {
-    this.merger = new SegmentMerger(db);
+    this.segments = new SegmentStore(db);
+    this.merger = new SegmentMerger(this.segments, (work) => db.transaction(work)());
     this.statements = {
       insertRepository: db.prepare('INSERT INTO repositories (root) VALUES (?) ON CONFLICT(root) DO NOTHING'),
       startRun: db.prepare('UPDATE repositories SET run = run + 1 WHERE root = ? RETURNING id, run'),
@@ -65,16 +74,20 @@ export class IndexWriter {
       insertDocument: db.prepare('INSERT INTO documents (file_id, first_line, words, content) VALUES (?, ?, ?, CAST(? AS TEXT))'),
       endFile: db.prepare(`UPDATE files SET state = ${FileState.indexed}, size = ?, mtime_ms = ?, documents = ? WHERE id = ?`),
       seen: db.prepare('UPDATE files SET seen_run = ? WHERE id = ?'),
-      insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, unit_starts, level) VALUES (?, ?, ?, 0)'),
-      insertPosting: db.prepare('INSERT INTO postings (segment_id, bucket, data) VALUES (?, ?, ?)'),
       removedDocuments: db.prepare('DELETE FROM documents WHERE file_id IN (SELECT id FROM files WHERE repo_id = ? AND seen_run < ?)'),
       removedFiles: db.prepare(`DELETE FROM files WHERE repo_id = ? AND seen_run < ? RETURNING state`),
       finishRun: db.prepare('UPDATE repositories SET last_indexed_at = ? WHERE id = ?'),
     };
   }
 
-  /** Registers the repository if new and starts a run; the run number marks seen files. */
-  startRun(root: string): { repoId: number; run: number } {
+  /**
+   * Registers the repository if new and starts a run; the run number marks seen files. A
+   * segment is written per `bufferBytes` of encoded postings.
+   */
+  startRun(root: string, bufferBytes = RUN_BUFFER_BYTES): { repoId: number; run: number } {
+    // Whatever a failed run left buffered is dropped: its files are still partial.
+    this.buffer.start(bufferBytes);
+    this.pendingEnds = [];
     return this.db.transaction(() => {
       this.statements.insertRepository.run(root);
       const row = this.statements.startRun.get(root) as { id: number; run: number };
@@ -86,7 +99,10 @@ export class IndexWriter {
     return this.statements.lookup.get(repoId, path) as ExistingFile | undefined;
   }
 
-  /** Writes one batch and its trigram segment in one transaction. */
+  /**
+   * Writes one batch in one transaction; its postings join the run buffer, written as a
+   * segment (with the buffered files' completion) when the buffer is full.
+   */
   commit(repoId: number, run: number, ops: readonly WriteOp[], segment: NewSegment | null): void {
     const s = this.statements;
     this.db.transaction(() => {
@@ -104,7 +120,7 @@ export class IndexWriter {
             s.insertDocument.run(op.file.id, op.firstLine, op.words, op.text);
             break;
           case 'end':
-            s.endFile.run(op.size, op.mtimeMs, op.documents, op.file.id);
+            this.pendingEnds.push(op);
             break;
           case 'skip': {
             const row = s.skipFile.get(repoId, op.path, op.size, op.mtimeMs, op.reason, op.detail, run) as { id: number };
@@ -117,11 +133,27 @@ export class IndexWriter {
         }
       }
       if (segment !== null && segment.files.length > 0 && segment.postings.buckets.length > 0) {
-        const ids = Int32Array.from(segment.files, (file) => file.id ?? -1);
-        const segmentId = s.insertSegment.run(repoId, int32Blob(ids), int32Blob(segment.starts)).lastInsertRowid;
-        insertPackedPostings(s.insertPosting, segmentId, segment.postings);
+        this.buffer.add(segment.files, segment.starts, segment.postings);
+      }
+      if (this.buffer.full) {
+        this.writeBuffer(repoId);
       }
     })();
+  }
+
+  /** Writes the run buffer as a segment and completes its files, in one transaction. */
+  flush(repoId: number): void {
+    if (this.pendingEnds.length > 0 || !this.buffer.empty) {
+      this.db.transaction(() => this.writeBuffer(repoId))();
+    }
+  }
+
+  private writeBuffer(repoId: number): void {
+    this.buffer.writeSegment(this.segments, repoId);
+    for (const op of this.pendingEnds) {
+      this.statements.endFile.run(op.size, op.mtimeMs, op.documents, op.file.id);
+    }
+    this.pendingEnds = [];
   }
 
   /** Merges the repository's segments as the merge policy asks; `final` at the end of a completed run. */
@@ -137,16 +169,5 @@ export class IndexWriter {
       this.statements.finishRun.run(now, repoId);
       return removed.filter((row) => row.state !== FileState.skipped).length;
     })();
-  }
-}
-
-/** Inserts a segment's packed posting rows, one row per bucket. */
-export function insertPackedPostings(statement: BetterSqlite3.Statement, segment: number | bigint, postings: PackedPostings): void {
-  const bytes = Buffer.from(postings.bytes.buffer, postings.bytes.byteOffset, postings.bytes.byteLength);
-  let start = 0;
-  for (let row = 0; row < postings.buckets.length; row += 1) {
-    const end = postings.ends[row] as number;
-    statement.run(segment, postings.buckets[row], bytes.subarray(start, end));
-    start = end;
   }
 }

@@ -1,8 +1,10 @@
-import { BUCKET_COUNT, BUCKET_MASK, BUCKET_SHIFT, FOLD_TABLE, GRAM_SPACE } from '../search/grams';
-import { ByteWriter } from './byte-writer';
+import { BUCKET_COUNT, BUCKET_MASK, BUCKET_SHIFT, CHAR_BITS, GRAM_SPACE, ORDINAL_BITS } from '../index/format';
+import { FOLD_TABLE } from '../index/grams';
+import { PostingRowWriter, type PackedPostings } from '../index/posting-codec';
+
+export type { PackedPostings } from '../index/posting-codec';
 
 const NEWLINE = 10;
-const ORDINAL_BITS = 20;
 const WORD_FLAG = 0x80;
 /**
  * Per UTF-16 code unit: its folded 7-bit code, plus WORD_FLAG for characters of words
@@ -16,18 +18,6 @@ const CHAR_CLASSES: Uint8Array = (() => {
   }
   return table;
 })();
-/** Most units one segment can post; batches are cut well before this. */
-export const MAX_SEGMENT_UNITS = 1 << ORDINAL_BITS;
-
-/**
- * A batch's posting rows packed into three typed arrays, so they cross threads as a single
- * transfer: row `i` is bucket `buckets[i]`, bytes `[ends[i - 1] ?? 0, ends[i])` of `bytes`.
- */
-export interface PackedPostings {
-  readonly buckets: Int32Array;
-  readonly ends: Int32Array;
-  readonly bytes: Uint8Array;
-}
 
 /** Streaming state of one unit's text, so grams continue across its documents. */
 export interface GramCursor {
@@ -43,22 +33,30 @@ export interface GramCursor {
  * A unit is a run of a file's documents that starts at a line start and ends at a line end:
  * one document, or several when a line is longer than a document. Posting units rather than
  * whole files lets search skip the documents of a large file that cannot match. Memory is
- * fixed (an 8 MB mark table) plus 8 bytes per (unit, distinct gram) pair of the batch;
+ * fixed (a 2 MB mark table) plus 8 bytes per (unit, distinct gram) pair of the batch;
  * nothing depends on the size of the whole index.
  *
- * Row format, per bucket: entries sorted by gram, each `varint(gram low bits delta)`,
- * `varint(unit count)`, then the units' ordinals in the segment as ascending deltas.
+ * Rows are encoded by the index's codec (index/posting-codec.ts).
  */
 export class PostingBuilder {
-  private readonly mark = new Int32Array(GRAM_SPACE);
+  /**
+   * mark[gram] is the serial of the last unit that posted the gram. One byte per gram (an
+   * Int32 table was 8 MB of every indexer thread's RSS): serials wrap after 255 units, and the
+   * table is cleared then, when no earlier unit is still being added to.
+   */
+  private readonly mark = new Uint8Array(GRAM_SPACE);
   private serial = 0;
   private pairs = new Int32Array(256 * 1024);
   private pairCount = 0;
-  private readonly writer = new ByteWriter();
+  private readonly writer = new PostingRowWriter();
 
   /** Starts a unit of the current batch; `ordinal` is its index in the segment's unit lists. */
   beginUnit(ordinal: number): GramCursor {
-    this.serial = (this.serial + 1) | 0;
+    this.serial += 1;
+    if (this.serial > 0xff) {
+      this.mark.fill(0);
+      this.serial = 1;
+    }
     return { ordinal, serial: this.serial, previous: 0, beforePrevious: 0, run: 0 };
   }
 
@@ -87,7 +85,7 @@ export class PostingBuilder {
       }
       const folded = kind & 0x7f;
       if (run >= 2) {
-        const gram = (a << 14) | (b << 7) | folded;
+        const gram = (a << (2 * CHAR_BITS)) | (b << CHAR_BITS) | folded;
         if (mark[gram] !== serial) {
           mark[gram] = serial;
           this.push(gram, ordinal);
@@ -136,7 +134,7 @@ export class PostingBuilder {
     for (let position = 0; position < order.length; position += 1) {
       const index = order[position] as number;
       const gram = pairs[index] as number;
-      keys[fill[gram >>> shift]!++] = ((gram & mask) << 20) | (pairs[index + 1] as number);
+      keys[fill[gram >>> shift]!++] = ((gram & mask) << ORDINAL_BITS) | (pairs[index + 1] as number);
     }
     const buckets: number[] = [];
     const ends: number[] = [];
@@ -148,26 +146,7 @@ export class PostingBuilder {
       if (start === end) {
         continue;
       }
-      const slice = keys.subarray(start, end);
-      let previousLow = 0;
-      let index = 0;
-      while (index < slice.length) {
-        const low = (slice[index] as number) >>> 20;
-        let last = index;
-        while (last < slice.length && (slice[last] as number) >>> 20 === low) {
-          last += 1;
-        }
-        writer.varint(low - previousLow);
-        writer.varint(last - index);
-        let previousOrdinal = 0;
-        for (let entry = index; entry < last; entry += 1) {
-          const ordinal = (slice[entry] as number) & 0xfffff;
-          writer.varint(ordinal - previousOrdinal);
-          previousOrdinal = ordinal;
-        }
-        previousLow = low;
-        index = last;
-      }
+      writer.appendRow(keys.subarray(start, end));
       buckets.push(bucket);
       ends.push(writer.length);
     }

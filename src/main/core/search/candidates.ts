@@ -1,28 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { BUCKET_COUNT, BUCKET_MASK, BUCKET_SHIFT } from './grams';
-import type { IndexSnapshot, Segment } from './index-snapshot';
-import { PostingRowReader } from './posting-row';
+import { gramPostings } from '../index/gram-postings';
+import type { IndexSnapshot } from './index-snapshot';
 
 type Database = BetterSqlite3.Database;
 
 /** Grams looked up at most per query, spread over it; more rarely narrow what verification handles. */
 const MAX_GRAMS = 16;
-
-const statements = new WeakMap<Database, BetterSqlite3.Statement>();
-
-/** Where one gram's ordinals are in one segment's bucket row. */
-interface GramPosting {
-  readonly units: Int32Array;
-  readonly data: Buffer;
-  readonly offset: number;
-  readonly count: number;
-}
-
-/** One gram's postings in every segment, and how many ordinals they hold in all. */
-interface GramPostings {
-  readonly total: number;
-  readonly parts: readonly GramPosting[];
-}
 
 /**
  * The units (see IndexSnapshot.units) that may contain every gram, ascending, so in search
@@ -36,7 +19,7 @@ export function candidateUnits(db: Database, snapshot: IndexSnapshot, grams: rea
     throw new Error('candidateUnits needs at least one gram');
   }
   const segments = snapshot.segments.filter((segment) => repoId === null || segment.repoId === repoId);
-  const postings = lookUp(db, segments, picked);
+  const postings = gramPostings(db, segments, picked);
   if (postings === null) {
     return new Int32Array(0);
   }
@@ -45,16 +28,17 @@ export function candidateUnits(db: Database, snapshot: IndexSnapshot, grams: rea
   // many segments post it.
   const seen = new Uint8Array(snapshot.units.file.length);
   let found = 0;
+  let ordinals = new Int32Array(1024);
   for (let gram = 0; gram < postings.length; gram += 1) {
     found = 0;
-    for (const part of (postings[gram] as GramPostings).parts) {
-      const row = new PostingRowReader(part.data);
-      row.offset = part.offset;
+    for (const part of postings[gram]!.parts) {
+      if (ordinals.length < part.count) {
+        ordinals = new Int32Array(Math.max(part.count, ordinals.length * 2));
+      }
+      part.ordinals(ordinals);
       const units = part.units;
-      let ordinal = 0;
       for (let entry = 0; entry < part.count; entry += 1) {
-        ordinal += row.varint();
-        const unit = units[ordinal] as number;
+        const unit = units[ordinals[entry] as number] as number;
         if (unit >= 0 && seen[unit] === gram) {
           seen[unit] = gram + 1;
           found += 1;
@@ -75,39 +59,6 @@ export function candidateUnits(db: Database, snapshot: IndexSnapshot, grams: rea
   return result;
 }
 
-/** Each gram's postings over the segments, or null when some gram is in none of them. */
-function lookUp(db: Database, segments: readonly Segment[], grams: readonly number[]): GramPostings[] | null {
-  let statement = statements.get(db);
-  if (statement === undefined) {
-    statement = db.prepare('SELECT data FROM postings WHERE segment_id = ? AND bucket = ?').pluck();
-    statements.set(db, statement);
-  }
-  // Grams of a bucket share its row: read each row once.
-  const rows = new Map<number, Buffer | undefined>();
-  const postings: GramPostings[] = [];
-  for (const gram of grams) {
-    const parts: GramPosting[] = [];
-    let total = 0;
-    for (const segment of segments) {
-      const key = segment.id * BUCKET_COUNT + (gram >>> BUCKET_SHIFT);
-      if (!rows.has(key)) {
-        rows.set(key, statement.get(segment.id, gram >>> BUCKET_SHIFT) as Buffer | undefined);
-      }
-      const data = rows.get(key);
-      const found = data === undefined ? null : findGram(data, gram & BUCKET_MASK);
-      if (found !== null) {
-        parts.push({ units: segment.units, data: data as Buffer, ...found });
-        total += found.count;
-      }
-    }
-    if (total === 0) {
-      return null;
-    }
-    postings.push({ total, parts });
-  }
-  return postings;
-}
-
 /** Up to MAX_GRAMS grams spread over the query, first and last included. */
 function pickGrams(grams: readonly number[]): number[] {
   if (grams.length <= MAX_GRAMS) {
@@ -118,22 +69,4 @@ function pickGrams(grams: readonly number[]): number[] {
     picked.push(grams[Math.round((index * (grams.length - 1)) / (MAX_GRAMS - 1))] as number);
   }
   return [...new Set(picked)];
-}
-
-/** Where the ordinals of gram `low` start in one bucket row, and how many there are; null when absent. */
-export function findGram(data: Uint8Array, low: number): { offset: number; count: number } | null {
-  const row = new PostingRowReader(data);
-  let gram = 0;
-  while (!row.done) {
-    gram += row.varint();
-    const count = row.varint();
-    if (gram === low) {
-      return { offset: row.offset, count };
-    }
-    if (gram > low) {
-      return null;
-    }
-    row.skip(count);
-  }
-  return null;
 }

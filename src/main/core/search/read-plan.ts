@@ -1,11 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IndexSnapshot } from './index-snapshot';
-import { WHOLE_FILE } from './units';
 
 /**
  * The files a query reads, in search order, and which of their documents: file `i` reads the
  * units starting at documents `starts[ends[i - 1] ?? 0 .. ends[i])` (document indexes in the
- * file), or the whole file when `starts` is null or holds WHOLE_FILE.
+ * file), or the whole file when `starts` is null.
  */
 export interface ReadPlan {
   readonly files: Int32Array;
@@ -62,7 +61,7 @@ export function documentStatements(db: BetterSqlite3.Database, columns: string):
 export function* plannedDocuments<Row>(statements: DocumentStatements, plan: ReadPlan, index: number, endsLine: (row: Row) => boolean): Generator<Row, void, undefined> {
   const fileId = plan.files[index] as number;
   const starts = plan.starts === null || plan.ends === null ? null : plan.starts.subarray(plan.ends[index - 1] ?? 0, plan.ends[index]);
-  if (starts === null || starts[0] === WHOLE_FILE) {
+  if (starts === null) {
     yield* statements.all.iterate(fileId) as IterableIterator<Row>;
     return;
   }

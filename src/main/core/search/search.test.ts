@@ -176,11 +176,24 @@ describe('paging', () => {
 });
 
 describe('words mode', () => {
-  it('ranks documents holding the rare word above those with only the common one', () => {
+  it('ranks documents holding the rare word above those with only the common one, one group per file', () => {
     const page = readOps.search(reader, { query: 'snake_case_name bracket', mode: 'words', limit: 0 });
     expect(page.matches.length).toBeGreaterThan(0);
-    const scores = page.matches.map((match) => match.score ?? 0);
-    expect(scores).toEqual([...scores].sort((left, right) => right - left));
+    // Files come in order of their best document; a file's documents are together, best first.
+    const groups: { path: string; scores: number[] }[] = [];
+    for (const match of page.matches) {
+      if (groups.at(-1)?.path !== match.path) {
+        groups.push({ path: match.path, scores: [] });
+      }
+      groups.at(-1)?.scores.push(match.score ?? 0);
+    }
+    expect(new Set(groups.map((group) => group.path)).size).toBe(groups.length);
+    expect(groups.some((group) => group.scores.length > 1)).toBe(true);
+    const bests = groups.map((group) => group.scores[0] as number);
+    expect(bests).toEqual([...bests].sort((left, right) => right - left));
+    for (const group of groups) {
+      expect(group.scores).toEqual([...group.scores].sort((left, right) => right - left));
+    }
     const top = page.matches[0];
     expect(top?.text.toLowerCase()).toMatch(/snake_case_name|bracket/);
   });

@@ -10,7 +10,6 @@ import { readOps } from '../db/read-ops';
 import { indexSnapshot } from './index-snapshot';
 import { queryCandidates } from './query-candidates';
 import { regexQuery, stringQuery } from './regex-literals';
-import { WHOLE_FILE } from './units';
 
 // Documents of at most 1,000 characters, one per transaction: every unit boundary and batch cut is exercised.
 const settings = { maxContentLength: 1000, maxDocumentsPerBatch: 1, chunkSize: 256 };
@@ -98,25 +97,5 @@ describe('posting units', () => {
       const expected = ripgrep(root, query, { fixed: mode === 'literal' }).map(({ path, line }) => ({ path, line }));
       expect(lines(query, mode).map(({ path, line }) => ({ path, line }))).toEqual(expected);
     }
-  });
-
-  it('still searches segments written before units (unit_starts NULL: whole files)', () => {
-    reader?.close();
-    const writer = openWriter(dbPath);
-    writer.exec('UPDATE segments SET unit_starts = NULL');
-    writer.close();
-    reader = openConnection(dbPath, { mode: 'reader' });
-    expect(units(stringQuery('needle_in_document_three'))).toEqual([{ path: 'tall.txt', start: WHOLE_FILE }]);
-    expect(lines('needle_in_document_three', 'literal')).toEqual([{ path: 'tall.txt', line: 26, ranges: [[4, 28]] }]);
-    expect(lines('straddling', 'literal')).toEqual([{ path: 'wide.txt', line: 1, ranges: [[996, 1006]] }]);
-    // A new run adds a segment of units next to the old one; search reads both.
-    const more = openWriter(dbPath);
-    writeRepo(root, { 'new.txt': 'needle_in_document_three again\n' });
-    indexInProcess(more, root, settings);
-    more.close();
-    expect(lines('needle_in_document_three', 'literal').map(({ path, line }) => ({ path, line }))).toEqual([
-      { path: 'new.txt', line: 1 },
-      { path: 'tall.txt', line: 26 },
-    ]);
   });
 });

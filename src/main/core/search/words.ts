@@ -28,7 +28,8 @@ interface Scored {
 }
 
 /**
- * Ranked word search: BM25 over documents, computed exactly at query time. The trigram
+ * Ranked word search: BM25 over documents, computed exactly at query time, grouped by file
+ * (files ranked by their best document, each file's documents together, best first). The trigram
  * index narrows the documents to those of the units that may hold a query word; each is then counted
  * for whole-word occurrences (case-insensitive), which gives tf and df; N and the average
  * document length come from the documents' word counts stored at indexing.
@@ -83,7 +84,16 @@ export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsAr
     });
     return { documentId, fileId, score };
   });
-  scored.sort((left, right) => right.score - left.score || (snapshot.rank[left.fileId] as number) - (snapshot.rank[right.fileId] as number) || left.documentId - right.documentId);
+  // One group per file: files in order of their best document, a file's documents together, best first.
+  const best = new Map<number, number>();
+  for (const hit of scored) {
+    best.set(hit.fileId, Math.max(best.get(hit.fileId) ?? Number.NEGATIVE_INFINITY, hit.score));
+  }
+  const bestOf = (hit: Scored): number => best.get(hit.fileId) as number;
+  scored.sort(
+    (left, right) =>
+      bestOf(right) - bestOf(left) || (snapshot.rank[left.fileId] as number) - (snapshot.rank[right.fileId] as number) || right.score - left.score || left.documentId - right.documentId,
+  );
   const end = args.limit === 0 ? scored.length : Math.min(scored.length, args.offset + args.limit);
   const page = scored.slice(args.offset, end);
   const matches = page.map((hit) => describeHit(db, snapshot, hit, patterns));

@@ -1,5 +1,3 @@
-import { int32sOf } from '../db/int32-blob';
-
 /**
  * Posting units as sortable numbers. A unit is a run of a file's documents from a line start
  * to a line end; it is named by its file (or the file's rank in path order) and the index of
@@ -8,17 +6,14 @@ import { int32sOf } from '../db/int32-blob';
  */
 
 /**
- * Unit starts one file can have, plus one: above the most documents a file can be cut into
+ * Unit starts one file can have: above the most documents a file can be cut into
  * (MAX_FILE_SIZE at most 1 GiB, MAX_CONTENT_LENGTH at least 1,000 characters: about 2^20).
  * Keys stay below 2^52 for files (or ranks) below 2^31: exact as doubles.
  */
 const UNIT_SLOTS = 2 ** 21;
 
-/** The start of a unit that is a whole file: segments written before units existed. */
-export const WHOLE_FILE = -1;
-
 export function unitKey(file: number, start: number): number {
-  return file * UNIT_SLOTS + start + 1;
+  return file * UNIT_SLOTS + start;
 }
 
 /** The file (or rank) of a key. */
@@ -26,9 +21,9 @@ export function keyFile(key: number): number {
   return Math.floor(key / UNIT_SLOTS);
 }
 
-/** The unit start of a key: a document index, or WHOLE_FILE. */
+/** The unit start of a key: the index of the unit's first document in its file. */
 export function keyStart(key: number): number {
-  return (key % UNIT_SLOTS) - 1;
+  return key % UNIT_SLOTS;
 }
 
 /** The index of `key` in the sorted `keys`, or -1. */
@@ -48,12 +43,4 @@ export function indexOfKey(keys: Float64Array, key: number): number {
     }
   }
   return -1;
-}
-
-/** A segment's unit_starts column: its Int32 values, or WHOLE_FILE for each of `count` ordinals when NULL. */
-export function unitStarts(bytes: Uint8Array | null, count: number): Int32Array {
-  if (bytes === null) {
-    return new Int32Array(count).fill(WHOLE_FILE);
-  }
-  return int32sOf(bytes);
 }
