@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectron } from './electron-binary.cjs';
 import { ensureElectronSqlite } from './electron-native.cjs';
+import { withMallocTuning } from './malloc-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outputs = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
@@ -27,7 +28,7 @@ if (electron.ok) {
     launch = {
       command: electron.path,
       args: ['--js-flags=--expose-gc', root, ...args],
-      env: { ...process.env, GITBOT_SQLITE_BINDING: binding },
+      env: withMallocTuning({ ...process.env, GITBOT_SQLITE_BINDING: binding }),
     };
   } catch (error) {
     fallbackReason = `its SQLite module could not be prepared: ${error.message}`;
@@ -35,7 +36,7 @@ if (electron.ok) {
 }
 if (launch === undefined) {
   console.log(`Electron is not available on this machine (${fallbackReason}); serving the dashboard in your browser instead.`);
-  launch = { command: process.execPath, args: [join(root, 'out', 'main', 'cli.js'), 'serve', ...args], env: process.env };
+  launch = { command: process.execPath, args: [join(root, 'out', 'main', 'cli.js'), 'serve', ...args], env: withMallocTuning(process.env) };
 }
 run(launch);
 

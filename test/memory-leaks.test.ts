@@ -48,6 +48,14 @@ function newResources(before: Record<string, number>): Record<string, number> {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** What four reader threads busy with searches may add to the process's RSS (the budget: 4 × (50 MB heap cap + 16 MB page cache) is the hard ceiling). */
+const RSS_IN_USE_BOUND = 160 * MIB;
+/**
+ * What an idle core may keep over its warmed-up baseline once the readers beyond one have closed:
+ * their V8 heaps are gone, but glibc keeps the malloc arenas they used (SQLite pages, posting
+ * Buffers) for reuse; measured about 30 MB here, with 4 readers closed.
+ */
+const RSS_IDLE_BOUND = 48 * MIB;
 const mb = (bytes: number) => Math.round((bytes / MIB) * 100) / 100;
 
 let scratch: string;
@@ -239,6 +247,86 @@ describe('indexing', () => {
       expect(slope).toBeLessThan(100 * 1024);
       expect(threadCount()).toBeLessThanOrEqual(baselineThreads);
       expect(newResources(baselineResources)).toEqual({});
+    } finally {
+      await testCore.close();
+    }
+  });
+
+  it('serves 500 searches of every mode on two repositories, indexed and re-indexed, and is small again when idle: post-GC heap and RSS bounded', async () => {
+    const first = join(scratch, 'use-first');
+    const second = join(scratch, 'use-second');
+    const firstPaths = generateRepository(first, 200);
+    generateRepository(second, 120);
+    // A short idle timeout, so "idle" takes a second, not half a minute.
+    const testCore = createTestCore({ DATABASE_POOL_IDLE_TIMEOUT: '1' }, { logToFile: false });
+    const { core } = testCore;
+    const search = async (arg: Record<string, unknown>): Promise<{ matches: unknown[]; nextOffset?: number }> => {
+      const result = await core.dispatch('search', arg);
+      if (!result.ok) throw new Error(`search ${JSON.stringify(arg)}: ${result.error.message}`);
+      return result.value as { matches: unknown[]; nextOffset?: number };
+    };
+    const poolStatus = async (): Promise<PoolStatus> => ((await core.dispatch('getPoolStatus', {})) as { ok: true; value: PoolStatus }).value;
+    /** One round of every mode, four at a time so the pool opens several readers. */
+    async function round(index: number): Promise<number> {
+      const word = `identifier_${index % 97}`;
+      const requests = [
+        // Paged: first page, then the page after it.
+        async () => {
+          const page = await search({ query: 'computeSomething', mode: 'literal', limit: 50, offset: (index % 8) * 50 });
+          return page.matches.length;
+        },
+        async () => (await search({ query: `value_${index % 200}_\\d+`, mode: 'regex', limit: 20 })).matches.length,
+        // A full listing.
+        async () => (await search({ query: word, mode: 'literal', limit: 0 })).matches.length,
+        async () => (await search({ query: `${word} computeSomething`, mode: 'words', limit: 20 })).matches.length,
+      ];
+      const counts = await Promise.all(requests.map((request) => request()));
+      return counts.reduce((sum, count) => sum + count, 0);
+    }
+    try {
+      for (const repo of [first, second]) expect((await indexOnce(testCore, repo)).status).toBe('completed');
+      // Warm-up: statements, snapshots and the lazily started readers exist before the baseline.
+      for (let index = 0; index < 20; index += 1) await round(index);
+      await core.monitor.relieve();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const baselineHeap = liveHeap();
+      const baselineRss = process.memoryUsage.rss();
+      const baselineThreads = threadCount();
+      let peakRss = baselineRss;
+      let matches = 0;
+      for (let index = 0; index < 500; index += 1) {
+        matches += await round(index);
+        if (index === 250) {
+          // Index runs in the middle of use: a tenth of one repository changed, and the other re-checked.
+          for (let k = 0; k < 20; k += 1) writeFileSync(firstPaths[k]!, sourceText(k, 1));
+          expect((await indexOnce(testCore, first)).summary.files_indexed).toBe(20);
+          expect((await indexOnce(testCore, second)).summary.files_unchanged).toBe(120);
+        }
+        if (index % 25 === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      }
+      expect(matches).toBeGreaterThan(500 * 50);
+      const busy = await poolStatus();
+      expect(busy.size).toBeGreaterThan(1);
+      // Idle: the readers beyond the first close, and a cleanup gives back what the one kept holds.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const idle = await poolStatus();
+      expect(idle).toMatchObject({ size: 1, checked_out: 0 });
+      expect(idle.idle_closed).toBeGreaterThanOrEqual(busy.size - 1);
+      const cleanup = await core.monitor.relieve();
+      const heap = liveHeap();
+      const rss = process.memoryUsage.rss();
+      const readers = core.monitor.watchedWorkers().filter((worker) => worker.name.startsWith('reader-worker'));
+      console.info(
+        `[leaks] 2000 searches (500 each of paged literal, regex, full listing, words), 4 index runs, idle: post-GC heap ${mb(baselineHeap)} -> ${mb(heap)} MB; ` +
+          `RSS ${mb(baselineRss)} -> peak ${mb(peakRss)} -> ${mb(rss)} MB (cleanup ${mb(cleanup.rssBefore)} -> ${mb(cleanup.rssAfter)} MB); ` +
+          `readers ${busy.size} busy -> ${readers.length} idle; threads ${baselineThreads} -> ${threadCount()}`,
+      );
+      expect(heap - baselineHeap).toBeLessThan(4 * MIB);
+      expect(readers).toHaveLength(1);
+      expect(threadCount()).toBeLessThanOrEqual(baselineThreads);
+      // RSS: the whole process, every thread; bounded while in use and back near the baseline when idle.
+      expect(peakRss - baselineRss).toBeLessThan(RSS_IN_USE_BOUND);
+      expect(rss - baselineRss).toBeLessThan(RSS_IDLE_BOUND);
     } finally {
       await testCore.close();
     }

@@ -18,8 +18,20 @@ export interface PoolStatus {
   readonly timeouts: number;
   /** Connections that failed to open or did not open in time. */
   readonly create_failures: number;
+  /** Idle connections beyond the first closed after DATABASE_POOL_IDLE_TIMEOUT or by a memory cleanup. */
+  readonly idle_closed: number;
+  /** DATABASE_POOL_IDLE_TIMEOUT. */
+  readonly idle_timeout_s: number;
   readonly acquire_wait_p50_ms: number;
   readonly acquire_wait_p95_ms: number;
+}
+
+/** One thread's V8 heap in the health report. */
+export interface ThreadHeap {
+  readonly name: string;
+  readonly heap_used_mb: number;
+  readonly heap_total_mb: number;
+  readonly external_mb: number;
 }
 
 export interface HealthReport {
@@ -35,13 +47,24 @@ export interface HealthReport {
     readonly task_types: readonly string[];
   };
   readonly memory: {
+    /** The whole core process (every thread), the figure MEMORY_THRESHOLD_MB is compared with. */
     readonly rss_mb: number;
+    /** RSS split by the kernel: anonymous (heaps, malloc arenas, SQLite caches) and file-backed (code); null off Linux. */
+    readonly rss_anon_mb: number | null;
+    readonly rss_file_mb: number | null;
     readonly vms_mb: number;
     readonly percent: number;
+    /** The main thread's heap; each thread's is in `threads`. */
     readonly heap_used_mb: number;
     readonly heap_total_mb: number;
     readonly external_mb: number;
     readonly threshold_mb: number;
+    /** ALERT_PERCENT of MEMORY_LIMIT_MB (or of system memory): RSS at which the status is unhealthy. */
+    readonly alert_mb: number | null;
+    /** Every thread's heap, main first, then by heap size. */
+    readonly threads: readonly ThreadHeap[];
+    /** The latest cleanup while RSS has not been back under the threshold since; null otherwise. */
+    readonly last_cleanup: { readonly rss_before_mb: number; readonly rss_after_mb: number; readonly still_over: boolean } | null;
   };
   readonly event_loop: {
     readonly delay_p50_ms: number;

@@ -52,13 +52,35 @@ export interface GcEvent {
   readonly durationMs: number;
 }
 
+/**
+ * The core process as a whole. `rss` (in MemoryFigures) counts every thread; the kernel splits
+ * it into anonymous pages (every thread's heap, malloc arenas, SQLite caches) and file-backed
+ * ones (the binary, libraries). Both are null where the OS does not tell (not Linux).
+ */
+export interface ProcessFigures extends MemoryFigures {
+  readonly vmSize: number;
+  readonly rssAnonymous: number | null;
+  readonly rssFileBacked: number | null;
+}
+
+/** The latest threshold cleanup, with the whole process's RSS before and after it. */
+export interface CleanupSummary {
+  readonly time: number;
+  readonly rssBefore: number;
+  readonly rssAfter: number;
+  /** True when the RSS was still over MEMORY_THRESHOLD_MB after the cleanup; cleared by the first sample under it. */
+  readonly stillOver: boolean;
+}
+
 /** One sample of the memory monitor, pushed as the `stats` event. */
 export interface StatsSample {
   readonly time: number;
-  readonly main: MemoryFigures & { readonly vmSize: number };
+  /** The main thread's heap and the whole process's RSS (all threads). */
+  readonly main: ProcessFigures;
   /** RSS over total system memory, in percent. */
   readonly percent: number;
   readonly heapLimit: number;
+  /** MEMORY_THRESHOLD_MB in bytes, compared with the whole process's RSS. */
   readonly thresholdBytes: number;
   readonly eventLoop: { readonly delayP50Ms: number; readonly delayP99Ms: number; readonly utilization: number };
   /** GC events since the previous sample. */
@@ -71,6 +93,8 @@ export interface StatsSample {
   readonly v8?: V8HeapFigures;
   /** RSS above which the `memory_alert` alert fires: ALERT_PERCENT of MEMORY_LIMIT_MB (or of system memory). */
   readonly alertBytes?: number;
+  /** The latest threshold cleanup while its effect is current; null before the first and once RSS is back under the threshold. */
+  readonly lastCleanup?: CleanupSummary | null;
 }
 
 export interface V8HeapFigures {

@@ -16,7 +16,9 @@ import { startHeapSnapshot } from './monitor/heap-snapshot';
 import { allowedHeapFolder } from './monitor/profile-files';
 import { MemoryMonitor } from './monitor/memory-monitor';
 import type { HeapFigures } from './monitor/worker-heaps';
-import { alertLevelBytes } from './monitor/process-memory';
+import { PressureFlag } from './monitor/pressure-flag';
+import { toMb } from './monitor/process-memory';
+import { memoryBudget } from './config/memory-budget';
 import type { AppPaths } from './paths';
 import { prepareDatabase } from './db/prepare-database';
 import { ReaderPool } from './db/pool';
@@ -49,7 +51,7 @@ export interface Core {
   readonly events: EventHub;
   readonly logger: Logger;
   readonly tasks: TaskManager;
-  /** The memory monitor: `onPressure` for whoever can shrink, `watchWorker` for whoever starts threads. */
+  /** The memory monitor: `onPressure` for whoever can give memory back in a cleanup, `watchWorker` for whoever starts threads. */
   readonly monitor: MemoryMonitor;
   readonly options: CoreOptions;
   /** Graceful shutdown: tasks first (bounded by SHUTDOWN_TIMEOUT), then every resource. */
@@ -63,6 +65,9 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const { config, paths } = options;
   const settings = config.values;
+  // Every thread's share of MEMORY_THRESHOLD_MB, from one module.
+  const budget = memoryBudget(settings);
+  const pressure = new PressureFlag();
   // First, before anything holds a resource: a damaged or locked database stops start-up here.
   const formatNotice = prepareDatabase(paths.dbPath);
   const store = new DisposableStore();
@@ -104,10 +109,10 @@ export function createCore(options: CoreOptions): Core {
   // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
   const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => monitor.watchWorker({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
   const indexer = store.add(
-    new Indexer({ dbPath: paths.dbPath, excludedPaths: [dirname(paths.logFile), paths.snapshotsDir], config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker }),
+    new Indexer({ dbPath: paths.dbPath, excludedPaths: [dirname(paths.logFile), paths.snapshotsDir], config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker, pressure: { flag: pressure, heapBytes: budget.indexThreadHeapBytes, minDocumentsPerBatch: budget.minDocumentsPerBatch } }),
   );
   const pool: ReaderPool = store.add(
-    new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker }),
+    new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker, memory: budget }),
   );
   const poolStatus = () => pool.status();
 
@@ -115,8 +120,8 @@ export function createCore(options: CoreOptions): Core {
     new MemoryMonitor({
       intervalMs: settings.STATS_INTERVAL_MS,
       historySeconds: settings.STATS_HISTORY_SECONDS,
-      thresholdBytes: settings.MEMORY_THRESHOLD_MB * 1024 * 1024,
-      alertBytes: alertLevelBytes(settings.MEMORY_LIMIT_MB, settings.ALERT_PERCENT),
+      thresholdBytes: budget.thresholdBytes,
+      alertBytes: budget.alertBytes,
       leakWindowMs: settings.LEAK_WINDOW_SECONDS * 1000,
       logger,
       onAlert: (alert) => events.emit('alert', alert),
@@ -140,7 +145,20 @@ export function createCore(options: CoreOptions): Core {
     }),
   );
   monitor.start();
-  store.add(monitor.onPressure(() => pool.clearCaches()));
+  // A cleanup gives memory back in every thread: index batches shrink until RSS is back
+  // under the threshold, the writer collects its heap, the pool closes idle readers and has
+  // the others collect theirs; the monitor then collects the main thread's.
+  store.add(
+    monitor.onPressure(async () => {
+      pressure.set(true);
+      indexer.releaseMemory();
+      const released = await pool.releaseMemory();
+      const before = released.readers.reduce((sum, reader) => sum + reader.heapBefore, 0);
+      const after = released.readers.reduce((sum, reader) => sum + reader.heapAfter, 0);
+      logger.info('Reader pool released memory', { closed_readers: released.closed, readers: released.readers.length, heap_before_mb: toMb(before), heap_after_mb: toMb(after) });
+    }),
+  );
+  store.add(monitor.onRelief(() => pressure.set(false)));
 
   const nativeOnly = (what: string) => (): never => {
     throw new AppError('unsupported', `${what} needs the desktop app; this dashboard runs in a browser`);

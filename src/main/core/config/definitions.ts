@@ -71,6 +71,7 @@ export const definitions = {
   DATABASE_MAX_OVERFLOW: integer(10, 0, 256, 'Extra connections opened only while the pool is full, closed when returned'),
   DATABASE_POOL_TIMEOUT: integer(30, 1, 3600, 'Seconds a request waits for a connection before a pool-timeout error'),
   DATABASE_POOL_RECYCLE: integer(3600, 1, 7 * 24 * 3600, 'Seconds after which an idle connection is closed and replaced'),
+  DATABASE_POOL_IDLE_TIMEOUT: integer(30, 1, 24 * 3600, 'Seconds after which an idle connection beyond the first is closed, so an idle app is small again'),
   DATABASE_POOL_PRE_PING: boolean(true, 'Check a connection with a trivial query before handing it out'),
   DATABASE_POOL_LEAK_TIMEOUT: integer(60, 1, 24 * 3600, 'Seconds a connection may stay checked out before it is reported as a probable leak'),
   DATABASE_SLOW_QUERY_MS: integer(500, 1, 3_600_000, 'Queries slower than this many milliseconds are logged'),
@@ -82,7 +83,7 @@ export const definitions = {
   MAX_DOCUMENTS_PER_BATCH: integer(100, 1, 100_000, 'Most documents written in one transaction'),
   IGNORE_FILE_MAX_BYTES: integer(MIB, 1, 1024 * MIB, 'Largest .gitignore or .gitbotignore read, in bytes; a larger one is skipped with a warning'),
   CHUNK_SIZE: integer(8 * KIB, 512, 16 * MIB, 'Bytes read from a file at a time while streaming it'),
-  MEMORY_THRESHOLD_MB: integer(100, 1, 1024 * 1024, 'Main-process heap (MB) above which cleanup runs: GC, dropped caches, smaller batches'),
+  MEMORY_THRESHOLD_MB: integer(100, 1, 1024 * 1024, 'RSS of the whole core process (MB, all threads) above which cleanup runs in every thread; every thread budget derives from it'),
   MEMORY_LIMIT_MB: integer(0, 0, 1024 * 1024, 'Memory limit (MB) that ALERT_PERCENT is measured against; 0 means total system memory'),
   ALERT_PERCENT: integer(80, 1, 100, 'Percent of MEMORY_LIMIT_MB above which an alert is raised'),
 

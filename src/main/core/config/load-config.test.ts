@@ -20,6 +20,7 @@ const table: Record<SettingName, { default: string | number | boolean; valid: [s
   DATABASE_MAX_OVERFLOW: { default: 10, valid: ['0', 0], invalid: ['257', 'an integer from 0 to 256'] },
   DATABASE_POOL_TIMEOUT: { default: 30, valid: ['1', 1], invalid: ['3601', 'an integer from 1 to 3600'] },
   DATABASE_POOL_RECYCLE: { default: 3600, valid: ['604800', 604800], invalid: ['604801', 'an integer from 1 to 604800'] },
+  DATABASE_POOL_IDLE_TIMEOUT: { default: 30, valid: ['86400', 86400], invalid: ['0', 'an integer from 1 to 86400'] },
   DATABASE_POOL_PRE_PING: { default: true, valid: ['off', false], invalid: ['maybe', 'true or false'] },
   DATABASE_POOL_LEAK_TIMEOUT: { default: 60, valid: ['86400', 86400], invalid: ['0', 'an integer from 1 to 86400'] },
   DATABASE_SLOW_QUERY_MS: { default: 500, valid: ['3600000', 3600000], invalid: ['-5', 'an integer from 1 to 3600000'] },

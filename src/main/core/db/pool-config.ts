@@ -10,6 +10,8 @@ export interface PoolConfig {
   readonly timeoutMs: number;
   /** DATABASE_POOL_RECYCLE: age after which an idle connection is replaced. */
   readonly recycleMs: number;
+  /** DATABASE_POOL_IDLE_TIMEOUT: idle time after which a connection beyond the first is closed. */
+  readonly idleTimeoutMs: number;
   /** DATABASE_POOL_PRE_PING: check a connection with a trivial query before handing it out. */
   readonly prePing: boolean;
   /** DATABASE_POOL_LEAK_TIMEOUT: a checkout held longer is reported as a probable leak. */
@@ -28,6 +30,7 @@ export type PoolSettings = Pick<
   | 'DATABASE_MAX_OVERFLOW'
   | 'DATABASE_POOL_TIMEOUT'
   | 'DATABASE_POOL_RECYCLE'
+  | 'DATABASE_POOL_IDLE_TIMEOUT'
   | 'DATABASE_POOL_PRE_PING'
   | 'DATABASE_POOL_LEAK_TIMEOUT'
   | 'DATABASE_SLOW_QUERY_MS'
@@ -41,6 +44,7 @@ export function poolConfigFrom(settings: PoolSettings): PoolConfig {
     maxOverflow: settings.DATABASE_MAX_OVERFLOW,
     timeoutMs: settings.DATABASE_POOL_TIMEOUT * 1000,
     recycleMs: settings.DATABASE_POOL_RECYCLE * 1000,
+    idleTimeoutMs: settings.DATABASE_POOL_IDLE_TIMEOUT * 1000,
     prePing: settings.DATABASE_POOL_PRE_PING,
     leakTimeoutMs: settings.DATABASE_POOL_LEAK_TIMEOUT * 1000,
     slowQueryMs: settings.DATABASE_SLOW_QUERY_MS,

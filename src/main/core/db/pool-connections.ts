@@ -18,9 +18,14 @@ export interface ConnectionCounts {
 export class ConnectionSet {
   private readonly all = new Set<ReaderConnection>();
   private readonly idle: ReaderConnection[] = [];
+  /** When each idle connection became idle, by the pool's clock. */
+  private readonly idleSince = new Map<ReaderConnection, number>();
   /** Opened and not yet used, so already proven to work: no pre-ping needed. */
   private readonly fresh = new WeakSet<ReaderConnection>();
   private readonly closing = new Set<Promise<void>>();
+
+  /** `now` is the pool's clock (injectable, so tests need not wait for idle timeouts). */
+  constructor(private readonly now: () => number = Date.now) {}
 
   get size(): number {
     return this.all.size;
@@ -41,11 +46,24 @@ export class ConnectionSet {
       this.fresh.add(connection);
     }
     this.idle.push(connection);
+    this.idleSince.set(connection, this.now());
   }
 
   /** Takes the most recently returned idle connection. */
   takeIdle(): ReaderConnection | undefined {
-    return this.idle.pop();
+    const connection = this.idle.pop();
+    if (connection !== undefined) {
+      this.idleSince.delete(connection);
+    }
+    return connection;
+  }
+
+  /**
+   * Idle connections beyond the `keep` most recently returned, idle since `idleBefore` or
+   * earlier: those the pool closes when work has ended (Infinity: all of them at once).
+   */
+  idleBeyond(keep: number, idleBefore = Infinity): ReaderConnection[] {
+    return this.idle.slice(0, Math.max(0, this.idle.length - keep)).filter((connection) => (this.idleSince.get(connection) ?? Infinity) <= idleBefore);
   }
 
   /** True the first time a connection that has never been handed out is asked about. */
@@ -91,6 +109,7 @@ export class ConnectionSet {
     if (index >= 0) {
       this.idle.splice(index, 1);
     }
+    this.idleSince.delete(connection);
     const closed = connection.close(reason, graceMs).catch(() => {});
     this.closing.add(closed);
     void closed.then(() => this.closing.delete(closed));

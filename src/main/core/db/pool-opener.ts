@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { Disposable } from '../lifecycle';
 import type { WorkerLocator } from '../workers';
 import { ReaderConnection } from './reader-connection';
@@ -11,6 +11,9 @@ export interface OpenerOptions {
   /** How long a thread may take to open its connection before it is given up. */
   readonly openTimeoutMs: number;
   readonly now: () => number;
+  /** The memory budget's share of each reader thread: V8 caps and SQLite page cache. */
+  readonly resourceLimits?: ResourceLimits;
+  readonly cacheKib?: number;
   readonly onWorker?: (name: string, worker: Worker) => Disposable;
 }
 
@@ -34,7 +37,8 @@ export function openReader(id: number, overflow: boolean, options: OpenerOptions
     id,
     overflow,
     entry: options.workers('reader-worker'),
-    data: { dbPath: options.dbPath, busyTimeoutMs: options.busyTimeoutMs, extraOpsModules: options.extraOpsModules },
+    data: { dbPath: options.dbPath, busyTimeoutMs: options.busyTimeoutMs, extraOpsModules: options.extraOpsModules, ...(options.cacheKib === undefined ? {} : { cacheKib: options.cacheKib }) },
+    ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
     createdAt: options.now(),
     onUnexpectedExit: (stopped, code) => listener.exitedUnexpectedly(stopped, code),
     ...(options.onWorker === undefined ? {} : { onWorker: options.onWorker }),

@@ -37,4 +37,6 @@ export interface PoolCounters {
   timeouts: number;
   /** Connections that failed to open, or did not open within the open timeout. */
   createFailures: number;
+  /** Idle connections closed because work had ended (DATABASE_POOL_IDLE_TIMEOUT) or memory was short. */
+  idleClosed: number;
 }

@@ -30,6 +30,8 @@ export function poolStatus({ config, connections, waiting, counters, waits }: St
     pre_ping_failures: counters.prePingFailures,
     timeouts: counters.timeouts,
     create_failures: counters.createFailures,
+    idle_closed: counters.idleClosed,
+    idle_timeout_s: config.idleTimeoutMs / 1000,
     acquire_wait_p50_ms: round(waits.percentile(50)),
     acquire_wait_p95_ms: round(waits.percentile(95)),
   };

@@ -3,10 +3,15 @@
  * production reader serves nothing but readOps and the pre-ping.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { getHeapStatistics } from 'node:v8';
 import { threadId } from 'node:worker_threads';
+import { indexSnapshot, type IndexSnapshot } from '../search/index-snapshot';
 import type { ReaderOps } from './reader-ops';
 
 type Database = BetterSqlite3.Database;
+
+/** The index snapshot `markSnapshot` saw, to tell whether a later one is the same object. */
+let markedSnapshot: WeakRef<IndexSnapshot> | undefined;
 
 export const ops = {
   /** Any statement with positional parameters; returns every row, or the run info of a write. */
@@ -26,6 +31,23 @@ export const ops = {
   /** Breaks the connection underneath the pool; the thread itself stays alive. */
   closeDatabase(db: Database): void {
     db.close();
+  },
+  /** Allocates `mb` MiB of arrays on the thread's heap and drops them on return, so only a GC gives them back; returns the heap used while they lived. */
+  makeGarbage(_db: Database, args: { mb: number }): number {
+    const garbage = Array.from({ length: args.mb * 64 }, (_, index) => new Array<number>(2048).fill(index + 0.5));
+    const used = getHeapStatistics().used_heap_size;
+    return garbage.length > 0 ? used : 0;
+  },
+  /** The thread's heap used now, without collecting. */
+  heapUsed(): number {
+    return getHeapStatistics().used_heap_size;
+  },
+  /** Remembers the connection's current index snapshot; returns whether it is the one remembered last time. */
+  markSnapshot(db: Database): boolean {
+    const snapshot = indexSnapshot(db);
+    const same = markedSnapshot?.deref() === snapshot;
+    markedSnapshot = new WeakRef(snapshot);
+    return same;
   },
   /** Kills the thread, as a crash would. */
   exit(_db: Database, args: { code: number }): never {

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { MemoryBudget } from '../config/memory-budget';
 import type { PoolStatus } from '../../../shared/health';
 import type { AlertEvent, WorkerMemory } from '../../../shared/types';
 import { AppError } from '../errors';
@@ -8,13 +9,14 @@ import type { WorkerLocator } from '../workers';
 import { poolConfigFrom, type PoolConfig, type PoolSettings } from './pool-config';
 import { ConnectionSet } from './pool-connections';
 import { Lease } from './pool-lease';
-import { isExpired, LeakWatch, UsageWarning } from './pool-maintenance';
+import { IDLE_CONNECTIONS_KEPT, isExpired, LeakWatch, UsageWarning } from './pool-maintenance';
 import { openReader, type OpenerOptions, type OpenListener } from './pool-opener';
 import { abortReason, withAbort, withTimeout } from './pool-promises';
 import { DurationWindow, type PoolCounters } from './pool-stats';
 import { poolStatus, poolTimeoutError } from './pool-status';
 import { WaitingLine, type Waiter } from './pool-waiters';
 import type { ReaderConnection } from './reader-connection';
+import type { ReleasedMemory } from './reader-memory';
 import type { OpArgs, OpResult, OpTable, ReaderOps } from './reader-ops';
 
 export interface ReaderPoolOptions {
@@ -38,6 +40,16 @@ export interface ReaderPoolOptions {
   readonly busyTimeoutMs?: number;
   /** Tests and benchmarks only: modules whose exported `ops` every reader also serves. */
   readonly extraOpsModules?: readonly string[];
+  /** Each reader thread's share of the memory budget; V8 and SQLite defaults when absent. */
+  readonly memory?: Pick<MemoryBudget, 'searchReaderLimits' | 'readerCacheKib' | 'readerCacheUnderPressureKib'>;
+}
+
+/** What a memory cleanup did in the pool. */
+export interface PoolRelease {
+  /** Idle reader threads closed (each returns its whole heap). */
+  readonly closed: number;
+  /** Heaps of the readers kept, before and after their cleanup. */
+  readonly readers: readonly ReleasedMemory[];
 }
 
 export interface RunOptions {
@@ -47,6 +59,8 @@ export interface RunOptions {
 }
 
 const pingTimeoutMs = 5000;
+/** SQLite page cache a reader keeps after a cleanup when the pool was given no budget (SQLite's own default). */
+const DEFAULT_PRESSURE_CACHE_KIB = 2000;
 
 /**
  * The pool of read connections. better-sqlite3 is synchronous, so each connection is a
@@ -59,11 +73,11 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
   private readonly config: PoolConfig;
   private readonly now: () => number;
   private readonly opener: OpenerOptions;
-  private readonly connections = new ConnectionSet();
+  private readonly connections = new ConnectionSet(() => this.now());
   private readonly line: WaitingLine;
   private readonly leaks: LeakWatch;
   private readonly usage: UsageWarning;
-  private readonly counters: PoolCounters = { created: 0, recycled: 0, prePingFailures: 0, timeouts: 0, createFailures: 0 };
+  private readonly counters: PoolCounters = { created: 0, recycled: 0, prePingFailures: 0, timeouts: 0, createFailures: 0, idleClosed: 0 };
   private readonly waits = new DurationWindow();
   private readonly maintenance: Disposable;
   private nextId = 1;
@@ -82,6 +96,7 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
       openTimeoutMs: Math.min(options.openTimeoutMs ?? config.timeoutMs, config.timeoutMs),
       now: this.now,
       ...(options.onWorker === undefined ? {} : { onWorker: options.onWorker }),
+      ...(options.memory === undefined ? {} : { resourceLimits: options.memory.searchReaderLimits, cacheKib: options.memory.readerCacheKib }),
     };
     this.line = new WaitingLine({
       timeoutError: () => poolTimeoutError(this.status()),
@@ -92,7 +107,7 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
     });
     this.leaks = new LeakWatch(config.leakTimeoutMs, options.logger);
     this.usage = new UsageWarning(config.maxConnections, config.warnIntervalMs, options.logger, options.onAlert);
-    const periodMs = Math.min(30_000, Math.max(250, Math.min(config.leakTimeoutMs, config.recycleMs) / 4));
+    const periodMs = Math.min(30_000, Math.max(250, Math.min(config.leakTimeoutMs, config.recycleMs, config.idleTimeoutMs) / 4));
     this.maintenance = interval(() => this.maintain(), periodMs);
   }
 
@@ -141,8 +156,24 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
   }
 
   /**
-   * The periodic checks, run by a timer and callable by tests: reports probable leaks and
-   * replaces idle connections past their age. An idle app keeps one warm connection.
+   * The memory cleanup's part in the pool: closes every idle connection beyond the first (a
+   * thread that ends returns its whole heap), then has each reader left drop its caches and
+   * snapshot, shrink SQLite's memory and collect its heap. A busy reader does it right after
+   * its current query; nothing is checked out for it.
+   */
+  async releaseMemory(): Promise<PoolRelease> {
+    const closed = this.closeIdle(Infinity);
+    const cacheKib = this.options.memory?.readerCacheUnderPressureKib ?? DEFAULT_PRESSURE_CACHE_KIB;
+    const results = await Promise.allSettled(this.connections.serving().map((connection) => connection.call('releaseMemory', { cacheKib })));
+    await this.connections.closed();
+    const readers = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.value as ReleasedMemory] : []));
+    return { closed, readers };
+  }
+
+  /**
+   * The periodic checks, run by a timer and callable by tests: reports probable leaks,
+   * replaces idle connections past their age and closes those idle longer than
+   * DATABASE_POOL_IDLE_TIMEOUT beyond the first. An idle app keeps one warm connection.
    */
   maintain(): void {
     if (this.disposing !== undefined) {
@@ -158,6 +189,17 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
     if (expired.length > 0 && this.connections.size === 0) {
       this.open(false);
     }
+    this.closeIdle(now - this.config.idleTimeoutMs);
+  }
+
+  /** Closes idle connections beyond the ones kept warm, idle since `idleBefore` or earlier; returns how many. */
+  private closeIdle(idleBefore: number): number {
+    const idle = this.connections.idleBeyond(IDLE_CONNECTIONS_KEPT, idleBefore);
+    for (const connection of idle) {
+      this.counters.idleClosed++;
+      this.discard(connection);
+    }
+    return idle.length;
   }
 
   /**

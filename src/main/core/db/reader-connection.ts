@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { AppError } from '../errors';
 import type { Disposable } from '../lifecycle';
 import type { ErrorCode } from '../../../shared/result';
@@ -13,6 +13,8 @@ export interface ReaderConnectionOptions {
   readonly overflow: boolean;
   readonly entry: WorkerEntry;
   readonly data: ReaderWorkerData;
+  /** V8 heap caps of the thread, from the memory budget. */
+  readonly resourceLimits?: ResourceLimits;
   readonly createdAt: number;
   /** Called once if the thread stops without being asked to (a crash, a kill). */
   readonly onUnexpectedExit: (connection: ReaderConnection, code: number) => void;
@@ -57,6 +59,7 @@ export class ReaderConnection {
     this.worker = new Worker(options.entry.filename, {
       execArgv: [...options.entry.execArgv],
       workerData: options.data,
+      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
     });
     let settleReady: { resolve(): void; reject(error: Error): void } | undefined;
     this.ready = new Promise<void>((resolve, reject) => {

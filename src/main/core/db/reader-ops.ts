@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { clearSearchCache } from '../search/search';
 import { readOps, type ReadOps } from './read-ops';
+import { releaseReaderMemory } from './reader-memory';
 
 type Database = BetterSqlite3.Database;
 
@@ -31,6 +32,8 @@ export const poolOps = {
   clearSearchCache(db: Database): void {
     clearSearchCache(db);
   },
+  /** The memory cleanup's part in this thread: caches, snapshot, SQLite's pages, a full GC. */
+  releaseMemory: releaseReaderMemory,
 };
 
 /** Every op a production reader worker serves: the app's reads and the pre-ping. */

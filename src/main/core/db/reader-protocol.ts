@@ -7,6 +7,8 @@
 export interface ReaderWorkerData {
   readonly dbPath: string;
   readonly busyTimeoutMs: number;
+  /** SQLite page cache in KiB, from the memory budget. */
+  readonly cacheKib?: number;
   /** Extra op modules (tests and benchmarks only); each exports `ops`. */
   readonly extraOpsModules: readonly string[];
 }

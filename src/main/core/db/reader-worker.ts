@@ -43,7 +43,7 @@ function start(): void {
   let db: ReturnType<typeof openConnection>;
   try {
     ops = loadOps();
-    db = openConnection(data.dbPath, { mode: 'reader', busyTimeoutMs: data.busyTimeoutMs });
+    db = openConnection(data.dbPath, { mode: 'reader', busyTimeoutMs: data.busyTimeoutMs, ...(data.cacheKib === undefined ? {} : { cacheKib: data.cacheKib }) });
   } catch (error) {
     send({ type: 'open_failed', error: serializeError(error) });
     port?.close();

@@ -12,6 +12,8 @@ export interface RunSettings {
   readonly maxFileSize: number;
   readonly maxContentLength: number;
   readonly maxDocumentsPerBatch: number;
+  /** Memory pressure halves batches down to this size, not below (the memory budget's floor); 1 when absent. */
+  readonly minDocumentsPerBatch?: number;
   readonly chunkSize: number;
   /** Encoded postings buffered before they become a segment (tests make it tiny); RUN_BUFFER_BYTES when absent. */
   readonly runBufferBytes?: number;
@@ -312,7 +314,7 @@ export class IndexRun {
   private adaptBatchSize(readerHeapUsed: number): void {
     const max = this.settings.maxDocumentsPerBatch;
     if (this.hooks.memoryPressure(readerHeapUsed)) {
-      const smaller = Math.max(1, Math.floor(this.batchLimit / 2));
+      const smaller = Math.max(this.settings.minDocumentsPerBatch ?? 1, Math.floor(this.batchLimit / 2));
       if (smaller !== this.batchLimit) {
         this.batchLimit = smaller;
         this.hooks.onBatchSize?.(smaller, 'pressure');

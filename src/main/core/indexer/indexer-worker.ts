@@ -8,6 +8,8 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
 import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
+import { collectWorkerGarbage } from '../monitor/gc';
+import { PressureFlag } from '../monitor/pressure-flag';
 import { readOwnHeap } from '../monitor/worker-heaps';
 import { HybridSource, ThreadSource } from './batch-source';
 import { IndexRun } from './index-run';
@@ -61,6 +63,11 @@ port.on('message', (message: ToIndexer) => {
     }
     return;
   }
+  if (message.type === 'release') {
+    db.pragma('shrink_memory');
+    collectWorkerGarbage();
+    return;
+  }
   if (message.type === 'close') {
     if (db.open) {
       db.close();
@@ -81,7 +88,7 @@ port.on('message', (message: ToIndexer) => {
       {
         cancelled: () => Atomics.load(flag, 0) !== 0,
         // getHeapStatistics, not process.memoryUsage: the latter reads the RSS from /proc, 0.5 s of a large build.
-        memoryPressure: (readerHeapUsed) => Math.max(getHeapStatistics().used_heap_size, readerHeapUsed) > message.memoryThresholdBytes,
+        memoryPressure: (readerHeapUsed) => PressureFlag.read(message.pressure) || Math.max(getHeapStatistics().used_heap_size, readerHeapUsed) > message.memoryThresholdBytes,
         onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress, heap: readOwnHeap() }),
         onBatchSize: (size, reason) =>
           send({ type: 'log', level: reason === 'pressure' ? 'warn' : 'info', message: `Indexing batch size ${reason === 'pressure' ? 'shrunk' : 'grew'} to ${size} documents` }),

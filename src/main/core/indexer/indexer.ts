@@ -5,6 +5,7 @@ import type { Config } from '../config/definitions';
 import type { EventHub } from '../events';
 import type { Disposable } from '../lifecycle';
 import type { Logger } from '../log/logger';
+import type { PressureFlag } from '../monitor/pressure-flag';
 import { askHeap, type HeapFigures } from '../monitor/worker-heaps';
 import type { TaskManager } from '../tasks/task-manager';
 import type { WorkerLocator } from '../workers';
@@ -32,6 +33,8 @@ export interface IndexerOptions {
   readonly excludedPaths?: readonly string[];
   /** How long dispose waits for a run to stop before terminating the writer (default DISPOSE_GRACE_MS). */
   readonly disposeGraceMs?: number;
+  /** The memory budget's part in indexing: batches shrink while `flag` is set or an index thread's heap is over `heapBytes`. */
+  readonly pressure?: { readonly flag: PressureFlag; readonly heapBytes: number; readonly minDocumentsPerBatch: number };
 }
 
 /**
@@ -154,6 +157,11 @@ export class Indexer implements Disposable {
     return handle.done;
   }
 
+  /** A memory cleanup: the writer collects its heap and shrinks SQLite's memory when its current run ends (a message it reads between runs). */
+  releaseMemory(): void {
+    this.worker?.postMessage({ type: 'release' } satisfies ToIndexer);
+  }
+
   /** Cancels an indexing task; false when no such task is active. */
   cancel(taskId: string): boolean {
     return this.options.tasks.cancel(taskId, 'Indexing cancelled by request');
@@ -207,6 +215,7 @@ export class Indexer implements Disposable {
       maxFileSize: config.MAX_FILE_SIZE,
       maxContentLength: config.MAX_CONTENT_LENGTH,
       maxDocumentsPerBatch: config.MAX_DOCUMENTS_PER_BATCH,
+      ...(this.options.pressure === undefined ? {} : { minDocumentsPerBatch: this.options.pressure.minDocumentsPerBatch }),
       chunkSize: config.CHUNK_SIZE,
       ...(config.IGNORE_FILE_MAX_BYTES === undefined ? {} : { ignoreFileMaxBytes: config.IGNORE_FILE_MAX_BYTES }),
     };
@@ -281,7 +290,7 @@ export class Indexer implements Disposable {
     });
     const ports = readers.map((reader) => reader.port);
     worker.postMessage(
-      { type: 'run', runId, root: repo, settings, excluded, cancel: cancel.buffer as SharedArrayBuffer, memoryThresholdBytes: config.MEMORY_THRESHOLD_MB * 1024 * 1024, readers: ports, signal } satisfies ToIndexer,
+      { type: 'run', runId, root: repo, settings, excluded, cancel: cancel.buffer as SharedArrayBuffer, memoryThresholdBytes: this.options.pressure?.heapBytes ?? config.MEMORY_THRESHOLD_MB * 1024 * 1024, pressure: this.options.pressure?.flag.buffer ?? new SharedArrayBuffer(4), readers: ports, signal } satisfies ToIndexer,
       ports,
     );
     try {

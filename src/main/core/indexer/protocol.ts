@@ -38,8 +38,10 @@ export type ToIndexer =
       readonly excluded: readonly string[];
       /** Int32 flag: set to 1 to cancel the run after its current batch. */
       readonly cancel: SharedArrayBuffer;
-      /** Heap bytes of the writer or a reader above which batches shrink. */
+      /** Heap bytes of the writer or a reader above which batches shrink (the memory budget's indexThreadHeapBytes). */
       readonly memoryThresholdBytes: number;
+      /** PressureFlag: set by a memory cleanup until the process's RSS is back under MEMORY_THRESHOLD_MB; batches shrink meanwhile. */
+      readonly pressure: SharedArrayBuffer;
       /** The writer's ends of the reader threads' ports; none means the writer reads itself. */
       readonly readers: readonly MessagePort[];
       /** Int32 counter the readers bump and notify after each message. */
@@ -48,6 +50,8 @@ export type ToIndexer =
   /** Drops a repository (by its root key) and all it indexed, in one transaction. */
   | { readonly type: 'remove'; readonly requestId: number; readonly root: string }
   | { readonly type: 'close' }
+  /** A memory cleanup: collect the heap and shrink SQLite's memory once the current run has ended. */
+  | { readonly type: 'release' }
   | HeapRequest;
 
 export type FromIndexer =

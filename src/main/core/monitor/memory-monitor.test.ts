@@ -94,8 +94,9 @@ describe('MemoryMonitor threshold cleanup', () => {
     const { monitor, alerts, logs } = setup({ thresholdBytes: 1 * MIB, cleanupCooldownMs: 30_000, collectGarbage: () => ++collections > 0, now: () => now });
     const pressures: number[] = [];
     const subscription = monitor.onPressure((pressure) => {
-      pressures.push(pressure.heapUsed);
+      pressures.push(pressure.rss);
       expect(pressure.thresholdBytes).toBe(1 * MIB);
+      expect(pressure.reason).toBe('threshold');
     });
     monitor.onPressure(async () => {
       throw new Error('cache is locked');
@@ -107,6 +108,8 @@ describe('MemoryMonitor threshold cleanup', () => {
     expect(collections).toBe(1);
     const cleanupLog = logs.find((entry) => entry.message === 'Memory cleanup performed');
     expect(cleanupLog?.fields).toMatchObject({ reason: 'threshold', threshold_mb: 1, listeners: 2, gc: true });
+    expect(cleanupLog?.fields?.rss_before_mb).toBeGreaterThan(1);
+    expect(cleanupLog?.fields?.rss_after_mb).toBeGreaterThan(1);
     expect(logs.find((entry) => entry.level === 'warn')?.message).toBe('A memory pressure listener failed: cache is locked');
     expect(alerts.map((alert) => alert.kind)).toEqual(['memory_cleanup']);
 
@@ -137,6 +140,34 @@ describe('MemoryMonitor threshold cleanup', () => {
     expect(report.listeners).toBe(1);
     expect(report.collected).toBe(true);
     expect(report.heapBefore - report.heapAfter).toBeGreaterThan(56 * MIB);
+  });
+
+  it('compares the whole process RSS with the threshold, not the main heap', async () => {
+    let collections = 0;
+    let rss = 90 * MIB;
+    const reliefs: number[] = [];
+    // A threshold far above the main heap: only the RSS can cross it.
+    const { monitor, samples } = setup({ thresholdBytes: 100 * MIB, collectGarbage: () => ++collections > 0, readRss: () => rss, cleanupCooldownMs: 0 });
+    monitor.onRelief(() => reliefs.push(rss));
+    expect(monitor.sample().main.rss).toBe(90 * MIB);
+    await sleep(0);
+    expect(collections).toBe(0);
+
+    rss = 130 * MIB;
+    monitor.sample();
+    await sleep(0);
+    expect(collections).toBe(1);
+    // The cleanup left the RSS over the threshold: the next sample says so, and health will.
+    expect(monitor.stillOverAfterCleanup).toBe(true);
+    expect(monitor.sample().lastCleanup).toMatchObject({ rssBefore: 130 * MIB, rssAfter: 130 * MIB, stillOver: true });
+    await sleep(0);
+    expect(reliefs).toEqual([]);
+
+    rss = 95 * MIB;
+    expect(monitor.sample().lastCleanup).toBeNull();
+    expect(monitor.stillOverAfterCleanup).toBe(false);
+    expect(reliefs).toEqual([95 * MIB]);
+    void samples;
   });
 
   it('does not clean up under the threshold', async () => {

@@ -2,25 +2,28 @@ import { totalmem } from 'node:os';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { PoolStatus } from '../../../shared/health';
-import type { AlertEvent, GcEvent, ProcessMemory, StatsSample, V8HeapFigures, WorkerMemory } from '../../../shared/types';
+import type { AlertEvent, CleanupSummary, GcEvent, ProcessMemory, StatsSample, V8HeapFigures, WorkerMemory } from '../../../shared/types';
 import { toDisposable, type Disposable } from '../lifecycle';
 import { silentLogger, type Logger } from '../log/logger';
 import { RingBuffer } from '../log/ring-buffer';
 import { collectGarbage } from './gc';
 import { GcObserver } from './gc-observer';
 import { LeakDetector, type LeakDetectorOptions } from './leak-detector';
-import { readVmSize, rssPercent, toMb } from './process-memory';
+import { readProcessStatus, rssPercent, toMb } from './process-memory';
 import { WorkerRegistry, type WatchedWorker } from './worker-heaps';
 
-/** What a pressure listener is told when the heap is over MEMORY_THRESHOLD_MB. */
+/** What a pressure listener is told when a cleanup runs. */
 export interface MemoryPressure {
-  readonly heapUsed: number;
+  readonly reason: CleanupReport['reason'];
+  /** The whole process's RSS (all threads) when the cleanup began. */
+  readonly rss: number;
   readonly thresholdBytes: number;
 }
 
 /**
- * Called when the heap crosses the threshold, before the GC: drop a cache, shrink a batch.
- * It may be async; the cleanup waits for it (errors are logged, never thrown).
+ * Called by every cleanup (the process's RSS over MEMORY_THRESHOLD_MB, or a request), before
+ * the main thread's GC: drop a cache, collect a worker's heap, close idle threads, shrink
+ * batches. It may be async; the cleanup waits for it (errors are logged, never thrown).
  */
 export type PressureListener = (pressure: MemoryPressure) => void | Promise<void>;
 
@@ -28,6 +31,9 @@ export interface CleanupReport {
   readonly reason: 'threshold' | 'request';
   readonly heapBefore: number;
   readonly heapAfter: number;
+  /** The whole process's RSS before the listeners ran and after the GC. */
+  readonly rssBefore: number;
+  readonly rssAfter: number;
   readonly listeners: number;
   readonly collected: boolean;
 }
@@ -35,7 +41,7 @@ export interface CleanupReport {
 export interface MemoryMonitorOptions {
   readonly intervalMs: number;
   readonly historySeconds: number;
-  /** MEMORY_THRESHOLD_MB in bytes: heap above which cleanup runs. */
+  /** MEMORY_THRESHOLD_MB in bytes: the whole process's RSS above which cleanup runs. */
   readonly thresholdBytes: number;
   /** ALERT_PERCENT of MEMORY_LIMIT_MB in bytes: RSS above which `memory_alert` fires. Default 80% of system memory. */
   readonly alertBytes?: number;
@@ -63,6 +69,8 @@ export interface MemoryMonitorOptions {
   readonly runTask?: <T>(type: string, work: () => Promise<T>) => Promise<T>;
   /** Runs a full GC; default global.gc where exposed. */
   readonly collectGarbage?: () => boolean;
+  /** The whole process's RSS now; process.memoryUsage.rss by default (tests inject figures). */
+  readonly readRss?: () => number;
   readonly now?: () => number;
 }
 
@@ -73,14 +81,16 @@ const alertHysteresis = 0.95;
 
 /**
  * Samples the process at a fixed interval and keeps a bounded history for late dashboards.
- * Over MEMORY_THRESHOLD_MB it asks pressure listeners to let go and collects garbage; over
- * the alert level it raises `memory_alert`; a rising post-GC heap raises `possible_leak`.
+ * When the whole process's RSS is over MEMORY_THRESHOLD_MB it asks pressure listeners to let
+ * go (every thread's cleanup) and collects garbage; over the alert level it raises
+ * `memory_alert`; a rising post-GC heap raises `possible_leak`.
  */
 export class MemoryMonitor implements Disposable {
   private readonly history: RingBuffer<StatsSample>;
   private readonly delay: IntervalHistogram;
   private readonly workerRegistry = new WorkerRegistry();
   private readonly pressureListeners = new Set<PressureListener>();
+  private readonly reliefListeners = new Set<() => void>();
   private readonly workerSources = new Set<() => readonly WorkerMemory[]>();
   private readonly leaks: LeakDetector;
   private readonly logger: Logger;
@@ -93,6 +103,8 @@ export class MemoryMonitor implements Disposable {
   private sampling = false;
   private cleaning: Promise<CleanupReport> | undefined;
   private lastCleanupAt = -Infinity;
+  /** The latest cleanup while RSS has not yet been seen back under the threshold. */
+  private lastCleanup: CleanupSummary | null = null;
   private alerted = false;
   private disposed = false;
 
@@ -115,14 +127,28 @@ export class MemoryMonitor implements Disposable {
   }
 
   /**
-   * Registers a listener called when the heap is over the threshold (the indexer shrinks
-   * its batches, a cache empties itself). Dispose the result to unsubscribe.
+   * Registers a listener called by every cleanup: when the process's RSS is over
+   * MEMORY_THRESHOLD_MB, and on request (the pool collects and closes its readers, the
+   * indexer shrinks its batches). Dispose the result to unsubscribe.
    */
   onPressure(listener: PressureListener): Disposable {
     this.pressureListeners.add(listener);
     return toDisposable(() => {
       this.pressureListeners.delete(listener);
     });
+  }
+
+  /** Registers a listener called when a sample finds RSS back under the threshold after a cleanup (batches may grow again). */
+  onRelief(listener: () => void): Disposable {
+    this.reliefListeners.add(listener);
+    return toDisposable(() => {
+      this.reliefListeners.delete(listener);
+    });
+  }
+
+  /** True while the latest cleanup left the RSS over the threshold and no sample since was under it. */
+  get stillOverAfterCleanup(): boolean {
+    return this.lastCleanup?.stillOver === true;
   }
 
   /** Registers a worker thread: its heap joins every sample and it can be snapshotted. */
@@ -156,13 +182,25 @@ export class MemoryMonitor implements Disposable {
   /** Takes one sample now, records it in the history, acts on thresholds and returns it. */
   sample(): StatsSample {
     const memory = process.memoryUsage();
+    const { vmSize, resident } = readProcessStatus();
+    const rss = this.options.readRss?.() ?? memory.rss;
+    this.noteRelief(rss);
     const utilization = performance.eventLoopUtilization(this.lastUtilization);
     this.lastUtilization = performance.eventLoopUtilization();
     const heap = getHeapStatistics();
     const sample: StatsSample = {
       time: this.now(),
-      main: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external, arrayBuffers: memory.arrayBuffers, vmSize: readVmSize() },
-      percent: rssPercent(memory.rss),
+      main: {
+        rss,
+        heapUsed: memory.heapUsed,
+        heapTotal: memory.heapTotal,
+        external: memory.external,
+        arrayBuffers: memory.arrayBuffers,
+        vmSize,
+        rssAnonymous: resident.anonymous,
+        rssFileBacked: resident.fileBacked,
+      },
+      percent: rssPercent(rss),
       heapLimit: heap.heap_size_limit,
       thresholdBytes: this.options.thresholdBytes,
       alertBytes: this.alertBytes,
@@ -177,6 +215,7 @@ export class MemoryMonitor implements Disposable {
       pool: this.options.pool(),
       tasks: this.options.tasks(),
       v8: toV8Figures(heap),
+      lastCleanup: this.lastCleanup,
     };
     this.delay.reset();
     this.history.push(sample);
@@ -229,6 +268,7 @@ export class MemoryMonitor implements Disposable {
     this.gcObserver?.dispose();
     this.gcObserver = undefined;
     this.pressureListeners.clear();
+    this.reliefListeners.clear();
   }
 
   private collectWorkerHeaps(): WorkerMemory[] {
@@ -265,7 +305,8 @@ export class MemoryMonitor implements Disposable {
 
   private act(sample: StatsSample): void {
     const now = this.now();
-    if (sample.main.heapUsed > this.options.thresholdBytes && now - this.lastCleanupAt >= (this.options.cleanupCooldownMs ?? defaultCleanupCooldownMs)) {
+    const over = sample.main.rss > this.options.thresholdBytes;
+    if (over && now - this.lastCleanupAt >= (this.options.cleanupCooldownMs ?? defaultCleanupCooldownMs)) {
       this.lastCleanupAt = now;
       void this.relieve('threshold');
     }
@@ -280,9 +321,22 @@ export class MemoryMonitor implements Disposable {
     }
   }
 
+  /** A sample under the threshold ends the latest cleanup's "still over" state: batches may grow again. */
+  private noteRelief(rss: number): void {
+    if (rss <= this.options.thresholdBytes && this.lastCleanup !== null && this.cleaning === undefined) {
+      this.lastCleanup = null;
+      for (const listener of this.reliefListeners) listener();
+    }
+  }
+
+  private readRss(): number {
+    return this.options.readRss?.() ?? process.memoryUsage.rss();
+  }
+
   private async runCleanup(reason: CleanupReport['reason']): Promise<CleanupReport> {
     const heapBefore = process.memoryUsage().heapUsed;
-    const pressure: MemoryPressure = { heapUsed: heapBefore, thresholdBytes: this.options.thresholdBytes };
+    const rssBefore = this.readRss();
+    const pressure: MemoryPressure = { reason, rss: rssBefore, thresholdBytes: this.options.thresholdBytes };
     const listeners = [...this.pressureListeners];
     const results = await Promise.allSettled(listeners.map(async (listener) => listener(pressure)));
     for (const result of results) {
@@ -292,9 +346,14 @@ export class MemoryMonitor implements Disposable {
     }
     const collected = (this.options.collectGarbage ?? collectGarbage)();
     const heapAfter = process.memoryUsage().heapUsed;
-    const report: CleanupReport = { reason, heapBefore, heapAfter, listeners: listeners.length, collected };
+    const rssAfter = this.readRss();
+    const report: CleanupReport = { reason, heapBefore, heapAfter, rssBefore, rssAfter, listeners: listeners.length, collected };
+    const stillOver = rssAfter > this.options.thresholdBytes;
+    this.lastCleanup = { time: this.now(), rssBefore, rssAfter, stillOver };
     this.logger.info('Memory cleanup performed', {
       reason,
+      rss_before_mb: toMb(rssBefore),
+      rss_after_mb: toMb(rssAfter),
       heap_before_mb: toMb(heapBefore),
       heap_after_mb: toMb(heapAfter),
       threshold_mb: toMb(this.options.thresholdBytes),
@@ -303,8 +362,8 @@ export class MemoryMonitor implements Disposable {
     });
     this.alert(
       'memory_cleanup',
-      `Memory cleanup performed: heap ${toMb(heapBefore)} MB → ${toMb(heapAfter)} MB (threshold ${toMb(this.options.thresholdBytes)} MB)`,
-      heapAfter,
+      `Memory cleanup performed: RSS ${toMb(rssBefore)} MB → ${toMb(rssAfter)} MB, main heap ${toMb(heapBefore)} MB → ${toMb(heapAfter)} MB (threshold ${toMb(this.options.thresholdBytes)} MB)`,
+      rssAfter,
     );
     return report;
   }

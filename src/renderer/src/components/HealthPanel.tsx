@@ -97,15 +97,21 @@ export function HealthPanel() {
           )}
           <dl className="facts">
             <div>
-              <dt>Heap used / threshold</dt>
+              <dt>RSS / threshold</dt>
               <dd className="num">
-                {report.memory.heap_used_mb.toFixed(1)} / {report.memory.threshold_mb} MB
+                {report.memory.rss_mb.toFixed(1)} / {report.memory.threshold_mb} MB
               </dd>
             </div>
             <div>
-              <dt>RSS / heap total</dt>
+              <dt>RSS anonymous / file-backed</dt>
               <dd className="num">
-                {report.memory.rss_mb.toFixed(1)} / {report.memory.heap_total_mb.toFixed(1)} MB
+                {report.memory.rss_anon_mb?.toFixed(1) ?? '–'} / {report.memory.rss_file_mb?.toFixed(1) ?? '–'} MB
+              </dd>
+            </div>
+            <div>
+              <dt>Main heap used / total</dt>
+              <dd className="num">
+                {report.memory.heap_used_mb.toFixed(1)} / {report.memory.heap_total_mb.toFixed(1)} MB
               </dd>
             </div>
             <div>

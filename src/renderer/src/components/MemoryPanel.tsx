@@ -159,6 +159,9 @@ function LatestValues({ sample, source }: { readonly sample: StatsSample; readon
   if (source === undefined || source.kind === 'main') {
     values = [
       `RSS ${formatMegabytes(sample.main.rss)}`,
+      ...(sample.main.rssAnonymous === null || sample.main.rssFileBacked === null
+        ? []
+        : [`Anonymous ${formatMegabytes(sample.main.rssAnonymous)}`, `File-backed ${formatMegabytes(sample.main.rssFileBacked)}`]),
       `Heap used ${formatMegabytes(sample.main.heapUsed)}`,
       `Heap total ${formatMegabytes(sample.main.heapTotal)}`,
       `External ${formatMegabytes(sample.main.external)}`,

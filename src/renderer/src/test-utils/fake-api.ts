@@ -74,6 +74,8 @@ export function poolStatus(overrides: Partial<PoolStatus> = {}): PoolStatus {
     recycled: 0,
     pre_ping_failures: 0,
     create_failures: 0,
+    idle_closed: 0,
+    idle_timeout_s: 30,
     timeouts: 0,
     acquire_wait_p50_ms: 0.2,
     acquire_wait_p95_ms: 1.5,
@@ -85,7 +87,7 @@ export function poolStatus(overrides: Partial<PoolStatus> = {}): PoolStatus {
 export function statsSample(time: number, rssMb = 85.2, overrides: Partial<StatsSample> = {}): StatsSample {
   return {
     time,
-    main: { rss: rssMb * MB, heapUsed: (rssMb / 2) * MB, heapTotal: (rssMb * 0.75) * MB, external: 3 * MB, arrayBuffers: MB, vmSize: 900 * MB },
+    main: { rss: rssMb * MB, heapUsed: (rssMb / 2) * MB, heapTotal: (rssMb * 0.75) * MB, external: 3 * MB, arrayBuffers: MB, vmSize: 900 * MB, rssAnonymous: rssMb * 0.6 * MB, rssFileBacked: rssMb * 0.4 * MB },
     percent: 1.2,
     heapLimit: 4096 * MB,
     thresholdBytes: 100 * MB,

@@ -64,6 +64,8 @@ function syntheticSample(previous: StatsSample | null, index: number): StatsSamp
       external: 4 * MEBIBYTE + wave * MEBIBYTE,
       arrayBuffers: MEBIBYTE,
       vmSize: 900 * MEBIBYTE,
+      rssAnonymous: 75 * MEBIBYTE + wave * 10 * MEBIBYTE,
+      rssFileBacked: 45 * MEBIBYTE,
     },
     percent: 1.5,
     heapLimit: 4096 * MEBIBYTE,
@@ -72,7 +74,7 @@ function syntheticSample(previous: StatsSample | null, index: number): StatsSamp
     gc: index % 120 === 0 ? [{ time: (base?.time ?? Date.now()) + 1000, kind: 'major', durationMs: 3 }] : [],
     workers: base?.workers ?? [],
     processes: base?.processes ?? [],
-    pool: base?.pool ?? { size: 0, checked_out: 0, overflow: 0, idle: 0, waiting: 0, max_connections: 5, max_overflow: 10, timeout_s: 30, recycle_s: 3600, pre_ping: true, created: 0, recycled: 0, pre_ping_failures: 0, timeouts: 0, create_failures: 0, acquire_wait_p50_ms: 0, acquire_wait_p95_ms: 0 },
+    pool: base?.pool ?? { size: 0, checked_out: 0, overflow: 0, idle: 0, waiting: 0, max_connections: 5, max_overflow: 10, timeout_s: 30, recycle_s: 3600, pre_ping: true, created: 0, recycled: 0, pre_ping_failures: 0, timeouts: 0, create_failures: 0, idle_closed: 0, idle_timeout_s: 30, acquire_wait_p50_ms: 0, acquire_wait_p95_ms: 0 },
     tasks: base?.tasks ?? { active: 0, total: 0 },
   };
 }
