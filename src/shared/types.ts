@@ -196,3 +196,20 @@ export interface AppInfo {
   readonly canChooseFolder: boolean;
   readonly canOpenInEditor: boolean;
 }
+
+/** One line of an indexed file, as the index holds it (context lines, the preview). */
+export interface FileLine {
+  /** 1-based. */
+  readonly line: number;
+  readonly text: string;
+  /** True when the line was longer than the read returns and `text` is its start. */
+  readonly cut?: boolean;
+}
+
+/** Lines read from the index for one file. */
+export interface FileLines {
+  readonly repo: string;
+  readonly path: string;
+  /** The lines asked for that exist, in order. */
+  readonly lines: readonly FileLine[];
+}
