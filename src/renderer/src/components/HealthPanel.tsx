@@ -67,7 +67,17 @@ export function HealthPanel() {
   });
 
   const report = health.value;
-  const badge = report !== null ? <Badge tone={statusTone[report.status]} label={`Status: ${report.status}`}>{report.status}</Badge> : undefined;
+  // A report that can no longer be refreshed says nothing about now: the core may be gone.
+  const badge =
+    health.status === 'error' ? (
+      <Badge tone="neutral" label="Status: unknown">
+        unknown
+      </Badge>
+    ) : report !== null ? (
+      <Badge tone={statusTone[report.status]} label={`Status: ${report.status}`}>
+        {report.status}
+      </Badge>
+    ) : undefined;
 
   return (
     <Panel
@@ -97,15 +107,15 @@ export function HealthPanel() {
           )}
           <dl className="facts">
             <div>
-              <dt>Heap used / threshold</dt>
+              <dt>RSS / threshold</dt>
               <dd className="num">
-                {report.memory.heap_used_mb.toFixed(1)} / {report.memory.threshold_mb} MB
+                {report.memory.rss_mb.toFixed(1)} / {report.memory.threshold_mb} MB
               </dd>
             </div>
             <div>
-              <dt>RSS / heap total</dt>
+              <dt>Heap used / total</dt>
               <dd className="num">
-                {report.memory.rss_mb.toFixed(1)} / {report.memory.heap_total_mb.toFixed(1)} MB
+                {report.memory.heap_used_mb.toFixed(1)} / {report.memory.heap_total_mb.toFixed(1)} MB
               </dd>
             </div>
             <div>
