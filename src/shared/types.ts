@@ -114,6 +114,8 @@ export interface IndexProgress {
   readonly walkDone: boolean;
   readonly filesDone: number;
   readonly bytesDone: number;
+  /** Bytes of the files found so far (final once walkDone): what the dashboard's percentage and ETA are measured against. */
+  readonly bytesDiscovered?: number;
   readonly mbPerSec: number;
   readonly etaSeconds: number | null;
   readonly currentFile: string | null;
