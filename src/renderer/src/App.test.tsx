@@ -154,7 +154,7 @@ describe('App', () => {
     const api = fullApi();
     const { unmount } = render(<App api={api} store={new StatsStore()} />);
     await openDashboard();
-    await screen.findByText(/RSS /);
+    await screen.findByText(/^RSS \d/);
     expect(eventNames.reduce((sum, name) => sum + api.listenerCount(name), 0)).toBeGreaterThan(0);
     unmount();
     expect(eventNames.map((name) => api.listenerCount(name))).toEqual(eventNames.map(() => 0));

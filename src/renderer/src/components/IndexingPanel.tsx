@@ -96,7 +96,7 @@ export function IndexingPanel({ run, onCancel }: IndexingPanelProps) {
       )}
       <dl className="figures">
         <Figure label="Files" value={done !== null ? formatCount(filesDone) : `${formatCount(filesDone)}${filesTotal > 0 ? ` / ${formatCount(filesTotal)}${progress?.walkDone === false ? '+' : ''}` : ''}`} />
-        <Figure label={done !== null ? 'Read' : 'Done'} value={formatBytes(bytesDone)} />
+        <Figure label="Read" value={formatBytes(bytesDone)} />
         <Figure
           label="Speed"
           value={
