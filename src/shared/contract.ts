@@ -46,6 +46,8 @@ export const requestSchemas = {
   }),
   startIndexing: z.strictObject({ path: absolutePath }),
   cancelIndexing: z.strictObject({ taskId }),
+  /** Drops a repository and everything indexed from it; the folder on disk is not touched. */
+  removeRepository: z.strictObject({ repo: absolutePath }),
   listRepositories: noArg,
   listSkippedFiles: z.strictObject({
     repo: absolutePath,
@@ -85,6 +87,8 @@ export interface RequestResults {
   getLogs: readonly LogEntry[];
   startIndexing: { readonly taskId: string; readonly repo: string };
   cancelIndexing: { readonly cancelled: boolean };
+  /** false when the repository was not in the index. */
+  removeRepository: { readonly removed: boolean };
   listRepositories: readonly RepositoryInfo[];
   listSkippedFiles: { readonly files: readonly SkippedFile[]; readonly total: number };
   search: SearchPage;

@@ -10,6 +10,7 @@ export const requestNames = [
   'getLogs',
   'startIndexing',
   'cancelIndexing',
+  'removeRepository',
   'listRepositories',
   'listSkippedFiles',
   'search',

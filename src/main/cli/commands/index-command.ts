@@ -31,6 +31,10 @@ Options:
       if (positionals.length !== 1) {
         throw new UsageError(positionals.length === 0 ? 'missing the folder to index' : 'give exactly one folder to index');
       }
+      // resolve(cwd, '') is the working folder: an empty argument must not index it silently.
+      if ((positionals[0] as string).trim() === '') {
+        throw new UsageError('the folder to index is an empty path');
+      }
       const folder = resolve(io.cwd, positionals[0] as string);
       const core = await openCore({ db: values.db, env: io.env, cwd: io.cwd });
       try {

@@ -4,6 +4,8 @@ import { MAX_BATCH_CHARACTERS, type Batch, type FileJob } from './batch-builder'
 import { LocalSource, type BatchSource, type PipelineStats } from './batch-source';
 import type { FileRef, IndexWriter, WriteOp } from './index-writer';
 import type { MergeStats } from './segment-merger';
+import { DEFAULT_IGNORE_FILE_MAX_BYTES } from './ignore-rules';
+import { RootWatch } from './root-watch';
 import { walk, type WalkEntry } from './walker';
 
 export interface RunSettings {
@@ -11,6 +13,8 @@ export interface RunSettings {
   readonly maxContentLength: number;
   readonly maxDocumentsPerBatch: number;
   readonly chunkSize: number;
+  /** IGNORE_FILE_MAX_BYTES: an ignore file larger than this is skipped with a warning. */
+  readonly ignoreFileMaxBytes?: number;
 }
 
 export interface RunHooks {
@@ -24,6 +28,8 @@ export interface RunHooks {
   readonly onProgress: (progress: Omit<IndexProgress, 'taskId' | 'repo'>) => void;
   /** Told each time the batch size changes, for the log. */
   readonly onBatchSize?: (size: number, reason: 'pressure' | 'recovered') => void;
+  /** Told what the user should know but that does not stop the run (an ignore file skipped). */
+  readonly onWarning?: (message: string) => void;
   /** Called inside a merge transaction after each bucket (tests kill the process there). */
   readonly onMergeStep?: (bucket: number) => void;
   readonly now?: () => number;
@@ -83,6 +89,7 @@ export class IndexRun {
   private lastProgress = 0;
   private currentFile: string | null = null;
   private merges: MergeStats = { merges: 0, segmentsMerged: 0, postingsDropped: 0, milliseconds: 0 };
+  private readonly rootWatch: RootWatch;
 
   constructor(
     private readonly writer: IndexWriter,
@@ -96,11 +103,13 @@ export class IndexRun {
     this.now = hooks.now ?? Date.now;
     this.started = this.now();
     this.batchLimit = settings.maxDocumentsPerBatch;
+    this.rootWatch = new RootWatch(root);
   }
 
   run(): RunResult {
     const { repoId, run } = this.writer.startRun(this.root);
-    const entries = walk(this.root, { maxFileSize: this.settings.maxFileSize, excluded: this.excluded });
+    const ignoreFiles = { maxBytes: this.settings.ignoreFileMaxBytes ?? DEFAULT_IGNORE_FILE_MAX_BYTES, onWarning: this.hooks.onWarning ?? (() => {}) };
+    const entries = walk(this.root, { maxFileSize: this.settings.maxFileSize, excluded: this.excluded, ignoreFiles });
     const queue: WalkEntry[] = [];
     let queueHead = 0;
     const nextEntry = (): WalkEntry | undefined => {
@@ -159,6 +168,7 @@ export class IndexRun {
     let removed = 0;
     if (!cancelled) {
       this.progress('finishing', true);
+      this.rootWatch.assertPresent();
       removed = this.writer.finishRun(repoId, run, this.now());
       this.merges = addMerges(this.merges, this.writer.mergeSegments(repoId, true, this.hooks.onMergeStep));
     }
@@ -268,6 +278,7 @@ export class IndexRun {
       }
     }
     if (ops.length > 0) {
+      this.rootWatch.assertPresent();
       this.writer.commit(repoId, run, ops, segment);
     }
     this.local = [];

@@ -11,6 +11,7 @@ import { readOwnHeap } from '../monitor/worker-heaps';
 import { ThreadSource } from './batch-source';
 import { IndexRun } from './index-run';
 import { IndexWriter } from './index-writer';
+import { removeRepository } from './remove-repository';
 import type { FromIndexer, IndexerWorkerData, ToIndexer } from './protocol';
 
 const port = parentPort;
@@ -48,6 +49,14 @@ port.on('message', (message: ToIndexer) => {
     send({ type: 'heap', heap: readOwnHeap() });
     return;
   }
+  if (message.type === 'remove') {
+    try {
+      send({ type: 'removed', requestId: message.requestId, removed: removeRepository(db, message.root), error: null });
+    } catch (error) {
+      send({ type: 'removed', requestId: message.requestId, removed: false, error: error instanceof Error ? error.message : String(error) });
+    }
+    return;
+  }
   if (message.type === 'close') {
     if (db.open) {
       db.close();
@@ -71,6 +80,7 @@ port.on('message', (message: ToIndexer) => {
         onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress, heap: readOwnHeap() }),
         onBatchSize: (size, reason) =>
           send({ type: 'log', level: reason === 'pressure' ? 'warn' : 'info', message: `Indexing batch size ${reason === 'pressure' ? 'shrunk' : 'grew'} to ${size} documents` }),
+        onWarning: (warning) => send({ type: 'log', level: 'warn', message: warning }),
       },
       source,
     );

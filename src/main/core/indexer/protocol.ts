@@ -43,6 +43,8 @@ export type ToIndexer =
       /** Int32 counter the readers bump and notify after each message. */
       readonly signal: SharedArrayBuffer;
     }
+  /** Drops a repository (by its root key) and all it indexed, in one transaction. */
+  | { readonly type: 'remove'; readonly requestId: number; readonly root: string }
   | { readonly type: 'close' }
   | HeapRequest;
 
@@ -54,5 +56,6 @@ export type FromIndexer =
   | { readonly type: 'done'; readonly runId: number; readonly status: 'completed' | 'cancelled'; readonly summary: IndexSummary; readonly pipeline: PipelineStats; readonly merges: MergeStats }
   | { readonly type: 'failed'; readonly runId: number; readonly message: string }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
+  | { readonly type: 'removed'; readonly requestId: number; readonly removed: boolean; readonly error: string | null }
   | { readonly type: 'closed' }
   | HeapReply;

@@ -1,5 +1,5 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../errors';
 
 /**
@@ -37,6 +37,28 @@ export function validateRoot(path: string, dbPath: string): string {
     throw new AppError('invalid_path', `Cannot index ${requested}: it is inside the database's folder ${databaseFolder}`);
   }
   return real;
+}
+
+/**
+ * The key a repository is stored under (its real path at indexing time) for a path the user
+ * names, even when the folder is gone: the nearest existing ancestor is resolved, the rest kept.
+ */
+export function repositoryKey(path: string): string {
+  const requested = resolve(path);
+  let existing = requested;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(existing), ...rest);
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) {
+        return requested;
+      }
+      rest.unshift(basename(existing));
+      existing = parent;
+    }
+  }
 }
 
 function realOrResolved(path: string): string {
