@@ -74,7 +74,7 @@ export function App({ api, store }: AppProps) {
         </main>
         {view === 'dashboard' && (
           <main id="view-dashboard" role="tabpanel" aria-labelledby="tab-dashboard" className="grid view">
-            <RepositoryPanel onIndex={indexing.start} starting={indexing.starting} repositories={repositories} run={run} />
+            <RepositoryPanel onIndex={indexing.start} starting={indexing.starting} repositories={repositories} run={run} onRemoved={() => setIndexVersion((version) => version + 1)} />
             <IndexingPanel run={run} onCancel={cancel} />
             <MemoryPanel store={store} />
             <HealthPanel />

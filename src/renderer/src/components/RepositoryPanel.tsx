@@ -16,10 +16,12 @@ interface RepositoryPanelProps {
   readonly repositories: RequestState<readonly RepositoryInfo[]> & { reload: () => void };
   /** The run the window follows: a second Index of the same folder says it is already running. */
   readonly run?: IndexingRun | null;
+  /** Called after a repository left the index (the search on screen runs again). */
+  readonly onRemoved?: (root: string) => void;
 }
 
 /** Pick a repository (typed path or, in Electron, the folder dialog) and index it; recent ones below. */
-export function RepositoryPanel({ onIndex, starting, repositories, run = null }: RepositoryPanelProps) {
+export function RepositoryPanel({ onIndex, starting, repositories, run = null, onRemoved }: RepositoryPanelProps) {
   const api = useApi();
   const appInfo = useAppInfo();
   const [path, setPath] = useState('');
@@ -123,7 +125,16 @@ export function RepositoryPanel({ onIndex, starting, repositories, run = null }:
           </p>
         )}
       </form>
-      <RecentRepositories repositories={repositories} onReindex={(root) => void index(root)} disabled={starting} />
+      <RecentRepositories
+        repositories={repositories}
+        onReindex={(root) => void index(root)}
+        disabled={starting}
+        running={run !== null && run.done === null ? run.repo : null}
+        onRemoved={(root) => {
+          repositories.reload();
+          onRemoved?.(root);
+        }}
+      />
     </Panel>
   );
 }
@@ -132,13 +143,31 @@ function RecentRepositories({
   repositories,
   onReindex,
   disabled,
+  running,
+  onRemoved,
 }: {
   readonly repositories: RepositoryPanelProps['repositories'];
   readonly onReindex: (root: string) => void;
   readonly disabled: boolean;
+  /** The root being indexed right now, which cannot be removed until the run ends. */
+  readonly running: string | null;
+  readonly onRemoved: (root: string) => void;
 }) {
+  const api = useApi();
   const now = useNow(10_000);
   const headingId = useId();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [removeError, setRemoveError] = useState<string | null>(null);
+  const remove = async (root: string): Promise<void> => {
+    setConfirming(null);
+    const result = await api.removeRepository({ repo: root });
+    if (!result.ok) {
+      setRemoveError(result.error.message);
+      return;
+    }
+    setRemoveError(result.value.removed ? null : `${root} was not in the index.`);
+    onRemoved(root);
+  };
   let body;
   if (repositories.value !== null && repositories.value.length > 0) {
     const sorted = [...repositories.value].sort((a, b) => (b.lastIndexedAt ?? 0) - (a.lastIndexedAt ?? 0));
@@ -158,9 +187,36 @@ function RecentRepositories({
                 {repo.skipped > 0 ? ` · ${formatCount(repo.skipped)} skipped` : ''}
               </span>
             </div>
-            <button type="button" className="button button-small" aria-label={`Re-index ${repo.root}`} disabled={disabled} onClick={() => onReindex(repo.root)}>
-              Re-index
-            </button>
+            <div className="repo-actions">
+              <button type="button" className="button button-small" aria-label={`Re-index ${repo.root}`} disabled={disabled} onClick={() => onReindex(repo.root)}>
+                Re-index
+              </button>
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={`Remove ${repo.root}`}
+                disabled={running === repo.root}
+                title={running === repo.root ? 'Being indexed: cancel the run first' : 'Remove from the index (the files stay on disk)'}
+                onClick={() => setConfirming(repo.root)}
+              >
+                Remove
+              </button>
+            </div>
+            {confirming === repo.root && (
+              <div className="notice notice-warning repo-confirm" role="alertdialog" aria-label={`Remove ${repo.root}?`}>
+                <p>
+                  Remove <bdi className="mono">{repo.root}</bdi> from the index? Its files stay on disk; searches stop finding them.
+                </p>
+                <div className="notice-actions">
+                  <button type="button" className="button button-small button-danger" onClick={() => void remove(repo.root)}>
+                    Remove from index
+                  </button>
+                  <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
+                    Keep
+                  </button>
+                </div>
+              </div>
+            )}
           </li>
         ))}
       </ul>
@@ -177,6 +233,11 @@ function RecentRepositories({
       <h3 id={headingId} className="subheading">
         Recent repositories
       </h3>
+      {removeError !== null && (
+        <p className="field-error" role="alert">
+          {removeError}
+        </p>
+      )}
       {body}
     </div>
   );
