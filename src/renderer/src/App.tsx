@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { GitbotApi } from '../../shared/contract';
 import { ApiProvider } from './api/api-context';
 import { HealthPanel } from './components/HealthPanel';
@@ -21,6 +21,15 @@ interface AppProps {
   readonly api: GitbotApi;
   readonly store: StatsStore;
 }
+
+// Panels whose props do not change with indexing progress: memoised, so a progress event
+// re-renders the Indexing panel and the search view, not the whole dashboard.
+const StaticHealth = memo(HealthPanel);
+const StaticTasks = memo(TasksPanel);
+const StaticLogs = memo(LogsPanel);
+const StaticSettings = memo(SettingsPanel);
+const StaticMemory = memo(MemoryPanel);
+const StaticPool = memo(PoolPanel);
 
 /** The two views of the window, one keystroke each. */
 type View = 'search' | 'dashboard';
@@ -76,12 +85,12 @@ export function App({ api, store }: AppProps) {
           <main id="view-dashboard" role="tabpanel" aria-labelledby="tab-dashboard" className="grid view">
             <RepositoryPanel onIndex={indexing.start} starting={indexing.starting} repositories={repositories} run={run} onRemoved={() => setIndexVersion((version) => version + 1)} />
             <IndexingPanel run={run} onCancel={cancel} />
-            <MemoryPanel store={store} />
-            <HealthPanel />
-            <PoolPanel store={store} />
-            <TasksPanel />
-            <LogsPanel />
-            <SettingsPanel />
+            <StaticMemory store={store} />
+            <StaticHealth />
+            <StaticPool store={store} />
+            <StaticTasks />
+            <StaticLogs />
+            <StaticSettings />
           </main>
         )}
       </div>

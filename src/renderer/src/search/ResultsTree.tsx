@@ -142,7 +142,8 @@ export function ResultsTree({ groups, collapsed, onToggle, activeKey, onActivate
               <ul className="result-lines" role="group">
                 {group.matches.map((match, index) => {
                   const key = matchKey(match);
-                  const previous = group.matches[index - 1]?.line ?? 0;
+                  // Context above stops below the previous match's context below, so no line shows twice.
+                  const previous = group.matches[index - 1]?.line ?? Number.NEGATIVE_INFINITY;
                   const next = group.matches[index + 1]?.line ?? Number.POSITIVE_INFINITY;
                   return (
                     <li

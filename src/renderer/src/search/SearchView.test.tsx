@@ -82,6 +82,9 @@ describe('SearchView', () => {
     await screen.findByRole('tree', { name: 'Search results' });
     await waitFor(() => expect(api.calls.readLines).toHaveBeenCalledWith({ repo: '/src/alpha', path: 'a.ts', lines: [1, 2, 4, 5, 7, 8, 10, 11] }));
     expect(await screen.findByText('line 11 text')).toBeInTheDocument();
+    // Above the first match too, and each context line once although two matches share it.
+    expect(screen.getByText('line 1 text')).toBeInTheDocument();
+    expect(screen.getAllByText('line 5 text')).toHaveLength(1);
   });
 
   it('sends the scope picked and the filters typed', async () => {
