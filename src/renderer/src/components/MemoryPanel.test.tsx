@@ -61,7 +61,7 @@ describe('MemoryPanel', () => {
     // By memory, largest first; the two ended threads in one row at the end.
     expect(names()).toEqual(['Core (main process)', 'reader #5', 'indexer #6', 'Ended threads and processes (2)']);
     const reader = within(table).getAllByRole('row')[2]!;
-    expect(within(reader).getAllByRole('cell').map((cell) => cell.textContent)).toEqual(['reader #5', 'Thread · heap used', '10.0 MB', '12%', '+1.0 MB', 'Chart']);
+    expect(within(reader).getAllByRole('cell').map((cell) => cell.textContent)).toEqual(['reader #5', 'Thread · heap used', '10.0 MB', '12%', '+1.0 MB']);
     await userEvent.click(within(table).getByRole('button', { name: 'Name' }));
     expect(names()).toEqual(['Core (main process)', 'indexer #6', 'reader #5', 'Ended threads and processes (2)']);
     expect(within(table).getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'ascending');

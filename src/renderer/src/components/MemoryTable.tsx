@@ -42,15 +42,21 @@ export function MemoryTable({ store, selected, onSelect }: { readonly store: Sta
                 </button>
               </th>
             ))}
-            <th scope="col">
-              <span className="visually-hidden">Chart</span>
-            </th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
             <tr key={row.key} className={row.key === selected ? 'row-active' : undefined}>
-              <td className="mono">{row.kind === 'ended' ? `${row.name} (${row.count ?? 0})` : row.name}</td>
+              <td className="mono">
+                {row.kind === 'ended' ? (
+                  `${row.name} (${row.count ?? 0})`
+                ) : (
+                  // The name is the button that charts the row: reachable by keyboard, no extra column.
+                  <button type="button" className="link-button" aria-pressed={row.key === selected} aria-label={`Chart ${row.name}`} onClick={() => onSelect(row.key)}>
+                    {row.name}
+                  </button>
+                )}
+              </td>
               <td>
                 {kindLabel(row.kind)}
                 {row.metric !== '' && <span className="muted"> · {row.metric.toLowerCase()}</span>}
@@ -58,13 +64,6 @@ export function MemoryTable({ store, selected, onSelect }: { readonly store: Sta
               <td className="num num-cell">{row.bytes === null ? '–' : formatMegabytes(row.bytes)}</td>
               <td className="num num-cell">{row.share === null ? '–' : formatPercent(row.share)}</td>
               <td className="num num-cell">{row.trend === null ? '–' : `${row.trend >= 0 ? '+' : '−'}${formatMegabytes(Math.abs(row.trend))}`}</td>
-              <td>
-                {row.kind !== 'ended' && (
-                  <button type="button" className="button button-small" aria-pressed={row.key === selected} aria-label={`Chart ${row.name}`} onClick={() => onSelect(row.key)}>
-                    Chart
-                  </button>
-                )}
-              </td>
             </tr>
           ))}
         </tbody>
