@@ -94,8 +94,8 @@ describe('gitbot index and gitbot search', () => {
     const indexIo = io(temp.path);
     expect(await index.run(['repo', '--json'], indexIo)).toBe(0);
     const summary = JSON.parse(indexIo.out()) as Record<string, unknown>;
-    expect(summary).toMatchObject({ repo: realpathSync(join(temp.path, 'repo')), files_indexed: 2, files_unchanged: 0, files_removed: 0, files_skipped: { binary: 1 }, documents: 2 });
-    expect(Object.keys(summary)).toEqual(['repo', 'files_indexed', 'files_unchanged', 'files_removed', 'files_skipped', 'bytes_indexed', 'documents', 'seconds']);
+    expect(summary).toMatchObject({ status: 'completed', repo: realpathSync(join(temp.path, 'repo')), files_indexed: 2, files_unchanged: 0, files_removed: 0, files_skipped: { binary: 1 }, documents: 2 });
+    expect(Object.keys(summary)).toEqual(['status', 'repo', 'files_indexed', 'files_unchanged', 'files_removed', 'files_skipped', 'bytes_indexed', 'documents', 'seconds']);
 
     const searchIo = io(temp.path);
     expect(await search.run(['needle', '--json', '--limit', '0'], searchIo)).toBe(0);

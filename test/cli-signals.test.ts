@@ -58,6 +58,7 @@ describe('gitbot index and signals', () => {
     first.process.kill('SIGTERM');
     expect(await first.exited).toBe(1);
     const cancelled = JSON.parse(first.stdout().trim());
+    expect(cancelled.status).toBe('cancelled');
     expect(cancelled.files_indexed).toBeGreaterThan(0);
     expect(cancelled.files_indexed).toBeLessThan(2500);
 
@@ -68,6 +69,7 @@ describe('gitbot index and signals', () => {
     const second = gitbot(['index', repo.path, '--db', dbPath, '--json'], env);
     expect(await second.exited).toBe(0);
     const resumed = JSON.parse(second.stdout().trim());
+    expect(resumed.status).toBe('completed');
     expect(resumed.files_unchanged + resumed.files_indexed).toBe(2500);
     expect(resumed.files_unchanged).toBeGreaterThanOrEqual(cancelled.files_indexed - 20);
   });

@@ -60,3 +60,19 @@ for (const how of ['renamed', 'deleted'] as const) {
     }
   });
 }
+
+it('a re-index after every file was deleted completes (the final merge once looped forever) and leaves no postings', () => {
+  const root = join(temp.path, 'repo');
+  writeFiles(root, 50);
+  const real = realpathSync(root);
+  const db = openWriter(join(temp.path, 'index.sqlite'));
+  try {
+    indexInProcess(db, real);
+    for (let folder = 0; folder < 10; folder += 1) rmSync(join(root, `pkg-${folder}`), { recursive: true });
+    expect(indexInProcess(db, real).summary).toMatchObject({ files_indexed: 0, files_removed: 50 });
+    expect(db.prepare('SELECT count(*) FROM segments').pluck().get()).toBe(0);
+    expect(counts(db)).toEqual({ indexed: 0, skipped: 0, documents: 0 });
+  } finally {
+    db.close();
+  }
+});

@@ -105,9 +105,10 @@ export interface LogEntry {
 
 /**
  * Why a file is listed as skipped. `symlink`: never followed (as rg and git), detail `-> target`;
- * `special_file`: a FIFO, socket or device, detail says which.
+ * `special_file`: a FIFO, socket or device, detail says which; `too_deep`: a folder below
+ * MAX_WALK_DEPTH (256), not entered.
  */
-export type SkipReason = 'too_large' | 'binary' | 'unreadable' | 'symlink' | 'special_file' | 'changed_while_reading';
+export type SkipReason = 'too_large' | 'binary' | 'unreadable' | 'symlink' | 'special_file' | 'too_deep' | 'changed_while_reading';
 
 export interface IndexProgress {
   readonly taskId: string;

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { ProcessMemory } from '../../shared/types';
 import type { LoadedConfig } from './config/load-config';
@@ -12,6 +13,7 @@ import { RotatingFile } from './log/rotating-file';
 import { canCollectGarbage, collectGarbage } from './monitor/gc';
 import { startHeapProfile } from './monitor/heap-profile';
 import { startHeapSnapshot } from './monitor/heap-snapshot';
+import { allowedHeapFolder } from './monitor/profile-files';
 import { MemoryMonitor } from './monitor/memory-monitor';
 import type { HeapFigures } from './monitor/worker-heaps';
 import { alertLevelBytes } from './monitor/process-memory';
@@ -19,7 +21,7 @@ import type { AppPaths } from './paths';
 import { prepareDatabase } from './db/prepare-database';
 import { ReaderPool } from './db/pool';
 import { Indexer } from './indexer/indexer';
-import { assertIndexedFile } from './indexed-file';
+import { assertIndexedTextFile } from './indexed-file';
 import { createDispatch, type Dispatch, type Handlers } from './router';
 import { scheduleMaintenance } from './tasks/maintenance';
 import { TaskManager } from './tasks/task-manager';
@@ -98,7 +100,9 @@ export function createCore(options: CoreOptions): Core {
   // reverse, so readers close first and the writer last.
   // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
   const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => monitor.watchWorker({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
-  const indexer = store.add(new Indexer({ dbPath: paths.dbPath, config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker }));
+  const indexer = store.add(
+    new Indexer({ dbPath: paths.dbPath, excludedPaths: [dirname(paths.logFile), paths.snapshotsDir], config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker }),
+  );
   const pool: ReaderPool = store.add(
     new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker }),
   );
@@ -140,6 +144,8 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const openInEditor = options.nativeHandlers?.openInEditor;
+  const chooseFolder = options.nativeHandlers?.chooseFolder;
+  const pickedFolders = new Set<string>();
   const handlers: Handlers = {
     getHealth: () => faults.applyTo(buildHealthReport({ sample: monitor.latest(), tasks: tasks.counts(), pool: poolStatus(), thresholdMb: settings.MEMORY_THRESHOLD_MB })),
     getConfig: () => ({ entries: config.entries }),
@@ -169,21 +175,28 @@ export function createCore(options: CoreOptions): Core {
     cancelTask: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
     takeHeapSnapshot: ({ target, directory }) => {
       const { taskId, path } = startHeapSnapshot(
-        { target, directory: directory ?? paths.snapshotsDir },
+        { target, directory: allowedHeapFolder(directory, paths.snapshotsDir, pickedFolders) },
         { tasks, logger, workers: () => monitor.watchedWorkers() },
       );
       return { taskId, path };
     },
     takeHeapProfile: ({ seconds, directory }) => {
-      const { taskId, path } = startHeapProfile({ seconds, directory: directory ?? paths.snapshotsDir }, { tasks, logger });
+      const { taskId, path } = startHeapProfile({ seconds, directory: allowedHeapFolder(directory, paths.snapshotsDir, pickedFolders) }, { tasks, logger });
       return { taskId, path };
     },
-    chooseFolder: options.nativeHandlers?.chooseFolder ?? nativeOnly('Choosing a folder'),
+    chooseFolder: chooseFolder === undefined
+      ? nativeOnly('Choosing a folder')
+      : async (arg) => {
+          const chosen = await chooseFolder(arg);
+          // A folder the user picked in the native dialog may receive heap files.
+          if (chosen.path !== null) pickedFolders.add(resolve(chosen.path));
+          return chosen;
+        },
     openInEditor: openInEditor === undefined
       ? nativeOnly('Opening a file in the editor')
       : async (arg) => {
           const repositories = await pool.run('listRepositories', undefined);
-          const path = assertIndexedFile(arg.path, repositories.map((repository) => repository.root));
+          const path = assertIndexedTextFile(arg.path, repositories.map((repository) => repository.root), paths.dbPath);
           return openInEditor({ ...arg, path });
         },
   };

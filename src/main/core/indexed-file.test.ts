@@ -18,6 +18,13 @@ describe('openInEditor only opens files of an indexed repository', () => {
     mkdirSync(join(repo.path, 'src'));
     writeFileSync(join(repo.path, 'src', 'main.ts'), 'export {};\n');
     writeFileSync(join(outside.path, 'run-me.sh'), '#!/bin/sh\n');
+    // In the repository but not in the index as text: a binary, an ignored file, a git hook.
+    writeFileSync(join(repo.path, 'tool.exe'), Buffer.from([0x4d, 0x5a, 0x00, 0x01]));
+    writeFileSync(join(repo.path, '.gitignore'), 'node_modules/\n');
+    mkdirSync(join(repo.path, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(repo.path, 'node_modules', '.bin', 'run.js'), 'require("child_process")\n');
+    mkdirSync(join(repo.path, '.git', 'hooks'), { recursive: true });
+    writeFileSync(join(repo.path, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\n');
     symlinkSync(join(outside.path, 'run-me.sh'), join(repo.path, 'escape.sh'));
     test = createTestCore({}, {
       logToFile: false,
@@ -54,6 +61,9 @@ describe('openInEditor only opens files of an indexed repository', () => {
       [join(repo.path, 'escape.sh'), `Only files of an indexed repository can be opened: ${join(repo.path, 'escape.sh')}`],
       [join(repo.path, 'src'), `Not a file: ${join(repo.path, 'src')}`],
       [join(repo.path, 'gone.ts'), `File not found: ${join(repo.path, 'gone.ts')}`],
+      [join(repo.path, 'tool.exe'), `Only files the index holds as text can be opened: ${join(repo.path, 'tool.exe')}`],
+      [join(repo.path, 'node_modules', '.bin', 'run.js'), `Only files the index holds as text can be opened: ${join(repo.path, 'node_modules', '.bin', 'run.js')}`],
+      [join(repo.path, '.git', 'hooks', 'post-checkout'), `Only files the index holds as text can be opened: ${join(repo.path, '.git', 'hooks', 'post-checkout')}`],
     ];
     for (const [path, message] of cases) {
       const result = await test.core.dispatch('openInEditor', { path });

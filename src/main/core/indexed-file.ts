@@ -1,5 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { relative, isAbsolute, sep } from 'node:path';
+import { openConnection } from './db/open-connection';
+import { FileState } from './db/schema';
 import { AppError } from './errors';
 
 /**
@@ -26,4 +28,25 @@ export function assertIndexedFile(path: string, roots: readonly string[]): strin
 function isInside(root: string, path: string): boolean {
   const rest = relative(root, path);
   return rest !== '' && rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest);
+}
+
+/**
+ * Checks that `path` is a file of an indexed repository that the index holds as text (not a
+ * skipped binary, an ignored file, a hook under .git or a symlink), and returns its real path.
+ * One indexed lookup on a short read-only connection.
+ */
+export function assertIndexedTextFile(path: string, roots: readonly string[], dbPath: string): string {
+  const real = assertIndexedFile(path, roots);
+  const root = roots.find((candidate) => isInside(candidate, real)) as string;
+  const relativePath = relative(root, real).split(sep).join('/');
+  const db = openConnection(dbPath, { mode: 'reader' });
+  try {
+    const state = db.prepare('SELECT f.state FROM files f JOIN repositories r ON r.id = f.repo_id WHERE r.root = ? AND f.path = ?').pluck().get(root, relativePath) as number | undefined;
+    if (state !== FileState.indexed) {
+      throw new AppError('bad_request', `Only files the index holds as text can be opened: ${path}`);
+    }
+  } finally {
+    db.close();
+  }
+  return real;
 }

@@ -61,14 +61,22 @@ describe('createNativeHandlers', () => {
     await expect(handlers().chooseFolder({})).rejects.toThrow('No Gitbot window is open to show the folder dialog');
   });
 
-  it('opens a file with the system application', async () => {
-    expect(await handlers().openInEditor({ path: file, line: 4 })).toEqual({ opened: true });
-    expect(opener.opened).toEqual([file]);
-  });
-
-  it('reports what the system could not open', async () => {
-    opener.answer = 'No application knows this file type';
-    await expect(handlers().openInEditor({ path: file })).rejects.toThrow(`Cannot open ${file}: No application knows this file type`);
+  it('never hands a file to the system opener: it opens as text in the platform text editor', async () => {
+    const launched: string[][] = [];
+    const launch = async (command: string, args: readonly string[]) => {
+      launched.push([command, ...args]);
+    };
+    const on = (platform: NodeJS.Platform) => createNativeHandlers({ dialog, opener, window: () => window, launch, host: { platform, env: {}, exists: () => false } });
+    expect(await on('win32').openInEditor({ path: file, line: 4 })).toEqual({ opened: true });
+    expect(await on('darwin').openInEditor({ path: file })).toEqual({ opened: true });
+    expect(launched).toEqual([
+      ['notepad.exe', file],
+      ['open', '-t', file],
+    ]);
+    await expect(on('linux').openInEditor({ path: file })).rejects.toThrow(
+      'Set GITBOT_EDITOR (for example "code --goto {path}:{line}") to open files: on Linux no editor is known to open a file as text only',
+    );
+    expect(opener.opened).toEqual([]);
   });
 
   it('refuses relative and missing paths', async () => {

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { Handlers } from '../core/router';
 import { AppError } from '../core/errors';
+import { hostPlatform, resolveEditorLaunch, type EditorLaunch, type EditorPlatform } from './editor-command';
 import type { ShellDialog, ShellOpener, ShellWindow } from './electron-types';
 
 export type NativeHandlers = Pick<Handlers, 'chooseFolder' | 'openInEditor'>;
@@ -19,11 +20,14 @@ export interface NativeHandlerOptions<W extends ShellWindow> {
   readonly editorCommand?: () => string;
   /** Starts the editor; replaced in tests. */
   readonly launch?: (command: string, args: readonly string[]) => Promise<void>;
+  /** Platform, environment and file lookup for resolving the editor (default: this host). */
+  readonly host?: EditorPlatform;
 }
 
 /** The requests only the desktop app can serve: a native folder dialog and opening a file. */
 export function createNativeHandlers<W extends ShellWindow>(options: NativeHandlerOptions<W>): NativeHandlers {
   const launch = options.launch ?? launchDetached;
+  const host = options.host ?? hostPlatform;
   return {
     async chooseFolder() {
       const window = options.window();
@@ -41,13 +45,17 @@ export function createNativeHandlers<W extends ShellWindow>(options: NativeHandl
         if (program === undefined) {
           throw new AppError('bad_request', 'GITBOT_EDITOR is empty');
         }
-        await launch(program, args);
+        const resolved = resolveEditorLaunch(program, args, host);
+        await launch(resolved.command, resolved.args);
         return { opened: true };
       }
-      const error = await options.opener.openPath(path);
-      if (error !== '') {
-        throw new AppError('unsupported', `Cannot open ${path}: ${error}`);
+      // Never the system opener (shell.openPath): it runs .exe, .bat and .js files on Windows
+      // and .desktop files on Linux. Open as text in the system's text editor instead.
+      const viewer = textEditorFor(host.platform, path);
+      if (viewer === null) {
+        throw new AppError('unsupported', 'Set GITBOT_EDITOR (for example "code --goto {path}:{line}") to open files: on Linux no editor is known to open a file as text only');
       }
+      await launch(viewer.command, viewer.args);
       return { opened: true };
     },
   };
@@ -73,6 +81,17 @@ async function assertFile(path: string): Promise<void> {
   } catch {
     throw new AppError('not_found', `No such file: ${path}`);
   }
+}
+
+/** The system's own text editor, which shows a file as text whatever its extension. */
+export function textEditorFor(platform: NodeJS.Platform, path: string): EditorLaunch | null {
+  if (platform === 'darwin') {
+    return { command: 'open', args: ['-t', path] };
+  }
+  if (platform === 'win32') {
+    return { command: 'notepad.exe', args: [path] };
+  }
+  return null;
 }
 
 function launchDetached(command: string, args: readonly string[]): Promise<void> {

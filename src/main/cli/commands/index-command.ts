@@ -95,11 +95,17 @@ async function indexFolder(core: CliCore, folder: string, json: boolean, io: Cli
     if (showBar) {
       io.stdout.write('\r\u001b[2K');
     }
+    if (json) {
+      // `status` first, so a script reads how the run ended before the figures.
+      io.stdout.write(`${JSON.stringify({ status: done.status, ...(done.error === null ? {} : { error: done.error }), ...done.summary })}\n`);
+    }
     if (done.status === 'failed') {
       io.stderr.write(`gitbot index: ${done.error ?? 'indexing failed'}\n`);
       return 1;
     }
-    io.stdout.write(json ? `${JSON.stringify(done.summary)}\n` : formatSummary(done.summary, done.status));
+    if (!json) {
+      io.stdout.write(formatSummary(done.summary, done.status));
+    }
     return done.status === 'completed' ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', cancel);

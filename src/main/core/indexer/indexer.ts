@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import type { IndexDone, IndexSummary } from '../../../shared/types';
 import type { Config } from '../config/definitions';
@@ -29,6 +28,8 @@ export interface IndexerOptions {
    * `readHeap` reads the thread's heap even where Worker has no getHeapStatistics().
    */
   readonly onWorker?: (name: string, worker: Worker, readHeap: () => Promise<HeapFigures>) => Disposable;
+  /** Folders of the app's own files (logs, snapshots) the walk skips when they lie inside a repository. */
+  readonly excludedPaths?: readonly string[];
   /** How long dispose waits for a run to stop before terminating the writer (default DISPOSE_GRACE_MS). */
   readonly disposeGraceMs?: number;
 }
@@ -102,7 +103,7 @@ export class Indexer implements Disposable {
 
   /** Validates the folder and queues a run; throws an AppError for bad input. */
   start(path: string): { taskId: string; repo: string } {
-    const repo = validateRoot(path, this.options.dbPath);
+    const repo = validateRoot(path);
     const previous = this.queue;
     const handle = this.options.tasks.run('indexing', { repo }, async (context) => {
       // A run that does not stop on its flag (a blocking read, a loop) is ended with its threads.
@@ -209,8 +210,9 @@ export class Indexer implements Disposable {
       chunkSize: config.CHUNK_SIZE,
       ...(config.IGNORE_FILE_MAX_BYTES === undefined ? {} : { ignoreFileMaxBytes: config.IGNORE_FILE_MAX_BYTES }),
     };
-    const database = resolve(this.options.dbPath);
-    const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`];
+    // Real paths, as the walk builds them from the repository's real root.
+    const database = repositoryKey(this.options.dbPath);
+    const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`, ...(this.options.excludedPaths ?? []).map(repositoryKey)];
     const signal = new SharedArrayBuffer(4);
     let readerError: Error | null = null;
     const readers = this.startReaders(readerCount(config.GITBOT_INDEX_WORKERS), settings, signal, (error) => {

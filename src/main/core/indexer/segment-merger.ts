@@ -71,7 +71,10 @@ export class SegmentMerger {
       segments: db.prepare('SELECT id, level, length(file_ids) / 4 AS units FROM segments WHERE repo_id = ? ORDER BY id'),
       units: db.prepare('SELECT file_ids AS fileIds, unit_starts AS starts FROM segments WHERE id = ?'),
       live: db.prepare(`SELECT id FROM files WHERE repo_id = ? AND state <> ${FileState.skipped}`).pluck(),
-      maxFileId: db.prepare('SELECT max(id) FROM files').pluck(),
+      // The highest id ever given (AUTOINCREMENT), not max(id): once the last files are deleted,
+      // max(id) fell below their ids, which then read as live to mergedUnits and as stale to
+      // pickGroup, and the final merge rewrote the same segment forever.
+      maxFileId: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'files'").pluck(),
       insertSegment: db.prepare('INSERT INTO segments (repo_id, file_ids, unit_starts, level) VALUES (?, ?, ?, ?)'),
       insertPosting: db.prepare('INSERT INTO postings (segment_id, bucket, data) VALUES (?, ?, ?)'),
       deletePostings: db.prepare('DELETE FROM postings WHERE segment_id = ?'),

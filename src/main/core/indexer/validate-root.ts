@@ -1,12 +1,12 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../errors';
 
 /**
  * Checks a folder the user asked to index and returns its real path, the repository's key.
  * Every refusal is an AppError with the message every surface shows.
  */
-export function validateRoot(path: string, dbPath: string): string {
+export function validateRoot(path: string): string {
   if (!isAbsolute(path)) {
     throw new AppError('invalid_path', `Path must be absolute: ${path}`);
   }
@@ -31,11 +31,7 @@ export function validateRoot(path: string, dbPath: string): string {
     }
     throw new AppError('invalid_path', `Cannot read ${requested}: ${code ?? String(error)}`);
   }
-  const databaseFolder = realOrResolved(dirname(resolve(dbPath)));
-  const inside = relative(databaseFolder, real);
-  if (inside === '' || (!inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside))) {
-    throw new AppError('invalid_path', `Cannot index ${requested}: it is inside the database's folder ${databaseFolder}`);
-  }
+  // Any database location works: the walk skips the database's own files when they lie inside.
   return real;
 }
 
@@ -58,13 +54,5 @@ export function repositoryKey(path: string): string {
       rest.unshift(basename(existing));
       existing = parent;
     }
-  }
-}
-
-function realOrResolved(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
   }
 }

@@ -1,9 +1,9 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeSocket, writeSymlinkZoo } from '../../../../test/helpers/hostile-repo';
+import { makeSocket, writeDeepTree, writeSymlinkZoo } from '../../../../test/helpers/hostile-repo';
 import { makeTempDir } from '../../../../test/helpers/make-repo';
-import { walk, type WalkEntry } from './walker';
+import { MAX_WALK_DEPTH, walk, type WalkEntry } from './walker';
 
 function paths(entries: Iterable<WalkEntry>): string[] {
   return Array.from(entries, (entry) => entry.path);
@@ -89,5 +89,28 @@ describe('walk: links and special files are never opened', () => {
       '.gitignore file',
       'server.sock special_file socket',
     ]);
+  });
+});
+
+describe('walk: depth', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+
+  beforeEach(() => {
+    temp = makeTempDir('gitbot-walker-');
+  });
+
+  afterEach(() => {
+    temp.remove();
+  });
+
+  it('walks 1,000 folders deep at most MAX_WALK_DEPTH levels, listing the first folder below as too_deep', () => {
+    const root = join(temp.path, 'repo');
+    const leaf = writeDeepTree(root, 1000);
+    writeFileSync(join(root, ...Array.from({ length: MAX_WALK_DEPTH }, () => 'd'), 'deepest-walked.txt'), 'needle\n');
+    const entries = [...walk(root, { maxFileSize: 1024, excluded: new Set() })];
+    const deepest = `${Array.from({ length: MAX_WALK_DEPTH }, () => 'd').join('/')}/deepest-walked.txt`;
+    const tooDeep = Array.from({ length: MAX_WALK_DEPTH + 1 }, () => 'd').join('/');
+    expect(entries.map((entry) => `${entry.path} ${entry.kind === 'skip' ? `${entry.reason} ${entry.detail}` : 'file'}`)).toEqual([`${tooDeep} too_deep deeper than 256 folders`, `${deepest} file`]);
+    expect(entries.some((entry) => entry.path === leaf)).toBe(false);
   });
 });

@@ -18,7 +18,16 @@ export interface WalkOptions {
   readonly sortedFolderMax?: number;
   /** How ignore files are read (size limit, where warnings go); default IgnoreRules' own. */
   readonly ignoreFiles?: IgnoreFileLimits;
+  /** Deepest folder entered (default MAX_WALK_DEPTH); the root is depth 0. */
+  readonly maxDepth?: number;
 }
+
+/**
+ * Folders deeper than this are not entered; the first one below is listed as skipped
+ * (`too_deep`). Each level of the walk holds an open folder handle and its listing, so depth
+ * is what bounds the walk's descriptors and memory (folders 1,000 deep once killed the writer).
+ */
+export const MAX_WALK_DEPTH = 256;
 
 /** Folders up to this many entries are walked in name order; larger ones stream unsorted. */
 export const SORTED_FOLDER_MAX = 10_000;
@@ -26,6 +35,7 @@ export const SORTED_FOLDER_MAX = 10_000;
 interface Folder {
   readonly absolute: string;
   readonly relative: string;
+  readonly depth: number;
   readonly rules: IgnoreRules;
 }
 
@@ -37,7 +47,7 @@ interface Folder {
  * as skipped with what they are.
  */
 export function* walk(rootAbsolute: string, options: WalkOptions): Generator<WalkEntry> {
-  yield* walkFolder({ absolute: rootAbsolute, relative: '', rules: IgnoreRules.forRoot(rootAbsolute, options.ignoreFiles) }, options);
+  yield* walkFolder({ absolute: rootAbsolute, relative: '', depth: 0, rules: IgnoreRules.forRoot(rootAbsolute, options.ignoreFiles) }, options);
 }
 
 function* walkFolder(folder: Folder, options: WalkOptions): Generator<WalkEntry> {
@@ -149,8 +159,13 @@ function symlinkDetail(absolute: string): string {
 }
 
 function* enterFolder(parent: Folder, absolute: string, relative: string, options: WalkOptions): Generator<WalkEntry> {
+  const maxDepth = options.maxDepth ?? MAX_WALK_DEPTH;
+  if (parent.depth + 1 > maxDepth) {
+    yield { kind: 'skip', path: relative, reason: 'too_deep', detail: `deeper than ${maxDepth} folders`, size: 0, mtimeMs: 0 };
+    return;
+  }
   const rules = parent.rules.descend(absolute, relative);
-  yield* walkFolder({ absolute, relative, rules }, options);
+  yield* walkFolder({ absolute, relative, depth: parent.depth + 1, rules }, options);
 }
 
 function fileEntry(absolute: string, relative: string, options: WalkOptions): WalkEntry {

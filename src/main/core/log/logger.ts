@@ -34,8 +34,11 @@ export class SinkLogger implements Logger {
     this.write('error', message, fields);
   }
 
-  private write(level: LogLevel, message: string, fields?: LogFields): void {
+  private write(level: LogLevel, raw: string, rawFields?: LogFields): void {
     if (levelRank[level] < levelRank[this.level]) return;
+    // Escaped here, once, so no sink (file, stderr, dashboard) can be fed a forged line.
+    const message = escapeControl(raw);
+    const fields = rawFields === undefined ? undefined : escapeFields(rawFields);
     const entry: LogEntry = fields === undefined ? { time: this.now(), level, message } : { time: this.now(), level, message, fields };
     for (const sink of this.sinks) {
       try {
@@ -45,6 +48,26 @@ export class SinkLogger implements Logger {
       }
     }
   }
+}
+
+/** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const namedEscapes: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Makes a logged value one harmless line: a newline in a path (`a\n[ERROR] forged`) becomes
+ * the two characters `\n`, an escape sequence `\u001b[…`. Everything else is kept as is.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(controlCharacters, (character) => namedEscapes[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function escapeFields(fields: LogFields): LogFields {
+  const escaped: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    escaped[escapeControl(key)] = typeof value === 'string' ? escapeControl(value) : value;
+  }
+  return escaped;
 }
 
 /** Formats an entry the way the seed's logs read: `[INFO] Memory cleanup performed`. */

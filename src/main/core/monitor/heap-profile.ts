@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { TaskManager } from '../tasks/task-manager';
 import type { StartedProfile } from './heap-snapshot';
-import { prepareDirectory, timestampedPath } from './profile-files';
+import { HEAP_FILE_MODE, prepareDirectory, timestampedPath } from './profile-files';
 
 export interface HeapProfileRequest {
   readonly seconds: number;
@@ -52,7 +52,7 @@ export function startHeapProfile(request: HeapProfileRequest, dependencies: Heap
         // Stop even when cancelled, or V8 keeps sampling for the life of the process.
         const { profile } = (await post(session, 'HeapProfiler.stopSampling')) as { profile: unknown };
         if (!signal.aborted) {
-          await writeFile(path, JSON.stringify(profile));
+          await writeFile(path, JSON.stringify(profile), { flag: 'wx', mode: HEAP_FILE_MODE });
         }
       }
       dependencies.logger.info(`Heap profile written to ${path}`, { seconds: request.seconds });

@@ -5,7 +5,7 @@ import { getHeapSnapshot } from 'node:v8';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { TaskManager } from '../tasks/task-manager';
-import { prepareDirectory, timestampedPath } from './profile-files';
+import { HEAP_FILE_MODE, prepareDirectory, timestampedPath } from './profile-files';
 import type { WatchedWorker } from './worker-heaps';
 
 export interface HeapSnapshotRequest {
@@ -45,7 +45,8 @@ export function startHeapSnapshot(request: HeapSnapshotRequest, dependencies: He
     const started = performance.now();
     const source = worker === undefined ? getHeapSnapshot() : await worker.worker.getHeapSnapshot();
     try {
-      await pipeline(source, createWriteStream(path), { signal });
+      // wx: never through a file (or link) planted at that name; 0600: the owner only.
+      await pipeline(source, createWriteStream(path, { flags: 'wx', mode: HEAP_FILE_MODE }), { signal });
     } catch (error) {
       await rm(path, { force: true });
       throw error;

@@ -1,11 +1,32 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { AppError } from '../errors';
+
+/** Heap files hold every string of the process, the API token among them: owner only. */
+export const HEAP_FILE_MODE = 0o600;
+
+/**
+ * The folder a heap snapshot or profile may be written to: the data folder's snapshots
+ * directory (or below it), or a folder the user picked in the native dialog this session.
+ * Anything else a caller names is refused, so no request can drop the process's memory,
+ * token included, into a folder others can read.
+ */
+export function allowedHeapFolder(requested: string | undefined, snapshotsDir: string, picked: ReadonlySet<string>): string {
+  if (requested === undefined) {
+    return snapshotsDir;
+  }
+  const folder = resolve(requested);
+  const below = relative(resolve(snapshotsDir), folder);
+  if (picked.has(folder) || below === '' || (!below.startsWith('..') && !isAbsolute(below))) {
+    return folder;
+  }
+  throw new AppError('bad_request', `Heap files are written only to ${snapshotsDir} or a folder picked in the folder dialog, not ${folder}`);
+}
 
 /** Creates the folder a snapshot or profile goes into, with errors a user can act on. */
 export function prepareDirectory(directory: string): void {
   try {
-    mkdirSync(directory, { recursive: true });
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') {

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestCore, type TestCore } from '../../../../test/helpers/test-core';
-import { startLoopbackServer, type LoopbackServer } from './loopback-server';
+import { missingTokenPage, startLoopbackServer, type LoopbackServer } from './loopback-server';
 
 /** Opens a TCP connection that never sends a request; resolves once connected. */
 function idleSocket(port: number): Promise<Socket> {
@@ -78,5 +78,36 @@ describe('loopback server limits', () => {
     expect(reply.status).toBe(413);
     expect(JSON.parse(reply.body)).toEqual({ ok: false, error: { code: 'bad_request', message: 'Request body is larger than 1048576 bytes' } });
     expect((await post(server, '/rpc/getPoolStatus', '{}')).status).toBe(200);
+  });
+});
+
+describe('loopback server without a token', () => {
+  let test: TestCore;
+  let server: LoopbackServer;
+
+  afterEach(async () => {
+    await server.dispose();
+    await test.close();
+  });
+
+  it('shows a browser a page saying where to get the token, and keeps JSON for API clients', async () => {
+    test = createTestCore({}, { logToFile: false });
+    server = await startLoopbackServer({ core: test.core, port: 0 });
+    const get = (path: string, accept: string) =>
+      new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: server.port, path, agent: false, headers: { Accept: accept } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const page = await get('/', 'text/html,application/xhtml+xml');
+    expect(page).toEqual({ status: 401, type: 'text/html; charset=utf-8', body: missingTokenPage });
+    expect(page.body).toContain('Copy the whole link from the terminal that runs <code>gitbot serve</code>');
+    const api = await get('/health', 'text/html');
+    expect(api.status).toBe(401);
+    expect(api.type).toBe('application/json; charset=utf-8');
   });
 });

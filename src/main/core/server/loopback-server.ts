@@ -76,6 +76,11 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const verdict = checkRequest(request, url, port, token);
     if (!verdict.allowed) {
+      // A person opening the dashboard without its token gets a page that says where to find one.
+      if (verdict.status === 401 && isPageRequest(request, url)) {
+        sendMissingTokenPage(response);
+        return;
+      }
       sendJson(response, verdict.status, fail('bad_request', verdict.message));
       return;
     }
@@ -151,6 +156,35 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       });
     },
   };
+}
+
+/** A browser navigating to a page (not the API, not an asset): GET of / or an HTML path that asks for HTML. */
+function isPageRequest(request: IncomingMessage, url: URL): boolean {
+  const method = request.method ?? 'GET';
+  const accept = request.headers.accept ?? '';
+  return (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/rpc/') && url.pathname !== '/events' && url.pathname !== '/health' && accept.includes('text/html');
+}
+
+/** The page shown for a dashboard URL without a valid token; no script, no token, no details. */
+export const missingTokenPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Gitbot: this link needs its token</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
+<h1>This link needs its token</h1>
+<p>The Gitbot dashboard only opens with the link <code>gitbot serve</code> printed when it started,
+which ends in <code>?token=…</code>. The token changes every time the server starts.</p>
+<p>Copy the whole link from the terminal that runs <code>gitbot serve</code> (or start it again) and open it here.</p>
+</body></html>
+`;
+
+function sendMissingTokenPage(response: ServerResponse): void {
+  response.writeHead(401, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(missingTokenPage),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+  });
+  response.end(missingTokenPage);
 }
 
 function safeDecode(text: string): string | undefined {

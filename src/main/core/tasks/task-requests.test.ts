@@ -90,9 +90,9 @@ describe('heap snapshot and profile requests through the core', () => {
     });
   });
 
-  it('takeHeapProfile records for the given seconds into the chosen folder', async () => {
+  it('takeHeapProfile records for the given seconds into a folder under the snapshots folder', async () => {
     const testCore = open();
-    const directory = join(testCore.dir, 'profiles');
+    const directory = join(testCore.dir, 'snapshots', 'profiles');
     const result = (await testCore.core.dispatch('takeHeapProfile', { seconds: 1, directory })) as Result<{ taskId: string; path: string }>;
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.path.startsWith(join(directory, 'main-'))).toBe(true);

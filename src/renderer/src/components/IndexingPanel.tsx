@@ -14,6 +14,7 @@ export const skipReasonLabels: Readonly<Record<SkipReason, string>> = {
   unreadable: 'Unreadable',
   symlink: 'Symlink (not followed)',
   special_file: 'FIFO, socket or device',
+  too_deep: 'Folder too deep (over 256 levels)',
   changed_while_reading: 'Changed while reading',
 };
 
