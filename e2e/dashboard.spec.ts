@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './support/fixtures';
 import { makeRepo } from './support/repo';
@@ -38,6 +38,7 @@ function largeRepository(): string {
 test.describe('dashboard', () => {
   test('shows a live memory figure that changes', async ({ page, server }) => {
     const dashboard = await DashboardPage.open(page, server.url);
+    await dashboard.showDashboard();
     const first = await dashboard.rssText();
     expect(first).toMatch(/^RSS \d+\.\d MB$/);
     await expect.poll(() => dashboard.rssText(), { timeout: 30_000 }).not.toBe(first);
@@ -52,10 +53,13 @@ test.describe('dashboard', () => {
     try {
       await page.emulateMedia({ colorScheme: 'light' });
       const dashboard = await DashboardPage.open(page, server.url);
+      await dashboard.screenshot('00-open-search-light');
+      await dashboard.showDashboard();
       const valuesAtOpen = (await dashboard.memoryValues()).join(' | ');
       await dashboard.screenshot('01-open-light');
 
       // Index → progress moves → done, skipped files listed.
+      await dashboard.showDashboard();
       await dashboard.recordProgress();
       await dashboard.startIndexing(small);
       await expect(dashboard.progressBar).toBeVisible();
@@ -75,17 +79,18 @@ test.describe('dashboard', () => {
       await expect.poll(async () => (await dashboard.memoryValues()).join(' | '), { timeout: 30_000 }).not.toBe(valuesAtOpen);
 
       // Search finds the known line, with the match highlighted.
+      await dashboard.showSearch();
       await dashboard.search('hello from gitbot');
-      await expect(dashboard.searchResults.getByText('src/greeting.ts:1')).toBeVisible();
+      await expect(dashboard.resultRow(/^src\/greeting\.ts in gitbot-repo-/)).toBeVisible();
+      await expect(dashboard.resultRow('Line 1: export const greeting = "hello from gitbot";')).toBeVisible();
       await expect(dashboard.searchResults.locator('mark')).toHaveText(['hello from gitbot']);
       await dashboard.screenshot('03-search-light');
       await page.emulateMedia({ colorScheme: 'dark' });
-      const darkPath = await dashboard.screenshot('03-search-dark');
-      mkdirSync(join(__dirname, '..', 'docs'), { recursive: true });
-      copyFileSync(darkPath, join(__dirname, '..', 'docs', 'dashboard.png'));
+      await dashboard.screenshot('03-search-dark');
       await page.emulateMedia({ colorScheme: 'light' });
 
       // Cancel a long indexing run.
+      await dashboard.showDashboard();
       await dashboard.startIndexing(large);
       await expect(dashboard.cancelIndexing).toBeVisible();
       // The bar moves through values strictly between 0 and 100 while the run goes on.
@@ -114,6 +119,7 @@ test.describe('dashboard', () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       const dashboard = await DashboardPage.open(page, server.url);
+      await dashboard.showDashboard();
       await expect.poll(async () => (await dashboard.chartPoints())['Memory of Main process'] ?? 0).toBeGreaterThanOrEqual(8);
       backgrounds[colorScheme] = (await page.evaluate('getComputedStyle(document.body).backgroundColor')) as string;
       await dashboard.screenshot(`00-theme-${colorScheme}`);
@@ -125,6 +131,7 @@ test.describe('dashboard', () => {
   test('renderer heap stays flat over an hour of samples and a chart update costs a few ms', async ({ page, server }) => {
     test.setTimeout(120_000);
     const dashboard = await DashboardPage.open(page, server.url);
+    await dashboard.showDashboard();
     await dashboard.selectTimeWindow('1 h');
     const cdp = await page.context().newCDPSession(page);
     const heapAfterGc = async (): Promise<number> => {

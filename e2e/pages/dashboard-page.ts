@@ -29,6 +29,10 @@ export class DashboardPage {
   readonly searchResults: Locator;
   readonly pool: Locator;
   readonly tasks: Locator;
+  readonly searchTab: Locator;
+  readonly dashboardTab: Locator;
+  readonly preview: Locator;
+  readonly memoryTable: Locator;
 
   constructor(readonly page: Page) {
     this.memory = page.getByRole('region', { name: 'Memory' });
@@ -39,7 +43,11 @@ export class DashboardPage {
     this.progressBar = page.getByRole('progressbar', { name: 'Indexing progress' });
     this.cancelIndexing = page.getByRole('button', { name: 'Cancel indexing', exact: true });
     this.searchBox = page.getByRole('searchbox', { name: 'Search' });
-    this.searchResults = page.getByRole('list', { name: 'Search results' });
+    this.searchResults = page.getByRole('tree', { name: 'Search results' });
+    this.searchTab = page.getByRole('tab', { name: /^Search/ });
+    this.dashboardTab = page.getByRole('tab', { name: /^Dashboard/ });
+    this.preview = page.getByRole('region', { name: 'Preview' });
+    this.memoryTable = page.getByRole('table', { name: 'Processes and threads' });
     this.pool = page.getByRole('region', { name: 'Database pool' });
     this.tasks = page.getByRole('table', { name: 'Background tasks' });
   }
@@ -52,9 +60,35 @@ export class DashboardPage {
     return dashboard;
   }
 
-  /** Loaded means the first live memory figure is on screen. */
+  /** Loaded means the search view is up and the first live sample arrived (the top bar says Live). */
   async waitUntilLoaded(): Promise<void> {
+    await expect(this.searchTab).toHaveAttribute('aria-selected', 'true');
+    await expect(this.page.getByRole('status').filter({ hasText: /^Live$/ })).toBeVisible();
+  }
+
+  /** Shows the monitoring dashboard (Ctrl+J) and waits for its first memory figure. */
+  async showDashboard(): Promise<void> {
+    await this.page.keyboard.press('Control+j');
+    await expect(this.dashboardTab).toHaveAttribute('aria-selected', 'true');
     await expect(this.memory.getByText(/^RSS \d+\.\d MB$/)).toBeVisible();
+  }
+
+  /** Back to search with Ctrl+K; the query box has focus. */
+  async showSearch(): Promise<void> {
+    await this.page.keyboard.press('Control+k');
+    await expect(this.searchBox).toBeFocused();
+  }
+
+  /** A result row by its accessible name, e.g. "Line 1: export const greeting…" or "src/a.ts in repo, 2 matches". */
+  resultRow(name: string | RegExp): Locator {
+    return this.searchResults.getByRole('treeitem', { name });
+  }
+
+  /** Indexes `path` from the dashboard and waits until the run is done; back on the search view after. */
+  async indexAndWait(path: string): Promise<void> {
+    await this.showDashboard();
+    await this.startIndexing(path);
+    await expect(this.runStatus('Done')).toBeVisible({ timeout: 60_000 });
   }
 
   /** The latest memory values as shown, e.g. ["RSS 85.2 MB", "Heap used 40.1 MB", ...]. */
@@ -80,12 +114,17 @@ export class DashboardPage {
     // A string, because the e2e project is typed for Node, not the DOM.
     await this.page.evaluate(`(() => {
       const seen = [];
+      const texts = [];
       window.__progressSeen = seen;
+      window.__progressTexts = texts;
       const read = () => {
-        const value = document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow');
+        const bar = document.querySelector('[role="progressbar"]');
+        const value = bar?.getAttribute('aria-valuenow');
+        const text = bar?.getAttribute('aria-valuetext');
         if (value != null && seen[seen.length - 1] !== Number(value)) seen.push(Number(value));
+        if (text != null && texts[texts.length - 1] !== text) texts.push(text);
       };
-      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] });
     })()`);
   }
 
@@ -126,7 +165,7 @@ export class DashboardPage {
     await this.evaluate('window.__gitbotTest.resetChartTimings()');
   }
 
-  /** Saves a full-page screenshot as test-results/screenshots/<name>.png and returns its path. */
+  /** Saves a full-page screenshot as test-results/screenshots/<name>.png (ignored by git) and returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(screenshotDir, { recursive: true });
     const path = join(screenshotDir, `${name}.png`);
@@ -134,6 +173,24 @@ export class DashboardPage {
     await this.page.evaluate('window.scrollTo(0, 0)');
     await this.page.screenshot({ path, fullPage: true, animations: 'disabled' });
     return path;
+  }
+
+  /** Records every long task (over 50 ms) of the page from now on (read with longTasks). */
+  async recordLongTasks(): Promise<void> {
+    await this.page.evaluate(`(() => {
+      const seen = [];
+      window.__longTasks = seen;
+      new PerformanceObserver((list) => { for (const entry of list.getEntries()) seen.push(entry.duration); }).observe({ type: 'longtask' });
+    })()`);
+  }
+
+  async longTasks(): Promise<number[]> {
+    return this.evaluate<number[]>('window.__longTasks ?? []');
+  }
+
+  /** Every aria-valuetext the progress bar took (read after recordProgress). */
+  async progressTexts(): Promise<string[]> {
+    return this.evaluate<string[]>('window.__progressTexts ?? []');
   }
 
   /** Evaluates an expression in the page (the test hook exists only with ?e2e=1). */

@@ -14,6 +14,8 @@ export interface DashboardServer {
   readonly dataDir: string;
   /** Everything the server wrote to stderr so far (warnings, errors). */
   stderr(): string;
+  /** Stops the core now (SIGKILL), as a crash would: the page must notice on its own. */
+  kill(): Promise<void>;
 }
 
 const cli = resolve(__dirname, '..', '..', 'out', 'main', 'cli.js');
@@ -42,12 +44,26 @@ async function startServer(env: Record<string, string>): Promise<{ server: Dashb
   const url = new URL(firstLine);
   return {
     child,
-    server: { url: firstLine, origin: url.origin, token: url.searchParams.get('token') ?? '', dbPath, dataDir, stderr: () => stderr },
+    server: {
+      url: firstLine,
+      origin: url.origin,
+      token: url.searchParams.get('token') ?? '',
+      dbPath,
+      dataDir,
+      stderr: () => stderr,
+      kill: async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+          child.kill('SIGKILL');
+          await exited;
+        }
+      },
+    },
   };
 }
 
 async function stopServer(child: ChildProcess, dataDir: string): Promise<void> {
-  if (child.exitCode === null) {
+  if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
     child.kill('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);

@@ -11,6 +11,7 @@ import type {
   AlertEvent,
   AppInfo,
   ConfigEntry,
+  FileLines,
   IndexDone,
   IndexProgress,
   LogEntry,
@@ -69,6 +70,12 @@ export const requestSchemas = {
   takeHeapProfile: z.strictObject({ seconds: z.number().min(1).max(600), directory: absolutePath.optional() }),
   chooseFolder: noArg,
   openInEditor: z.strictObject({ path: absolutePath, line: z.number().int().min(1).optional() }),
+  /** Lines of an indexed file read from the index: context lines and the preview. */
+  readLines: z.strictObject({
+    repo: absolutePath,
+    path: z.string().min(1, 'path is empty').max(4096, 'path is longer than 4096 characters'),
+    lines: z.array(z.number().int().min(1)).min(1, 'no line asked for').max(1000, 'more than 1000 lines asked for'),
+  }),
 } satisfies Record<RequestName, z.ZodType>;
 
 /** What each request resolves to on success. */
@@ -92,6 +99,7 @@ export interface RequestResults {
   takeHeapProfile: { readonly taskId: string; readonly path: string };
   chooseFolder: { readonly path: string | null };
   openInEditor: { readonly opened: boolean };
+  readLines: FileLines;
 }
 
 /** Events main pushes to every subscriber. */

@@ -21,6 +21,7 @@ export const requestNames = [
   'takeHeapProfile',
   'chooseFolder',
   'openInEditor',
+  'readLines',
 ] as const;
 
 export type RequestName = (typeof requestNames)[number];

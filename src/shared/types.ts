@@ -143,6 +143,8 @@ export interface IndexProgress {
   readonly walkDone: boolean;
   readonly filesDone: number;
   readonly bytesDone: number;
+  /** Bytes of the files found so far (final once walkDone): what the dashboard's percentage and ETA are measured against. */
+  readonly bytesDiscovered?: number;
   readonly mbPerSec: number;
   readonly etaSeconds: number | null;
   readonly currentFile: string | null;
@@ -224,4 +226,21 @@ export interface AppInfo {
   readonly dataDir: string;
   readonly canChooseFolder: boolean;
   readonly canOpenInEditor: boolean;
+}
+
+/** One line of an indexed file, as the index holds it (context lines, the preview). */
+export interface FileLine {
+  /** 1-based. */
+  readonly line: number;
+  readonly text: string;
+  /** True when the line was longer than the read returns and `text` is its start. */
+  readonly cut?: boolean;
+}
+
+/** Lines read from the index for one file. */
+export interface FileLines {
+  readonly repo: string;
+  readonly path: string;
+  /** The lines asked for that exist, in order. */
+  readonly lines: readonly FileLine[];
 }

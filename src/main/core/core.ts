@@ -190,6 +190,7 @@ export function createCore(options: CoreOptions): Core {
     listRepositories: () => pool.run('listRepositories', undefined),
     listSkippedFiles: (arg) => pool.run('listSkippedFiles', arg),
     search: (arg) => pool.run('search', arg, { label: 'search' }),
+    readLines: (arg) => pool.run('readLines', arg),
     getPoolStatus: poolStatus,
     listTasks: () => tasks.list(),
     cancelTask: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),

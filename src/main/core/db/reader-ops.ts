@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { fileLineOps } from '../search/file-lines';
 import { clearSearchCache } from '../search/search';
 import { readOps, type ReadOps } from './read-ops';
 import { releaseReaderMemory } from './reader-memory';
@@ -37,6 +38,6 @@ export const poolOps = {
 };
 
 /** Every op a production reader worker serves: the app's reads and the pre-ping. */
-export type ReaderOps = ReadOps & typeof poolOps;
+export type ReaderOps = ReadOps & typeof poolOps & typeof fileLineOps;
 
-export const readerOps: ReaderOps = { ...readOps, ...poolOps };
+export const readerOps: ReaderOps = { ...readOps, ...poolOps, ...fileLineOps };

@@ -340,6 +340,7 @@ export class IndexRun {
       walkDone: this.walkDone,
       filesDone: this.filesDone,
       bytesDone: this.bytesDone,
+      bytesDiscovered: this.bytesDiscovered,
       mbPerSec: Math.round((rate / (1024 * 1024)) * 100) / 100,
       etaSeconds: this.walkDone && rate > 0 ? Math.round(remaining / rate) : null,
       currentFile: this.currentFile,

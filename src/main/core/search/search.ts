@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import { indexSnapshot, type IndexSnapshot } from './index-snapshot';
 import { createMatcher, type LineMatcher, type LineSink } from './line-matcher';
 import { lineNeedles, visitNeedleLines, type Needles } from './line-needles';
+import { applyQueryFilters } from './path-filter';
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
 import { documentStatements, plannedDocuments, unitPlan, wholeFiles, type DocumentStatements, type ReadPlan } from './read-plan';
@@ -74,9 +75,10 @@ export function clearSearchCache(db: Database): void {
  * Searches the index. Literal and regex results are whole lines, sorted by repository,
  * path and line, and equal ripgrep's; words mode ranks documents by BM25.
  */
-export function search(db: Database, args: SearchArgs): SearchPage {
+export function search(db: Database, typed: SearchArgs): SearchPage {
   const started = performance.now();
   const snapshot = indexSnapshot(db);
+  const { args, paths } = applyQueryFilters(typed, snapshot.repositories);
   const repoId = resolveRepository(snapshot, args.repo);
   const limit = args.limit ?? DEFAULT_LIMIT;
   const offset = args.offset ?? 0;
@@ -86,11 +88,11 @@ export function search(db: Database, args: SearchArgs): SearchPage {
   }
   const matcher = createMatcher(args.mode, args.query, ignoreCase);
   const connection = connectionState(db);
-  const key = `${args.mode}\u0000${ignoreCase}\u0000${repoId ?? ''}\u0000${args.query}`;
+  const key = `${args.mode}\u0000${ignoreCase}\u0000${repoId ?? ''}\u0000${paths.key}\u0000${args.query}`;
   let state = connection.cache.get(key, snapshot.version);
   if (state === undefined) {
     const units = queryCandidates(db, snapshot, matcher.query, ignoreCase, repoId);
-    const plan = units === null ? wholeFiles(filesInScope(snapshot, repoId)) : unitPlan(snapshot, units);
+    const plan = paths.keep(db, units === null ? wholeFiles(filesInScope(snapshot, repoId)) : unitPlan(snapshot, units));
     state = { version: snapshot.version, plan, checkpoints: [{ index: 0, matchesBefore: 0 }], total: undefined, pages: new Map() };
     connection.cache.set(key, state);
   }

@@ -62,13 +62,11 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
       scales: {
         x: {
           time: true,
-          // A window not yet full fills from the left; a full one scrolls with the newest sample.
-          range: (_chart, min, max) => {
-            const windowSeconds = propsRef.current.windowSeconds;
+          // The axis always ends at the newest sample (now): a window not yet full is empty on
+          // the left, never running on into the future.
+          range: (_chart, _min, max) => {
             const end = max !== null && Number.isFinite(max) ? max : Date.now() / 1000;
-            const first = min !== null && Number.isFinite(min) ? min : end - windowSeconds;
-            const start = Math.max(first, end - windowSeconds);
-            return [start, start + windowSeconds];
+            return [end - propsRef.current.windowSeconds, end];
           },
         },
         y: {
@@ -99,7 +97,8 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
         },
       ],
       series: [
-        { label: 'Time' },
+        // The hover legend is the tooltip: the time under the cursor, then each value.
+        { label: 'Time', value: (_chart: uPlot, value: number | null) => (value === null ? '–' : new Date(value * 1000).toLocaleTimeString()) },
         ...series.map((item) => ({
           label: item.label,
           stroke: () => palette.series[item.color % palette.series.length] ?? '#888',

@@ -1,11 +1,11 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HealthReport } from '../../../shared/health';
 import type { TaskInfo } from '../../../shared/types';
 import { createFakeApi, fail, ok, poolStatus } from '../test-utils/fake-api';
 import { renderWithApi } from '../test-utils/render';
-import { HealthPanel } from './HealthPanel';
+import { HEALTH_REFRESH_MS, HealthPanel } from './HealthPanel';
 
 const report = (overrides: Partial<HealthReport> = {}): HealthReport => ({
   status: 'healthy',
@@ -25,6 +25,25 @@ function task(id: string, status: TaskInfo['status'], error: string | null = nul
 }
 
 describe('HealthPanel', () => {
+  it('says the status is unknown when the report can no longer be refreshed', async () => {
+    let answer = true;
+    const api = createFakeApi({ getHealth: () => (answer ? ok(report({ status: 'healthy' })) : fail('internal', 'Failed to fetch')) });
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      renderWithApi(<HealthPanel />, api);
+      const region = screen.getByRole('region', { name: 'Health' });
+      expect(await within(region).findByLabelText('Status: healthy')).toBeInTheDocument();
+      answer = false;
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(HEALTH_REFRESH_MS + 10);
+      });
+      expect(await within(region).findByLabelText('Status: unknown')).toBeInTheDocument();
+      expect(within(region).queryByLabelText('Status: healthy')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('shows the status as a badge and the key figures', async () => {
     const reason = 'RSS 120 MB stays over MEMORY_THRESHOLD_MB 100 after a cleanup (130 MB → 120 MB); the thread holding most is main (heap 64 MB, external 3 MB)';
     renderWithApi(<HealthPanel />, createFakeApi({ getHealth: () => ok(report({ status: 'degraded', reasons: [reason] })) }));

@@ -67,7 +67,17 @@ export function HealthPanel() {
   });
 
   const report = health.value;
-  const badge = report !== null ? <Badge tone={statusTone[report.status]} label={`Status: ${report.status}`}>{report.status}</Badge> : undefined;
+  // A report that can no longer be refreshed says nothing about now: the core may be gone.
+  const badge =
+    health.status === 'error' ? (
+      <Badge tone="neutral" label="Status: unknown">
+        unknown
+      </Badge>
+    ) : report !== null ? (
+      <Badge tone={statusTone[report.status]} label={`Status: ${report.status}`}>
+        {report.status}
+      </Badge>
+    ) : undefined;
 
   return (
     <Panel

@@ -33,6 +33,34 @@ const done: IndexDone = {
 const run = (overrides: Partial<IndexingRun> = {}): IndexingRun => ({ taskId: 't1', repo: '/src/repo', progress: progress(), done: null, ...overrides });
 
 describe('IndexingPanel', () => {
+  it('says Scanning with no percentage until the walk has ended, then a byte percentage that never goes back', () => {
+    const api = createFakeApi();
+    const view = renderWithApi(<IndexingPanel run={run({ progress: progress({ walkDone: false, phase: 'walking', filesDiscovered: 900, bytesDiscovered: 50 * 1024 * 1024 }) })} onCancel={vi.fn()} />, api);
+    const bar = screen.getByRole('progressbar', { name: 'Indexing progress' });
+    expect(bar).not.toHaveAttribute('aria-valuenow');
+    expect(bar).toHaveAttribute('aria-valuetext', 'Scanning: 900 files found so far');
+    expect(screen.getByText('Scanning… 900 files found,')).toBeInTheDocument();
+    expect(screen.getByText('after the scan')).toBeInTheDocument();
+    // Walk done: 3 MiB of 12 MiB is 25%, whatever the file counts say.
+    view.rerender(<IndexingPanel run={run({ progress: progress({ filesDone: 190, filesDiscovered: 200, bytesDone: 3 * 1024 * 1024, bytesDiscovered: 12 * 1024 * 1024 }) })} onCancel={vi.fn()} />);
+    expect(bar).toHaveAttribute('aria-valuenow', '25');
+    // A later event with a lower fraction (more bytes found) does not move the bar back.
+    view.rerender(<IndexingPanel run={run({ progress: progress({ bytesDone: 3.2 * 1024 * 1024, bytesDiscovered: 20 * 1024 * 1024 }) })} onCancel={vi.fn()} />);
+    expect(bar).toHaveAttribute('aria-valuenow', '25');
+  });
+
+  it('sums up a finished re-index in words instead of 0 / N under a full bar', () => {
+    const unchanged: IndexDone = { ...done, summary: { ...done.summary, files_indexed: 3, files_unchanged: 13_410, files_removed: 1, bytes_indexed: 2048, seconds: 2.1 } };
+    renderWithApi(<IndexingPanel run={run({ done: unchanged })} onCancel={vi.fn()} />, createFakeApi());
+    expect(screen.getByText('13,410 unchanged · 3 changed · 1 removed · 2.1 s')).toBeInTheDocument();
+    expect(screen.getByRole('progressbar', { name: 'Indexing progress' })).toHaveAttribute('aria-valuenow', '100');
+  });
+
+  it('says what a cancelled run left behind', () => {
+    renderWithApi(<IndexingPanel run={run({ done: { ...done, status: 'cancelled' } })} onCancel={vi.fn()} />, createFakeApi());
+    expect(screen.getByText(/Cancelled: the 197 files read so far are searchable \(a partial index\)/)).toBeInTheDocument();
+  });
+
   it('has an empty state before any run', () => {
     renderWithApi(<IndexingPanel run={null} onCancel={vi.fn()} />, createFakeApi());
     expect(screen.getByText('Nothing is being indexed')).toBeInTheDocument();

@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ResultError } from '../../../shared/result';
 import type { SkipReason, SkippedFile } from '../../../shared/types';
 import { useApi } from '../api/api-context';
 import type { IndexingRun } from '../hooks/use-indexing';
 import { formatBytes, formatCount, formatDuration } from '../lib/format';
+import { createProgressMemory, progressView, runSummary } from '../lib/run-progress';
 import { Badge, EmptyState, ErrorState, LoadingState, Panel } from './Panel';
 
 /** Words for the skip reasons of the indexer. */
@@ -25,6 +26,7 @@ interface IndexingPanelProps {
 /** The live state of the current indexing run, its skipped files, and how to stop it (button or Esc). */
 export function IndexingPanel({ run, onCancel }: IndexingPanelProps) {
   const [cancelError, setCancelError] = useState<string | null>(null);
+  const memory = useRef(createProgressMemory());
   if (run === null) {
     return (
       <Panel title="Indexing" className="area-indexing">
@@ -35,10 +37,11 @@ export function IndexingPanel({ run, onCancel }: IndexingPanelProps) {
 
   const { progress, done } = run;
   const running = done === null;
-  const filesDone = done?.summary.files_indexed ?? progress?.filesDone ?? 0;
+  const filesDone = done !== null ? done.summary.files_indexed + done.summary.files_unchanged : (progress?.filesDone ?? 0);
   const filesTotal = progress?.filesDiscovered ?? 0;
   const bytesDone = done?.summary.bytes_indexed ?? progress?.bytesDone ?? 0;
-  const percent = done?.status === 'completed' ? 100 : filesTotal > 0 ? Math.min(100, Math.floor((filesDone / filesTotal) * 100)) : 0;
+  const view = progressView(run.taskId, progress, done, Date.now(), memory.current);
+  const percent = view.percent;
   const skipped = done?.summary.files_skipped ?? progress?.skipped ?? {};
   const skippedTotal = Object.values(skipped).reduce<number>((sum, count) => sum + (count ?? 0), 0);
 
@@ -63,29 +66,55 @@ export function IndexingPanel({ run, onCancel }: IndexingPanelProps) {
       <p className="indexing-repo mono" title={run.repo}>
         {run.repo}
       </p>
+      {/* No aria-valuenow while the total is unknown: an indeterminate bar, not a made-up figure. */}
       <div
-        className={`progress ${running ? 'progress-running' : ''}`}
+        className={`progress ${running ? 'progress-running' : ''} ${percent === null && running ? 'progress-indeterminate' : ''}`}
         role="progressbar"
         aria-label="Indexing progress"
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={percent}
-        aria-valuetext={`${percent}% (${formatCount(filesDone)} of ${filesTotal > 0 ? formatCount(filesTotal) : 'unknown'} files)`}
+        aria-valuenow={percent ?? undefined}
+        aria-valuetext={
+          percent === null
+            ? view.phase === 'done'
+              ? 'Stopped'
+              : `Scanning: ${formatCount(progress?.filesDiscovered ?? 0)} files found so far`
+            : `${percent}% (${formatBytes(bytesDone)} of ${formatBytes(progress?.bytesDiscovered ?? 0)})`
+        }
       >
-        <div className="progress-fill" style={{ width: `${percent}%` }} />
+        <div className="progress-fill" style={{ width: `${percent ?? 0}%` }} />
       </div>
+      {done !== null && done.status === 'completed' && (
+        <p className="run-summary num" role="status">
+          {runSummary(done)}
+        </p>
+      )}
+      {done !== null && done.status === 'cancelled' && (
+        <p className="run-summary" role="status">
+          Cancelled: the {formatCount(filesDone)} files read so far are searchable (a partial index). Index the folder again to finish; unchanged files are not read twice.
+        </p>
+      )}
       <dl className="figures">
-        <Figure label="Files" value={`${formatCount(filesDone)}${filesTotal > 0 ? ` / ${formatCount(filesTotal)}${progress?.walkDone === false ? '+' : ''}` : ''}`} />
-        <Figure label="Indexed" value={formatBytes(bytesDone)} />
+        <Figure label="Files" value={done !== null ? formatCount(filesDone) : `${formatCount(filesDone)}${filesTotal > 0 ? ` / ${formatCount(filesTotal)}${progress?.walkDone === false ? '+' : ''}` : ''}`} />
+        <Figure label="Read" value={formatBytes(bytesDone)} />
         <Figure
           label="Speed"
-          value={done !== null ? `${(done.summary.seconds > 0 ? bytesDone / 1048576 / done.summary.seconds : 0).toFixed(1)} MB/s` : `${(progress?.mbPerSec ?? 0).toFixed(1)} MB/s`}
+          value={
+            done !== null
+              ? done.summary.bytes_indexed === 0
+                ? 'nothing to read'
+                : `${(done.summary.seconds > 0 ? bytesDone / 1048576 / done.summary.seconds : 0).toFixed(1)} MB/s`
+              : `${(progress?.mbPerSec ?? 0).toFixed(1)} MB/s`
+          }
         />
-        <Figure label={done !== null ? 'Took' : 'ETA'} value={done !== null ? formatDuration(done.summary.seconds) : progress?.etaSeconds != null ? formatDuration(progress.etaSeconds) : '–'} />
+        <Figure
+          label={done !== null ? 'Took' : 'ETA'}
+          value={done !== null ? formatDuration(done.summary.seconds) : view.etaSeconds !== null ? formatDuration(view.etaSeconds) : view.phase === 'scanning' ? 'after the scan' : '–'}
+        />
       </dl>
       {running && (
         <p className="current-file">
-          <span className="muted">{progress === null ? 'Starting…' : phaseLabel(progress.phase)}</span>{' '}
+          <span className="muted">{view.phase === 'starting' ? 'Starting…' : view.phase === 'scanning' ? `Scanning… ${formatCount(progress?.filesDiscovered ?? 0)} files found,` : phaseLabel(progress?.phase ?? 'indexing')}</span>{' '}
           <span className="mono" title={progress?.currentFile ?? undefined}>
             {progress?.currentFile ?? ''}
           </span>

@@ -50,6 +50,35 @@ describe('MemoryPanel', () => {
     expect(screen.queryByText(/^RSS /)).not.toBeInTheDocument();
   });
 
+  it('lists every process and thread in a sortable table, ended threads folded into one row', async () => {
+    const store = new StatsStore();
+    const worker = (threadId: number, name: string, heapMb: number) => ({ threadId, name, heapUsed: heapMb * MB, heapTotal: 2 * heapMb * MB, external: MB });
+    store.push(statsSample(1000, 80, { workers: [worker(3, 'indexer-reader-1', 4), worker(4, 'indexer-reader-1', 5), worker(5, 'reader', 9)] }));
+    store.push(statsSample(2000, 82, { workers: [worker(5, 'reader', 10), worker(6, 'indexer', 6)] }));
+    renderWithApi(<MemoryPanel store={store} />, createFakeApi());
+    const table = screen.getByRole('table', { name: 'Processes and threads' });
+    const names = () => within(table).getAllByRole('row').slice(1).map((row) => within(row).getAllByRole('cell')[0]?.textContent);
+    // By memory, largest first; the two ended threads in one row at the end.
+    expect(names()).toEqual(['Core (main process)', 'reader #5', 'indexer #6', 'Ended threads and processes (2)']);
+    const reader = within(table).getAllByRole('row')[2]!;
+    expect(within(reader).getAllByRole('cell').map((cell) => cell.textContent)).toEqual(['reader #5', 'Thread · heap used', '10.0 MB', '12%', '+1.0 MB']);
+    await userEvent.click(within(table).getByRole('button', { name: 'Name' }));
+    expect(names()).toEqual(['Core (main process)', 'indexer #6', 'reader #5', 'Ended threads and processes (2)']);
+    expect(within(table).getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'ascending');
+    // The process picker offers live sources only.
+    expect(within(screen.getByRole('combobox', { name: 'Process' })).getAllByRole('option').map((option) => option.textContent)).toEqual(['Main process', 'reader #5', 'indexer #6']);
+    await userEvent.click(within(table).getByRole('button', { name: 'Chart reader #5' }));
+    expect(screen.getByRole('img', { name: 'Memory of reader #5' })).toBeInTheDocument();
+  });
+
+  it('draws RSS and the heaps on separate charts, so each has its own scale', () => {
+    const store = new StatsStore();
+    store.push(statsSample(1000, 300));
+    renderWithApi(<MemoryPanel store={store} />, createFakeApi());
+    expect(screen.getByRole('img', { name: 'Memory of Main process' })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Heap of Main process' })).toBeInTheDocument();
+  });
+
   it('unsubscribes its charts and text from the store when unmounted', () => {
     const store = new StatsStore();
     store.push(statsSample(1000));

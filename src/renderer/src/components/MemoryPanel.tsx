@@ -6,6 +6,7 @@ import type { Palette } from '../charts/palette';
 import { formatMegabytes, formatMilliseconds, formatPercent } from '../lib/format';
 import { MarkerKind, type SourceInfo, type StatsStore } from '../lib/stats-store';
 import { useLatestSample, useSources } from '../hooks/use-stats';
+import { MemoryTable } from './MemoryTable';
 import { EmptyState, Panel } from './Panel';
 
 const MEBIBYTE = 1024 * 1024;
@@ -22,13 +23,8 @@ export const timeWindows = [
   { seconds: 3600, label: '1 h' },
 ] as const;
 
-const mainSeries: readonly ChartSeries[] = [
-  { label: 'RSS', color: 0, width: 2 },
-  { label: 'Heap used', color: 1 },
-  { label: 'Heap total', color: 2, dash: [4, 3] },
-  { label: 'External', color: 3 },
-];
-const workerSeries: readonly ChartSeries[] = [
+const rssSeries: readonly ChartSeries[] = [{ label: 'RSS', color: 0, width: 2 }];
+const heapSeries: readonly ChartSeries[] = [
   { label: 'Heap used', color: 1 },
   { label: 'Heap total', color: 2, dash: [4, 3] },
   { label: 'External', color: 3 },
@@ -47,32 +43,40 @@ export function MemoryPanel({ store }: { readonly store: StatsStore }) {
   const [sourceKey, setSourceKey] = useState('main');
   const source = sources.find((candidate) => candidate.key === sourceKey) ?? sources[0];
   const selectId = useId();
+  // Only sources in the latest sample (and the one shown): ended threads are folded in the table.
+  const liveKeys = new Set(['main', ...(latest?.workers ?? []).map((worker) => `worker:${worker.threadId}`), ...(latest?.processes ?? []).map((process) => `process:${process.pid}`)]);
+  const choices = sources.filter((candidate) => liveKeys.has(candidate.key) || candidate.key === source?.key);
 
   const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
-  const readSource = useCallback(
+  // Resident memory (RSS, or an app process's working set) on its own scale, heaps on theirs:
+  // one shared axis flattened the heap lines at zero under a large RSS.
+  const readResident = useCallback(
     (seconds: number): uPlot.AlignedData => {
       const series = store.source(source?.key ?? 'main') ?? store.mainSeries;
-      if (series.info.kind === 'main') {
-        return store.mainSeries.window(seconds, ['rss', 'heapUsed', 'heapTotal', 'external']);
-      }
-      if (series.info.kind === 'worker') {
-        return series.window(seconds, ['heapUsed', 'heapTotal', 'external']);
-      }
-      return series.window(seconds, ['workingSet']);
+      return series.info.kind === 'process' ? series.window(seconds, ['workingSet']) : store.mainSeries.window(seconds, ['rss']);
     },
     [store, source?.key],
   );
+  const readHeap = useCallback(
+    (seconds: number): uPlot.AlignedData => (store.source(source?.key ?? 'main') ?? store.mainSeries).window(seconds, ['heapUsed', 'heapTotal', 'external']),
+    [store, source?.key],
+  );
   const readDelay = useCallback((seconds: number): uPlot.AlignedData => store.mainSeries.window(seconds, ['delayP50', 'delayP99']), [store]);
-  const threshold = useCallback(() => (source?.kind === 'main' ? (store.latest?.thresholdBytes ?? 0) : 0), [store, source?.kind]);
-  const decorate = useCallback(
+  // MEMORY_THRESHOLD_MB is compared with the core process's RSS: its line belongs on the RSS chart only.
+  const threshold = useCallback(() => (source?.kind === 'process' ? 0 : (store.latest?.thresholdBytes ?? 0)), [store, source?.kind]);
+  const decorateResident = useCallback(
     (chart: uPlot, palette: Palette) => {
       drawMarkers(chart, palette, store);
-      if (source?.kind === 'main' && store.latest !== null) {
+      if (source?.kind !== 'process' && store.latest !== null) {
         drawThreshold(chart, palette, store.latest.thresholdBytes);
       }
     },
     [store, source?.kind],
   );
+  const decorateHeap = useCallback((chart: uPlot, palette: Palette) => drawMarkers(chart, palette, store), [store]);
+
+  // What both memory charts share: the store, the window and megabyte axes.
+  const megabyteChart = { subscribe, windowSeconds, formatValue: formatAxisMegabytes, formatLegend: formatMegabytes, yIncrements: megabyteSteps } as const;
 
   const windowPicker = (
     <fieldset className="segmented" aria-label="Time window">
@@ -96,7 +100,7 @@ export function MemoryPanel({ store }: { readonly store: StatsStore }) {
               Process
             </label>
             <select id={selectId} className="select" value={source?.key ?? 'main'} onChange={(event) => setSourceKey(event.target.value)}>
-              {sources.map((candidate) => (
+              {choices.map((candidate) => (
                 <option key={candidate.key} value={candidate.key}>
                   {candidate.label}
                 </option>
@@ -105,20 +109,40 @@ export function MemoryPanel({ store }: { readonly store: StatsStore }) {
             <MarkerLegend />
           </div>
           <LatestValues sample={latest} source={source} />
-          <TimeSeriesChart
-            key={source?.key ?? 'main'}
-            label={`Memory of ${source?.label ?? 'the main process'}`}
-            series={source?.kind === 'worker' ? workerSeries : source?.kind === 'process' ? processSeries : mainSeries}
-            read={readSource}
-            subscribe={subscribe}
-            windowSeconds={windowSeconds}
-            formatValue={formatAxisMegabytes}
-            formatLegend={formatMegabytes}
-            yIncrements={megabyteSteps}
-            minimumMax={threshold}
-            decorate={decorate}
-            height={200}
-          />
+          <div className="memory-layout">
+            <div className="memory-charts">
+              {source?.kind !== 'worker' && (
+                <>
+                  <h3 className="subheading">{source?.kind === 'process' ? 'Working set' : 'RSS of the core process (all threads)'}</h3>
+                  <TimeSeriesChart
+                    key={`resident:${source?.key ?? 'main'}`}
+                    label={`Memory of ${source?.label ?? 'Main process'}`}
+                    series={source?.kind === 'process' ? processSeries : rssSeries}
+                    read={readResident}
+                    {...megabyteChart}
+                    minimumMax={threshold}
+                    decorate={decorateResident}
+                    height={160}
+                  />
+                </>
+              )}
+              {source?.kind !== 'process' && (
+                <>
+                  <h3 className="subheading">{source?.kind === 'worker' ? `Heap of ${source.label}` : 'Heap of the main thread'}</h3>
+                  <TimeSeriesChart
+                    key={`heap:${source?.key ?? 'main'}`}
+                    label={source?.kind === 'worker' ? `Memory of ${source.label}` : 'Heap of Main process'}
+                    series={heapSeries}
+                    read={readHeap}
+                    {...megabyteChart}
+                    decorate={decorateHeap}
+                    height={150}
+                  />
+                </>
+              )}
+            </div>
+            <MemoryTable store={store} selected={source?.key ?? 'main'} onSelect={setSourceKey} />
+          </div>
           <h3 className="subheading">Event-loop delay</h3>
           <p className="values-line num">
             <span>p50 {formatMilliseconds(latest.eventLoop.delayP50Ms)}</span>
@@ -155,29 +179,46 @@ function formatAxisMilliseconds(value: number): string {
 
 /** The newest figures of the selected source as text, e.g. "RSS 85.2 MB". */
 function LatestValues({ sample, source }: { readonly sample: StatsSample; readonly source: SourceInfo | undefined }) {
-  let values: readonly string[];
+  // [label, value]: the label is the React key, unique per list (two labels shared "Heap" before).
+  let values: readonly (readonly [string, string])[];
   if (source === undefined || source.kind === 'main') {
     values = [
-      `RSS ${formatMegabytes(sample.main.rss)}`,
+      ['RSS', formatMegabytes(sample.main.rss)],
       ...(sample.main.rssAnonymous === null || sample.main.rssFileBacked === null
         ? []
-        : [`Anonymous ${formatMegabytes(sample.main.rssAnonymous)}`, `File-backed ${formatMegabytes(sample.main.rssFileBacked)}`]),
-      `Heap used ${formatMegabytes(sample.main.heapUsed)}`,
-      `Heap total ${formatMegabytes(sample.main.heapTotal)}`,
-      `External ${formatMegabytes(sample.main.external)}`,
-      `${sample.percent.toFixed(1)}% of system memory`,
+        : ([
+            ['Anonymous', formatMegabytes(sample.main.rssAnonymous)],
+            ['File-backed', formatMegabytes(sample.main.rssFileBacked)],
+          ] as const)),
+      ['Heap used', formatMegabytes(sample.main.heapUsed)],
+      ['Heap total', formatMegabytes(sample.main.heapTotal)],
+      ['External', formatMegabytes(sample.main.external)],
+      ['System', `${sample.percent.toFixed(1)}% of system memory`],
     ];
   } else if (source.kind === 'worker') {
     const worker = sample.workers.find((candidate) => `worker:${candidate.threadId}` === source.key);
-    values = worker === undefined ? ['Thread has exited'] : [`Heap used ${formatMegabytes(worker.heapUsed)}`, `Heap total ${formatMegabytes(worker.heapTotal)}`, `External ${formatMegabytes(worker.external)}`];
+    values =
+      worker === undefined
+        ? [['Ended', 'Thread has exited']]
+        : [
+            ['Heap used', formatMegabytes(worker.heapUsed)],
+            ['Heap total', formatMegabytes(worker.heapTotal)],
+            ['External', formatMegabytes(worker.external)],
+          ];
   } else {
     const process = sample.processes.find((candidate) => `process:${candidate.pid}` === source.key);
-    values = process === undefined ? ['Process has exited'] : [`Working set ${formatMegabytes(process.workingSet)}`, `CPU ${process.cpuPercent.toFixed(1)}%`];
+    values =
+      process === undefined
+        ? [['Ended', 'Process has exited']]
+        : [
+            ['Working set', formatMegabytes(process.workingSet)],
+            ['CPU', `${process.cpuPercent.toFixed(1)}%`],
+          ];
   }
   return (
     <ul className="values-line num" aria-label="Latest memory values">
-      {values.map((value) => (
-        <li key={value.split(' ')[0]}>{value}</li>
+      {values.map(([label, value]) => (
+        <li key={label}>{label === 'System' || label === 'Ended' ? value : `${label} ${value}`}</li>
       ))}
     </ul>
   );

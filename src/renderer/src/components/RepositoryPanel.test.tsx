@@ -9,6 +9,63 @@ import { RepositoryPanel } from './RepositoryPanel';
 
 const ready = (value: readonly RepositoryInfo[]): RequestState<readonly RepositoryInfo[]> & { reload: () => void } => ({ status: 'ready', value, error: null, reload: vi.fn() });
 
+const repository = (root: string, overrides: Partial<RepositoryInfo> = {}): RepositoryInfo => ({ root, lastIndexedAt: Date.now() - 5000, files: 12, bytes: 2048, documents: 12, skipped: 0, ...overrides });
+
+describe('RepositoryPanel guard rails', () => {
+  it('expands ~ from the home folder the data folder lies in', async () => {
+    const onIndex = vi.fn(async () => null);
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ dataDir: '/home/me/.config/Gitbot Desktop' }));
+    await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '~/src/project{Enter}');
+    expect(onIndex).toHaveBeenCalledWith('/home/me/src/project');
+  });
+
+  it('refuses a relative path with a sentence, before the core sees it', async () => {
+    const onIndex = vi.fn(async () => null);
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi());
+    await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), 'src/project{Enter}');
+    expect(screen.getByRole('alert')).toHaveTextContent('Type a full path (starting with / or a drive letter): "src/project" would depend on the folder the core was started in.');
+    expect(onIndex).not.toHaveBeenCalled();
+  });
+
+  it('warns before indexing a system root or the home folder, and indexes only when told to', async () => {
+    const onIndex = vi.fn(async () => null);
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ dataDir: '/home/me/.config/Gitbot Desktop' }));
+    await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '/{Enter}');
+    expect(screen.getByRole('alert')).toHaveTextContent('/ is a system folder');
+    expect(onIndex).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole('button', { name: 'Index anyway' }));
+    expect(onIndex).toHaveBeenCalledWith('/');
+    await userEvent.clear(screen.getByRole('textbox', { name: 'Repository path' }));
+    await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '~{Enter}');
+    expect(screen.getByRole('alert')).toHaveTextContent('/home/me is your whole home folder');
+  });
+
+  it('says a repository is already being indexed instead of queueing a second run', async () => {
+    const onIndex = vi.fn(async () => null);
+    const run = { taskId: 't1', repo: '/src/repo', progress: null, done: null };
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([repository('/src/repo')])} run={run} />, createFakeApi());
+    await userEvent.click(screen.getByRole('button', { name: 'Re-index /src/repo' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('/src/repo is already being indexed: wait for it to finish, or cancel it in Indexing.');
+    expect(onIndex).not.toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: 'Remove /src/repo' })).toBeDisabled();
+  });
+
+  it('removes a repository after a confirmation, and tells the window', async () => {
+    const api = createFakeApi({ removeRepository: () => ok({ removed: true }) });
+    const repositories = ready([repository('/src/repo'), repository('/src/other', { lastIndexedAt: null })]);
+    const onRemoved = vi.fn();
+    renderWithApi(<RepositoryPanel onIndex={vi.fn(async () => null)} starting={false} repositories={repositories} onRemoved={onRemoved} />, api);
+    expect(screen.getByText(/not finished \(cancelled or failed\), partial/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Remove /src/repo' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Remove /src/repo?' });
+    expect(api.calls.removeRepository).not.toHaveBeenCalled();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Remove from index' }));
+    expect(api.calls.removeRepository).toHaveBeenCalledWith({ repo: '/src/repo' });
+    await waitFor(() => expect(onRemoved).toHaveBeenCalledWith('/src/repo'));
+    expect(repositories.reload).toHaveBeenCalled();
+  });
+});
+
 describe('RepositoryPanel', () => {
   it('indexes the typed path', async () => {
     const onIndex = vi.fn(async () => null);

@@ -2,7 +2,9 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ResultError } from '../../../shared/result';
 import type { RepositoryInfo } from '../../../shared/types';
 import { useApi, useAppInfo } from '../api/api-context';
+import type { IndexingRun } from '../hooks/use-indexing';
 import type { RequestState } from '../hooks/use-request';
+import { checkRepositoryPath, homeFolderOf } from '../lib/repository-path';
 import { useNow } from '../hooks/use-now';
 import { formatAge, formatBytes, formatCount } from '../lib/format';
 import { EmptyState, ErrorState, LoadingState, Panel } from './Panel';
@@ -12,25 +14,44 @@ interface RepositoryPanelProps {
   readonly onIndex: (path: string) => Promise<ResultError | null>;
   readonly starting: boolean;
   readonly repositories: RequestState<readonly RepositoryInfo[]> & { reload: () => void };
+  /** The run the window follows: a second Index of the same folder says it is already running. */
+  readonly run?: IndexingRun | null;
+  /** Called after a repository left the index (the search on screen runs again). */
+  readonly onRemoved?: (root: string) => void;
 }
 
 /** Pick a repository (typed path or, in Electron, the folder dialog) and index it; recent ones below. */
-export function RepositoryPanel({ onIndex, starting, repositories }: RepositoryPanelProps) {
+export function RepositoryPanel({ onIndex, starting, repositories, run = null, onRemoved }: RepositoryPanelProps) {
   const api = useApi();
   const appInfo = useAppInfo();
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [warning, setWarning] = useState<{ readonly path: string; readonly message: string } | null>(null);
   const fieldId = useId();
   const errorId = useId();
+  const home = homeFolderOf(appInfo?.dataDir ?? null);
 
-  const index = async (target: string): Promise<void> => {
-    const trimmed = target.trim();
-    if (trimmed === '') {
-      setError('Enter the path of a repository folder.');
+  const index = async (target: string, confirmed = false): Promise<void> => {
+    const checked = checkRepositoryPath(target, home);
+    setWarning(null);
+    if (checked.kind === 'error') {
+      setError(checked.message);
+      return;
+    }
+    if (run !== null && run.done === null && run.repo === checked.path) {
+      setError(`${checked.path} is already being indexed: wait for it to finish, or cancel it in Indexing.`);
+      return;
+    }
+    if (checked.kind === 'warning' && !confirmed) {
+      setError(null);
+      setWarning({ path: checked.path, message: checked.message });
       return;
     }
     setError(null);
-    const failure = await onIndex(trimmed);
+    if (checked.path !== target.trim()) {
+      setPath(checked.path);
+    }
+    const failure = await onIndex(checked.path);
     setError(failure?.message ?? null);
   };
 
@@ -84,8 +105,36 @@ export function RepositoryPanel({ onIndex, starting, repositories }: RepositoryP
             {error}
           </p>
         )}
+        {warning !== null && (
+          <div className="notice notice-warning" role="alert">
+            <p>{warning.message}</p>
+            <div className="notice-actions">
+              <button type="button" className="button button-small button-danger" onClick={() => void index(warning.path, true)}>
+                Index anyway
+              </button>
+              <button type="button" className="button button-small" onClick={() => setWarning(null)}>
+                Don&apos;t index
+              </button>
+            </div>
+          </div>
+        )}
+        {appInfo?.canChooseFolder !== true && (
+          <p className="muted small">
+            Type or paste a full path (<code>~/</code> works). A browser cannot hand a web page the path of a folder you pick, so there is no folder dialog here; the desktop
+            app has one.
+          </p>
+        )}
       </form>
-      <RecentRepositories repositories={repositories} onReindex={(root) => void index(root)} disabled={starting} />
+      <RecentRepositories
+        repositories={repositories}
+        onReindex={(root) => void index(root)}
+        disabled={starting}
+        running={run !== null && run.done === null ? run.repo : null}
+        onRemoved={(root) => {
+          repositories.reload();
+          onRemoved?.(root);
+        }}
+      />
     </Panel>
   );
 }
@@ -94,13 +143,31 @@ function RecentRepositories({
   repositories,
   onReindex,
   disabled,
+  running,
+  onRemoved,
 }: {
   readonly repositories: RepositoryPanelProps['repositories'];
   readonly onReindex: (root: string) => void;
   readonly disabled: boolean;
+  /** The root being indexed right now, which cannot be removed until the run ends. */
+  readonly running: string | null;
+  readonly onRemoved: (root: string) => void;
 }) {
+  const api = useApi();
   const now = useNow(10_000);
   const headingId = useId();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [removeError, setRemoveError] = useState<string | null>(null);
+  const remove = async (root: string): Promise<void> => {
+    setConfirming(null);
+    const result = await api.removeRepository({ repo: root });
+    if (!result.ok) {
+      setRemoveError(result.error.message);
+      return;
+    }
+    setRemoveError(result.value.removed ? null : `${root} was not in the index.`);
+    onRemoved(root);
+  };
   let body;
   if (repositories.value !== null && repositories.value.length > 0) {
     const sorted = [...repositories.value].sort((a, b) => (b.lastIndexedAt ?? 0) - (a.lastIndexedAt ?? 0));
@@ -110,17 +177,46 @@ function RecentRepositories({
           <li key={repo.root} className="repo-item">
             <div className="repo-main">
               <span className="repo-path mono" title={repo.root}>
-                {repo.root}
+                {/* The container truncates on the left (rtl); bdi keeps the path itself left to right. */}
+                <bdi>{repo.root}</bdi>
               </span>
               <span className="repo-meta">
-                {repo.lastIndexedAt === null ? 'never indexed' : `indexed ${formatAge(repo.lastIndexedAt, now)}`} · {formatCount(repo.files)} files ·{' '}
+                {repo.lastIndexedAt === null ? (repo.files > 0 ? 'not finished (cancelled or failed), partial' : 'never indexed') : `indexed ${formatAge(repo.lastIndexedAt, now)}`} ·{' '}
+                {formatCount(repo.files)} files ·{' '}
                 {formatBytes(repo.bytes)}
                 {repo.skipped > 0 ? ` · ${formatCount(repo.skipped)} skipped` : ''}
               </span>
             </div>
-            <button type="button" className="button button-small" aria-label={`Re-index ${repo.root}`} disabled={disabled} onClick={() => onReindex(repo.root)}>
-              Re-index
-            </button>
+            <div className="repo-actions">
+              <button type="button" className="button button-small" aria-label={`Re-index ${repo.root}`} disabled={disabled} onClick={() => onReindex(repo.root)}>
+                Re-index
+              </button>
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={`Remove ${repo.root}`}
+                disabled={running === repo.root}
+                title={running === repo.root ? 'Being indexed: cancel the run first' : 'Remove from the index (the files stay on disk)'}
+                onClick={() => setConfirming(repo.root)}
+              >
+                Remove
+              </button>
+            </div>
+            {confirming === repo.root && (
+              <div className="notice notice-warning repo-confirm" role="alertdialog" aria-label={`Remove ${repo.root}?`}>
+                <p>
+                  Remove <bdi className="mono">{repo.root}</bdi> from the index? Its files stay on disk; searches stop finding them.
+                </p>
+                <div className="notice-actions">
+                  <button type="button" className="button button-small button-danger" onClick={() => void remove(repo.root)}>
+                    Remove from index
+                  </button>
+                  <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
+                    Keep
+                  </button>
+                </div>
+              </div>
+            )}
           </li>
         ))}
       </ul>
@@ -137,6 +233,11 @@ function RecentRepositories({
       <h3 id={headingId} className="subheading">
         Recent repositories
       </h3>
+      {removeError !== null && (
+        <p className="field-error" role="alert">
+          {removeError}
+        </p>
+      )}
       {body}
     </div>
   );

@@ -1,6 +1,7 @@
 import type { ConfigSource } from '../../../shared/types';
 import { useApi, useAppInfo } from '../api/api-context';
 import { useRequest } from '../hooks/use-request';
+import { humaneSettingValue } from '../lib/setting-value';
 import { Badge, EmptyState, ErrorState, LoadingState, Panel, type BadgeTone } from './Panel';
 
 const sourceTone: Readonly<Record<ConfigSource, BadgeTone>> = { default: 'neutral', env: 'info', '.env': 'info', cli: 'warning' };
@@ -30,7 +31,9 @@ export function SettingsPanel() {
                   <span className="mono setting-name">{entry.name}</span>
                   <span className="setting-description">{entry.description}</span>
                 </td>
-                <td className="mono num">{String(entry.value)}</td>
+                <td className="mono num">
+                  <HumaneValue text={humaneSettingValue(entry, typeof window === 'undefined' ? null : window.location.port).text} raw={humaneSettingValue(entry, null).raw} />
+                </td>
                 <td>
                   <Badge tone={sourceTone[entry.source]}>{entry.source}</Badge>
                 </td>
@@ -64,5 +67,15 @@ export function SettingsPanel() {
       )}
       {body}
     </Panel>
+  );
+}
+
+/** The readable value, with the raw one (as set in the environment) in small type when it differs. */
+function HumaneValue({ text, raw }: { readonly text: string; readonly raw: string | null }) {
+  return (
+    <>
+      {text}
+      {raw !== null && <span className="setting-raw muted"> {raw}</span>}
+    </>
   );
 }

@@ -26,6 +26,12 @@ describe('highlightSegments', () => {
     expect(segments.at(-1)).toEqual({ text: '…', match: false });
     expect(segments.map((segment) => segment.text).join('').length).toBeLessThanOrEqual(102);
   });
+
+  it('starts a line whose match lies far in a few characters before the match', () => {
+    const text = `${'a'.repeat(120)}needle tail`;
+    const segments = highlightSegments(text, [[120, 126]], 400, 20);
+    expect(segments.map((segment) => segment.text)).toEqual(['…', 'a'.repeat(20), 'needle', ' tail']);
+  });
 });
 
 describe('joinRepoPath', () => {

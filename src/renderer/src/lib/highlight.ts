@@ -6,10 +6,11 @@ export interface Segment {
 
 /**
  * Cuts `text` into plain and matching segments from [start, end) ranges (UTF-16 offsets).
- * Ranges are sorted, clamped to the text and merged when they overlap. Very long lines are
- * shortened around the first match so it is always visible.
+ * Ranges are sorted, clamped to the text and merged when they overlap. A line whose first
+ * match lies further in than `lead` characters starts `lead` characters before it (with an
+ * ellipsis), so the match is on screen however narrow the row; the rest is cut at `maxLength`.
  */
-export function highlightSegments(text: string, ranges: readonly (readonly [number, number])[], maxLength = 400): Segment[] {
+export function highlightSegments(text: string, ranges: readonly (readonly [number, number])[], maxLength = 400, lead = 40): Segment[] {
   const sorted = ranges
     .map(([start, end]) => [Math.max(0, Math.min(start, text.length)), Math.max(0, Math.min(end, text.length))] as const)
     .filter(([start, end]) => end > start)
@@ -18,8 +19,8 @@ export function highlightSegments(text: string, ranges: readonly (readonly [numb
   let offset = 0;
   let visible = text;
   const firstStart = sorted[0]?.[0] ?? 0;
-  if (text.length > maxLength && firstStart > maxLength / 4) {
-    offset = firstStart - Math.floor(maxLength / 4);
+  if (firstStart > lead + 10) {
+    offset = firstStart - lead;
     visible = text.slice(offset);
   }
   if (visible.length > maxLength) {

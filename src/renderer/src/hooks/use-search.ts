@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { GitbotApi } from '../../../shared/contract';
+import type { ResultError } from '../../../shared/result';
+import type { SearchMatch, SearchMode } from '../../../shared/types';
+
+/** Matches asked for per page. */
+export const SEARCH_PAGE_SIZE = 100;
+/** Pause after the last keystroke before searching. */
+export const SEARCH_DEBOUNCE_MS = 200;
+
+/** What the user asked for; a change runs a new search. */
+export interface SearchRequest {
+  readonly query: string;
+  readonly mode: SearchMode;
+  readonly matchCase: boolean;
+  /** One repository root, or null for all of them. */
+  readonly repo: string | null;
+  /** Bumped when the index changed (a run ended): the same request is run again. */
+  readonly indexVersion: number;
+}
+
+export interface SearchResults {
+  readonly matches: readonly SearchMatch[];
+  readonly nextOffset: number | undefined;
+  readonly total: number | undefined;
+  readonly elapsedMs: number;
+  /** The query these results answer (the box may already hold a newer one). */
+  readonly query: string;
+}
+
+export interface SearchState {
+  /** The latest results; kept while a newer search runs, so the list does not blank as you type. */
+  readonly results: SearchResults | null;
+  /** True while a search (not a next page) is on its way. */
+  readonly searching: boolean;
+  /** The error of the latest search; null when it succeeded or is still running. */
+  readonly error: ResultError | null;
+  readonly loadingMore: boolean;
+  readonly moreError: ResultError | null;
+  /** Asks for the next page, if any. */
+  loadMore(): Promise<void>;
+}
+
+/**
+ * All of the search view's data fetching: a debounced search per request, the pages after
+ * it, and answers that arrive late dropped. One hook, so the page shape (offset or cursor,
+ * totals) is known in one place.
+ */
+export function useSearch(api: GitbotApi, request: SearchRequest): SearchState {
+  const [results, setResults] = useState<SearchResults | null>(null);
+  const [searching, setSearching] = useState(false);
+  const [error, setError] = useState<ResultError | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<ResultError | null>(null);
+  const generation = useRef(0);
+  const { query, mode, matchCase, repo, indexVersion } = request;
+
+  const argsFor = useCallback(
+    (offset: number) => ({ query, mode, ignoreCase: !matchCase, limit: SEARCH_PAGE_SIZE, offset, ...(repo === null ? {} : { repo }) }),
+    [query, mode, matchCase, repo],
+  );
+
+  useEffect(() => {
+    generation.current += 1;
+    const current = generation.current;
+    setLoadingMore(false);
+    setMoreError(null);
+    if (query.trim() === '') {
+      setResults(null);
+      setSearching(false);
+      setError(null);
+      return undefined;
+    }
+    setSearching(true);
+    const timer = window.setTimeout(() => {
+      void api.search(argsFor(0)).then((result) => {
+        if (current !== generation.current) {
+          return;
+        }
+        setSearching(false);
+        if (result.ok) {
+          setError(null);
+          setResults({ matches: result.value.matches, nextOffset: result.value.nextOffset, total: result.value.total, elapsedMs: result.value.elapsedMs, query });
+        } else {
+          setError(result.error);
+        }
+      });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => window.clearTimeout(timer);
+  }, [api, argsFor, query, indexVersion]);
+
+  const loadMore = async (): Promise<void> => {
+    if (results === null || results.nextOffset === undefined || loadingMore || searching) {
+      return;
+    }
+    const current = generation.current;
+    setLoadingMore(true);
+    setMoreError(null);
+    const result = await api.search(argsFor(results.nextOffset));
+    if (current !== generation.current) {
+      return;
+    }
+    setLoadingMore(false);
+    if (!result.ok) {
+      setMoreError(result.error);
+      return;
+    }
+    setResults((previous) =>
+      previous === null
+        ? previous
+        : { ...previous, matches: [...previous.matches, ...result.value.matches], nextOffset: result.value.nextOffset, total: result.value.total ?? previous.total },
+    );
+  };
+
+  return { results, searching, error, loadingMore, moreError, loadMore };
+}
