@@ -103,7 +103,11 @@ export interface LogEntry {
   readonly fields?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
-export type SkipReason = 'too_large' | 'binary' | 'unreadable' | 'symlink_outside' | 'symlink_loop' | 'broken_symlink' | 'changed_while_reading';
+/**
+ * Why a file is listed as skipped. `symlink`: never followed (as rg and git), detail `-> target`;
+ * `special_file`: a FIFO, socket or device, detail says which.
+ */
+export type SkipReason = 'too_large' | 'binary' | 'unreadable' | 'symlink' | 'special_file' | 'changed_while_reading';
 
 export interface IndexProgress {
   readonly taskId: string;

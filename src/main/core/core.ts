@@ -3,6 +3,7 @@ import type { ProcessMemory } from '../../shared/types';
 import type { LoadedConfig } from './config/load-config';
 import { AppError } from './errors';
 import { EventHub } from './events';
+import { FaultRegister } from './faults';
 import { buildHealthReport } from './health/health-report';
 import { DisposableStore, toDisposable } from './lifecycle';
 import { formatLogLine, levelRank, SinkLogger, type Logger, type LogSink } from './log/logger';
@@ -64,6 +65,7 @@ export function createCore(options: CoreOptions): Core {
   prepareDatabase(paths.dbPath);
   const store = new DisposableStore();
   const events = new EventHub();
+  const faults = new FaultRegister();
 
   const recentLogs = new RingBuffer<LogEntry>(1000);
   const sinks: LogSink[] = [(entry) => recentLogs.push(entry), (entry) => events.emit('log', entry), ...(options.logSinks ?? [])];
@@ -73,11 +75,14 @@ export function createCore(options: CoreOptions): Core {
     sinks.push((entry) => file.write(formatLogLine(entry)));
   }
   const logger = new SinkLogger(settings.LOG_LEVEL, sinks);
+  for (const warning of config.warnings) logger.warn(warning);
 
   const tasks = new TaskManager({
     logger,
     onChange: (task) => events.emit('task', task),
     maxAgeMs: settings.TASK_MAX_AGE * 1000,
+    // A cancelled task gets as long to stop as shutdown gives it, then is ended by force.
+    stopGraceMs: settings.SHUTDOWN_TIMEOUT * 1000,
     historyLimit: settings.TASK_HISTORY_LIMIT,
   });
   store.add(
@@ -115,7 +120,15 @@ export function createCore(options: CoreOptions): Core {
       },
       workers: () => pool.workerMemory(),
       ...(options.processes === undefined ? {} : { processes: options.processes }),
-      onSample: (sample) => events.emit('stats', sample),
+      onSample: (sample) => {
+        faults.clear('stats_sampler');
+        events.emit('stats', sample);
+      },
+      onSampleError: (error) => {
+        const message = `Memory sampling failed: ${error instanceof Error ? error.message : String(error)}`;
+        logger.error(message);
+        faults.report({ source: 'stats_sampler', severity: 'degraded', message: `${message} (retrying every ${settings.STATS_INTERVAL_MS} ms)` });
+      },
       runTask: (type, work) => tasks.run(type, {}, work).done,
     }),
   );
@@ -128,7 +141,7 @@ export function createCore(options: CoreOptions): Core {
 
   const openInEditor = options.nativeHandlers?.openInEditor;
   const handlers: Handlers = {
-    getHealth: () => buildHealthReport({ sample: monitor.latest(), tasks: tasks.counts(), pool: poolStatus(), thresholdMb: settings.MEMORY_THRESHOLD_MB }),
+    getHealth: () => faults.applyTo(buildHealthReport({ sample: monitor.latest(), tasks: tasks.counts(), pool: poolStatus(), thresholdMb: settings.MEMORY_THRESHOLD_MB })),
     getConfig: () => ({ entries: config.entries }),
     getAppInfo: () => ({
       version: options.version,

@@ -42,8 +42,18 @@ export function toDisposable(dispose: () => void | Promise<void>): Disposable {
   return { dispose };
 }
 
-export function interval(callback: () => void, ms: number): Disposable {
-  const handle = setInterval(callback, ms);
+/**
+ * Runs `callback` every `ms` (unref'd). A throw is handed to `onError` (default: a process
+ * warning) and the timer goes on: a periodic job must never end the process.
+ */
+export function interval(callback: () => void, ms: number, onError: (error: unknown) => void = (error) => process.emitWarning(String(error))): Disposable {
+  const handle = setInterval(() => {
+    try {
+      callback();
+    } catch (error) {
+      onError(error);
+    }
+  }, ms);
   handle.unref();
   return toDisposable(() => clearInterval(handle));
 }

@@ -22,7 +22,8 @@ function integer(defaultValue: number, min: number, max: number, description: st
     parse(raw) {
       const trimmed = raw.trim();
       const value = Number(trimmed);
-      if (trimmed === '' || !Number.isInteger(value) || value < min || value > max) {
+      // Decimal digits only: Number() also takes 0x10, 1e6 and 0b1, which no one means in a limit.
+      if (!/^\d+$/.test(trimmed) || !Number.isInteger(value) || value < min || value > max) {
         return { error: range };
       }
       return { value };
@@ -79,6 +80,7 @@ export const definitions = {
   MAX_FILE_SIZE: integer(MIB, 1, 1024 * MIB, 'Largest file indexed, in bytes; larger files are skipped as too_large'),
   MAX_CONTENT_LENGTH: integer(50_000, 1_000, 10 * MIB, 'Largest document, in characters; files are split at line boundaries'),
   MAX_DOCUMENTS_PER_BATCH: integer(100, 1, 100_000, 'Most documents written in one transaction'),
+  IGNORE_FILE_MAX_BYTES: integer(MIB, 1, 1024 * MIB, 'Largest .gitignore or .gitbotignore read, in bytes; a larger one is skipped with a warning'),
   CHUNK_SIZE: integer(8 * KIB, 512, 16 * MIB, 'Bytes read from a file at a time while streaming it'),
   MEMORY_THRESHOLD_MB: integer(100, 1, 1024 * 1024, 'Main-process heap (MB) above which cleanup runs: GC, dropped caches, smaller batches'),
   MEMORY_LIMIT_MB: integer(0, 0, 1024 * 1024, 'Memory limit (MB) that ALERT_PERCENT is measured against; 0 means total system memory'),

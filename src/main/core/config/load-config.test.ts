@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { definitions, type SettingName } from './definitions';
-import { ConfigError, loadConfig } from './load-config';
+import { makeFifo } from '../../../../test/helpers/hostile-repo';
+import { ConfigError, DOTENV_MAX_BYTES, loadConfig } from './load-config';
 
 let directory: string;
 beforeEach(() => {
@@ -26,6 +27,7 @@ const table: Record<SettingName, { default: string | number | boolean; valid: [s
   MAX_FILE_SIZE: { default: 1048576, valid: ['1073741824', 1073741824], invalid: ['1073741825', 'an integer from 1 to 1073741824'] },
   MAX_CONTENT_LENGTH: { default: 50000, valid: ['1000', 1000], invalid: ['999', 'an integer from 1000 to 10485760'] },
   MAX_DOCUMENTS_PER_BATCH: { default: 100, valid: ['100000', 100000], invalid: ['100001', 'an integer from 1 to 100000'] },
+  IGNORE_FILE_MAX_BYTES: { default: 1048576, valid: ['200000', 200000], invalid: ['0', 'an integer from 1 to 1073741824'] },
   CHUNK_SIZE: { default: 8192, valid: ['512', 512], invalid: ['511', 'an integer from 512 to 16777216'] },
   MEMORY_THRESHOLD_MB: { default: 100, valid: ['1', 1], invalid: ['0', 'an integer from 1 to 1048576'] },
   MEMORY_LIMIT_MB: { default: 0, valid: ['0', 0], invalid: ['1048577', 'an integer from 0 to 1048576'] },
@@ -86,6 +88,10 @@ describe('loadConfig', () => {
     for (const raw of ['1.5', 'ten', ' ', '1e3x', '0x10']) {
       expect(() => loadConfig({ env: { CHUNK_SIZE: raw } })).toThrow(`Invalid CHUNK_SIZE=${JSON.stringify(raw)} (from env): expected an integer from 512 to 16777216`);
     }
+    // Only decimal digits: hexadecimal, exponents and binary are refused, naming the variable.
+    for (const raw of ['0x100000', '1e6', '0b1010', '+5', '1_000']) {
+      expect(() => loadConfig({ env: { MAX_FILE_SIZE: raw } })).toThrow(`Invalid MAX_FILE_SIZE=${JSON.stringify(raw)} (from env): expected an integer from 1 to 1073741824`);
+    }
     // Surrounding spaces are trimmed, not an error.
     expect(loadConfig({ env: { CHUNK_SIZE: ' 4096 ' } }).values.CHUNK_SIZE).toBe(4096);
   });
@@ -129,11 +135,30 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ env: {}, dotenvPath: path })).toThrow('Invalid ALERT_PERCENT="0" (from .env): expected an integer from 1 to 100');
     });
 
-    it('treats a missing .env as empty and an unreadable one as an error', () => {
+    it('skips with a warning a .env linked to /dev/zero, a FIFO .env and one over DOTENV_MAX_BYTES, reading at most that much', () => {
+      const zero = join(directory, 'zero.env');
+      symlinkSync('/dev/zero', zero);
+      const fifo = join(directory, 'fifo.env');
+      makeFifo(fifo);
+      const huge = join(directory, 'huge.env');
+      writeFileSync(huge, `MAX_FILE_SIZE=5\n# ${'x'.repeat(DOTENV_MAX_BYTES)}\n`);
+      const warnings = [zero, fifo, huge].flatMap((path) => {
+        const loaded = loadConfig({ env: {}, dotenvPath: path });
+        expect(loaded.values.MAX_FILE_SIZE).toBe(1048576);
+        return loaded.warnings;
+      });
+      expect(warnings).toEqual([
+        `.env skipped, its settings are not applied: ${zero} was not read: it is a character device, not a file`,
+        `.env skipped, its settings are not applied: ${fifo} was not read: it is a FIFO, not a file`,
+        `.env skipped, its settings are not applied: ${huge} was not read: it is larger than 65536 bytes`,
+      ]);
+    });
+
+    it('treats a missing .env as empty and an unreadable one as a warning', () => {
       expect(loadConfig({ env: {}, dotenvPath: join(directory, 'absent.env') }).values.MEMORY_THRESHOLD_MB).toBe(100);
       const folder = join(directory, 'folder.env');
       mkdirSync(folder);
-      expect(() => loadConfig({ env: {}, dotenvPath: folder })).toThrow(`Cannot read ${folder}: EISDIR: illegal operation on a directory, read`);
+      expect(loadConfig({ env: {}, dotenvPath: folder }).warnings).toEqual([`.env skipped, its settings are not applied: ${folder} was not read: it is a folder, not a file`]);
     });
   });
 

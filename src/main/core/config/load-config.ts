@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { readBoundedText } from '../files/bounded-text';
 import type { ConfigEntry, ConfigSource } from '../../../shared/types';
 import { definitions, type Config, type SettingName } from './definitions';
 
@@ -10,7 +10,12 @@ export class ConfigError extends Error {
 export interface LoadedConfig {
   readonly values: Config;
   readonly entries: readonly ConfigEntry[];
+  /** What the user should know but did not stop start-up (a .env skipped); the core logs them. */
+  readonly warnings: readonly string[];
 }
+
+/** A `.env` holds a few settings; anything larger is not one (a link to /dev/zero took 2.4 GB). */
+export const DOTENV_MAX_BYTES = 64 * 1024;
 
 export interface ConfigInputs {
   /** Usually process.env. */
@@ -27,7 +32,8 @@ export interface ConfigInputs {
  * accepted range, because a silently ignored limit is how the seed's leaks began.
  */
 export function loadConfig(inputs: ConfigInputs): LoadedConfig {
-  const dotenv = readDotenv(inputs.dotenvPath);
+  const warnings: string[] = [];
+  const dotenv = readDotenv(inputs.dotenvPath, warnings);
   const values: Record<string, unknown> = {};
   const entries: ConfigEntry[] = [];
   for (const name of Object.keys(definitions) as SettingName[]) {
@@ -44,7 +50,7 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
     values[name] = value;
     entries.push({ name, value, source: raw === undefined ? 'default' : source, description: definition.description });
   }
-  return { values: Object.freeze(values) as Config, entries: Object.freeze(entries) };
+  return { values: Object.freeze(values) as Config, entries: Object.freeze(entries), warnings: Object.freeze(warnings) };
 }
 
 function pickRaw(name: SettingName, inputs: ConfigInputs, dotenv: Record<string, string>): [string | undefined, ConfigSource] {
@@ -57,14 +63,12 @@ function pickRaw(name: SettingName, inputs: ConfigInputs, dotenv: Record<string,
   return [undefined, 'default'];
 }
 
-function readDotenv(path: string | undefined): Record<string, string> {
+function readDotenv(path: string | undefined, warnings: string[]): Record<string, string> {
   if (path === undefined) return {};
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ConfigError(`Cannot read ${path}: ${(error as Error).message}`);
+  const read = readBoundedText(path, DOTENV_MAX_BYTES, { followSymlinks: true });
+  if (!read.ok) {
+    if (!read.missing) warnings.push(`.env skipped, its settings are not applied: ${read.message}`);
+    return {};
   }
-  return parseEnv(text) as Record<string, string>;
+  return parseEnv(read.text) as Record<string, string>;
 }

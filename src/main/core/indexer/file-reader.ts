@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { SkipReason } from '../../../shared/types';
+import { errorCode, openRegularFile } from '../files/regular-file';
 
 /** Bytes inspected for a NUL byte to call a file binary (as the issue and git do). */
 export const BINARY_PROBE_BYTES = 8192;
@@ -8,17 +9,16 @@ export type ReadOutcome = { readonly ok: true } | { readonly ok: false; readonly
 
 /**
  * Streams one file through `onText` in chunks of `chunkSize` bytes, decoding UTF-8 lossily
- * (invalid bytes become U+FFFD; a sequence cut by a chunk boundary is kept whole). The first
- * 8 KB are checked for a NUL byte before any text is handed on, so a binary file produces
+ * (invalid bytes become U+FFFD; a sequence cut by a chunk boundary is kept whole). Only a
+ * regular file is opened (never through a symlink, never a FIFO or device). The first 8 KB are checked for a NUL byte before any text is handed on, so a binary file produces
  * nothing. A file whose size or mtime changes while it is read is reported as such.
  */
 export function streamFile(absolute: string, expected: { size: number; mtimeMs: number }, chunkSize: number, buffer: Buffer, onText: (text: string) => void): ReadOutcome {
-  let fd: number;
-  try {
-    fd = openSync(absolute, 'r');
-  } catch (error) {
-    return { ok: false, reason: 'unreadable', detail: errorCode(error) };
+  const opened = openRegularFile(absolute);
+  if (!opened.ok) {
+    return opened;
   }
+  const fd = opened.fd;
   try {
     const decoder = new TextDecoder('utf-8', { fatal: false });
     const probe = Buffer.allocUnsafe(Math.min(BINARY_PROBE_BYTES, Math.max(expected.size, 1)));
@@ -63,9 +63,4 @@ export function streamFile(absolute: string, expected: { size: number; mtimeMs: 
   } finally {
     closeSync(fd);
   }
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? code : String(error);
 }

@@ -4,6 +4,7 @@ import { MAX_BATCH_CHARACTERS, type Batch, type FileJob } from './batch-builder'
 import { LocalSource, type BatchSource, type PipelineStats } from './batch-source';
 import type { FileRef, IndexWriter, WriteOp } from './index-writer';
 import type { MergeStats } from './segment-merger';
+import { DEFAULT_IGNORE_FILE_MAX_BYTES } from './ignore-rules';
 import { walk, type WalkEntry } from './walker';
 
 export interface RunSettings {
@@ -11,6 +12,8 @@ export interface RunSettings {
   readonly maxContentLength: number;
   readonly maxDocumentsPerBatch: number;
   readonly chunkSize: number;
+  /** IGNORE_FILE_MAX_BYTES: an ignore file larger than this is skipped with a warning. */
+  readonly ignoreFileMaxBytes?: number;
 }
 
 export interface RunHooks {
@@ -24,6 +27,8 @@ export interface RunHooks {
   readonly onProgress: (progress: Omit<IndexProgress, 'taskId' | 'repo'>) => void;
   /** Told each time the batch size changes, for the log. */
   readonly onBatchSize?: (size: number, reason: 'pressure' | 'recovered') => void;
+  /** Told what the user should know but that does not stop the run (an ignore file skipped). */
+  readonly onWarning?: (message: string) => void;
   /** Called inside a merge transaction after each bucket (tests kill the process there). */
   readonly onMergeStep?: (bucket: number) => void;
   readonly now?: () => number;
@@ -100,7 +105,8 @@ export class IndexRun {
 
   run(): RunResult {
     const { repoId, run } = this.writer.startRun(this.root);
-    const entries = walk(this.root, { maxFileSize: this.settings.maxFileSize, excluded: this.excluded });
+    const ignoreFiles = { maxBytes: this.settings.ignoreFileMaxBytes ?? DEFAULT_IGNORE_FILE_MAX_BYTES, onWarning: this.hooks.onWarning ?? (() => {}) };
+    const entries = walk(this.root, { maxFileSize: this.settings.maxFileSize, excluded: this.excluded, ignoreFiles });
     const queue: WalkEntry[] = [];
     let queueHead = 0;
     const nextEntry = (): WalkEntry | undefined => {

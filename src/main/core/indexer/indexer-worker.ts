@@ -71,6 +71,7 @@ port.on('message', (message: ToIndexer) => {
         onProgress: (progress) => send({ type: 'progress', runId: message.runId, progress, heap: readOwnHeap() }),
         onBatchSize: (size, reason) =>
           send({ type: 'log', level: reason === 'pressure' ? 'warn' : 'info', message: `Indexing batch size ${reason === 'pressure' ? 'shrunk' : 'grew'} to ${size} documents` }),
+        onWarning: (warning) => send({ type: 'log', level: 'warn', message: warning }),
       },
       source,
     );

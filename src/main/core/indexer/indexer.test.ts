@@ -8,6 +8,7 @@ import type { IndexDone, IndexProgress, IndexSummary } from '../../../shared/typ
 import { generateRepo, makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
+import { writeSymlinkZoo } from '../../../../test/helpers/hostile-repo';
 import { openConnection } from '../db/open-connection';
 import { readOps } from '../db/read-ops';
 import { EventHub } from '../events';
@@ -95,36 +96,33 @@ function rgAll(root: string, query: string): { path: string; line: number }[] {
 }
 
 describe('skip reasons', () => {
-  it('records too_large, binary and every symlink reason, indexes invalid UTF-8 and follows links inside the root', async () => {
+  it('records too_large and binary, indexes invalid UTF-8, and lists every symlink and FIFO without following it', async () => {
     const root = join(temp.path, 'repo');
-    const outside = join(temp.path, 'outside');
-    writeRepo(outside, { 'secret.txt': 'needle outside\n' });
+    const zoo = writeSymlinkZoo(root, join(temp.path, 'outside'));
     writeRepo(root, {
       'big.txt': 'needle\n'.repeat(200_000),
       'exact.txt': `${'n'.repeat(1024 * 1024 - 8)}needle\n`,
       'image.bin': Buffer.from([0x89, 0x50, 0x00, 0x0a, 0x6e, 0x65, 0x65, 0x64, 0x6c, 0x65]),
       'latin1.txt': Buffer.from('caf\xe9 needle\n', 'latin1'),
-      'src/a.txt': 'a needle here\n',
-      'link-inside.txt': { symlink: 'src/a.txt' },
-      'link-outside': { symlink: outside },
-      'loop/self': { symlink: '..' },
-      'dangling': { symlink: 'nowhere.txt' },
     });
     const summary = await index(root);
-    expect(summary.files_skipped).toEqual({ too_large: 1, binary: 1, symlink_outside: 1, symlink_loop: 1, broken_symlink: 1 });
+    const links = Object.keys(zoo.links).length;
+    expect(summary.files_skipped).toEqual({ too_large: 1, binary: 1, symlink: links, special_file: 1 });
     expect(summary.files_indexed).toBe(4);
     const real = realpathSync(root);
-    const skipped = withReader((db) => readOps.listSkippedFiles(db, { repo: real }));
-    expect(skipped.files.map(({ path, reason }) => `${path}:${reason}`)).toEqual([
-      'big.txt:too_large',
-      'dangling:broken_symlink',
-      'image.bin:binary',
-      'link-outside:symlink_outside',
-      'loop/self:symlink_loop',
-    ]);
+    const skipped = withReader((db) => readOps.listSkippedFiles(db, { repo: real, limit: 100 }));
+    const expected = [
+      'big.txt too_large 1400000 bytes',
+      'image.bin binary NUL byte in the first 8 KB',
+      'pipe special_file FIFO',
+      ...Object.entries(zoo.links).map(([link, target]) => `${link} symlink -> ${target}`),
+    ];
+    expect(skipped.files.map(({ path, reason, detail }) => `${path} ${reason} ${detail}`).sort()).toEqual(expected.sort());
     const hits = withReader((db) => readOps.search(db, { query: 'needle', mode: 'literal', limit: 0 }).matches);
-    expect(hits.map((hit) => hit.path)).toEqual(['exact.txt', 'latin1.txt', 'link-inside.txt', 'src/a.txt']);
+    // Each file once, by its own path; nothing from outside the root; rg agrees.
+    expect(hits.map((hit) => hit.path)).toEqual(['exact.txt', 'latin1.txt', 'src/a.txt', 'src/b.txt']);
     expect(hits[1]?.text).toBe('caf\ufffd needle');
+    expect(searchAll('needle')).toEqual(rgAll(root, 'needle'));
   });
 });
 

@@ -17,7 +17,7 @@ export interface IndexerOptions {
   readonly dbPath: string;
   /** GITBOT_INDEX_WORKERS: reader threads per run; 0 or absent means cores − 1, at least 1. */
   readonly config: Pick<Config, 'MAX_FILE_SIZE' | 'MAX_CONTENT_LENGTH' | 'MAX_DOCUMENTS_PER_BATCH' | 'CHUNK_SIZE' | 'MEMORY_THRESHOLD_MB'> &
-    Partial<Pick<Config, 'GITBOT_INDEX_WORKERS'>>;
+    Partial<Pick<Config, 'GITBOT_INDEX_WORKERS' | 'IGNORE_FILE_MAX_BYTES'>>;
   readonly tasks: TaskManager;
   readonly events: EventHub;
   readonly logger: Logger;
@@ -28,6 +28,8 @@ export interface IndexerOptions {
    * `readHeap` reads the thread's heap even where Worker has no getHeapStatistics().
    */
   readonly onWorker?: (name: string, worker: Worker, readHeap: () => Promise<HeapFigures>) => Disposable;
+  /** How long dispose waits for a run to stop before terminating the writer (default DISPOSE_GRACE_MS). */
+  readonly disposeGraceMs?: number;
 }
 
 /**
@@ -88,6 +90,10 @@ export class Indexer implements Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private nextRunId = 1;
   private disposed = false;
+  /** Set when the writer is terminated on purpose, so its exit reads as forced, not a crash. */
+  private terminating = false;
+  /** The latest progress of the active run: where the writer was if it dies. */
+  private lastProgress: { phase: string; currentFile: string | null } | null = null;
 
   constructor(private readonly options: IndexerOptions) {}
 
@@ -96,6 +102,8 @@ export class Indexer implements Disposable {
     const repo = validateRoot(path, this.options.dbPath);
     const previous = this.queue;
     const handle = this.options.tasks.run('indexing', { repo }, async (context) => {
+      // A run that does not stop on its flag (a blocking read, a loop) is ended with its threads.
+      context.onForce(() => this.terminateWriter());
       await previous.catch(() => undefined);
       context.signal.throwIfAborted();
       return this.execute(context.id, repo, context.signal, (progress) => context.setProgress(progress));
@@ -117,7 +125,12 @@ export class Indexer implements Disposable {
     if (this.active !== null) {
       Atomics.store(this.active.cancel, 0, 1);
     }
-    await this.queue;
+    // Bounded: a run that ignores its flag is ended with its thread, then settles as crashed.
+    if (!(await settlesWithin(this.queue, this.options.disposeGraceMs ?? DISPOSE_GRACE_MS))) {
+      this.options.logger.error(`The indexing run did not stop within ${this.options.disposeGraceMs ?? DISPOSE_GRACE_MS} ms; terminating the writer thread`);
+      await this.terminateWriter();
+      await settlesWithin(this.queue, DISPOSE_GRACE_MS);
+    }
     const worker = this.worker;
     this.worker = null;
     this.ready = null;
@@ -134,6 +147,15 @@ export class Indexer implements Disposable {
     });
   }
 
+  /** Ends the writer thread now (its open transaction rolls back; SQLite stays consistent). */
+  private async terminateWriter(): Promise<void> {
+    const worker = this.worker;
+    if (worker !== null) {
+      this.terminating = true;
+      await worker.terminate();
+    }
+  }
+
   private async execute(taskId: string, repo: string, abort: AbortSignal, setProgress: (value: number) => void): Promise<IndexSummary> {
     const worker = await this.startWorker();
     const { config, events } = this.options;
@@ -144,6 +166,7 @@ export class Indexer implements Disposable {
       maxContentLength: config.MAX_CONTENT_LENGTH,
       maxDocumentsPerBatch: config.MAX_DOCUMENTS_PER_BATCH,
       chunkSize: config.CHUNK_SIZE,
+      ...(config.IGNORE_FILE_MAX_BYTES === undefined ? {} : { ignoreFileMaxBytes: config.IGNORE_FILE_MAX_BYTES }),
     };
     const database = resolve(this.options.dbPath);
     const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`];
@@ -177,7 +200,9 @@ export class Indexer implements Disposable {
             }
           } else if (message.type === 'done' && message.runId === runId) {
             if (readerError !== null) {
-              fail(`The indexer stopped: ${readerError.message}`, message.summary);
+              const failure = crashMessage('An indexer reader thread', readerError, this.lastProgress, readerLimits(settings).maxOldGenerationSizeMb ?? 0);
+              this.options.logger.error(failure, { repo });
+              fail(failure, message.summary);
               return;
             }
             this.options.logger.info(
@@ -194,7 +219,21 @@ export class Indexer implements Disposable {
             fail(message.message, emptySummary(repo));
           }
         },
-        onCrash: (error) => fail(`The indexer stopped: ${error.message}`, emptySummary(repo)),
+        onCrash: (error) => {
+          // An out-of-memory thread reports an error, then exits: the first says why.
+          if (finalEvent !== null) {
+            return;
+          }
+          if (abort.aborted) {
+            // Ended by force after a cancel or at shutdown: a cancellation, not a failure.
+            finalEvent = { taskId, repo, status: 'cancelled', summary: emptySummary(repo), error: 'Stopped by force: the run did not stop when asked' };
+            rejectRun(abort.reason ?? new DOMException('Indexing cancelled', 'AbortError'));
+            return;
+          }
+          const message = crashMessage("The indexer's writer thread", error, this.lastProgress, WRITER_LIMITS.maxOldGenerationSizeMb ?? 0);
+          this.options.logger.error(message, { repo });
+          fail(message, emptySummary(repo));
+        },
       };
     });
     const ports = readers.map((reader) => reader.port);
@@ -208,6 +247,7 @@ export class Indexer implements Disposable {
       abort.removeEventListener('abort', onAbort);
       this.active = null;
       this.writerHeap = null;
+      this.lastProgress = null;
       await Promise.all(readers.map((reader) => reader.stop()));
       // Sent once the run's threads are gone, so a listener sees the task settled with it.
       if (finalEvent !== null) {
@@ -266,6 +306,7 @@ export class Indexer implements Disposable {
           this.options.logger[message.level](message.message);
         } else if (message.type === 'progress') {
           this.writerHeap = message.heap;
+          this.lastProgress = { phase: message.progress.phase, currentFile: message.progress.currentFile };
           this.active?.onMessage(message);
         } else if (message.type !== 'heap') {
           this.active?.onMessage(message);
@@ -283,12 +324,44 @@ export class Indexer implements Disposable {
       worker.on('error', lost);
       worker.on('exit', (code) => {
         if (code !== 0 || this.worker === worker) {
-          lost(new Error(`indexer worker exited with code ${code}`));
+          const forced = this.terminating;
+          this.terminating = false;
+          lost(new Error(forced ? 'the writer thread was terminated' : `the writer thread exited with code ${code}`));
         }
       });
     });
     return this.ready;
   }
+}
+
+/** How long dispose waits for a run to stop on its flag before terminating the writer. */
+export const DISPOSE_GRACE_MS = 5000;
+
+/** Resolves true when `promise` settles within `ms`, false otherwise. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolveLate) => {
+      timer = setTimeout(() => resolveLate(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return settled;
+}
+
+/**
+ * What the user reads when the writer thread dies: why (out of memory or a crash) and where
+ * (the phase and the file of its last progress message).
+ */
+export function crashMessage(thread: string, error: Error, last: { phase: string; currentFile: string | null } | null, heapLimitMb: number): string {
+  const outOfMemory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+  const why = outOfMemory ? `it ran out of memory (heap limit ${heapLimitMb} MB)` : `it crashed (${error.message})`;
+  const where = last === null ? 'before its first progress report' : `while ${last.phase}${last.currentFile === null ? '' : ` ${last.currentFile}`}`;
+  return `${thread} stopped ${where}: ${why}`;
 }
 
 function emptySummary(repo: string): IndexSummary {

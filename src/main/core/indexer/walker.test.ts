@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeSocket, writeSymlinkZoo } from '../../../../test/helpers/hostile-repo';
 import { makeTempDir } from '../../../../test/helpers/make-repo';
 import { walk, type WalkEntry } from './walker';
 
@@ -54,5 +55,39 @@ describe('walk: folder listings', () => {
     // Returning runs the generators' finally blocks, which close the folders still open.
     expect(entries.return(undefined).done).toBe(true);
     expect(entries.next().done).toBe(true);
+  });
+});
+
+describe('walk: links and special files are never opened', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+
+  beforeEach(() => {
+    temp = makeTempDir('gitbot-walker-');
+  });
+
+  afterEach(() => {
+    temp.remove();
+  });
+
+  it('lists every kind of symlink as skipped with its target and yields each real file once', () => {
+    const root = join(temp.path, 'repo');
+    const zoo = writeSymlinkZoo(root, join(temp.path, 'outside'));
+    const entries = [...walk(root, { maxFileSize: 1024, excluded: new Set() })];
+    expect(entries.filter((entry) => entry.kind === 'file').map((entry) => entry.path)).toEqual(zoo.files);
+    const skipped = entries.flatMap((entry) => (entry.kind === 'skip' ? [`${entry.path} ${entry.reason} ${entry.detail}`] : []));
+    expect(skipped.sort()).toEqual(['pipe special_file FIFO', ...Object.entries(zoo.links).map(([link, target]) => `${link} symlink -> ${target}`)].sort());
+  });
+
+  it('skips sockets and ignored links without listing the ignored ones', async () => {
+    const root = join(temp.path, 'repo');
+    mkdirSync(root);
+    await makeSocket(join(root, 'server.sock'));
+    symlinkSync('/dev/zero', join(root, 'ignored-zero'));
+    writeFileSync(join(root, '.gitignore'), 'ignored-*\n');
+    const entries = [...walk(root, { maxFileSize: 1024, excluded: new Set() })];
+    expect(entries.map((entry) => `${entry.path} ${entry.kind === 'skip' ? `${entry.reason} ${entry.detail}` : 'file'}`)).toEqual([
+      '.gitignore file',
+      'server.sock special_file socket',
+    ]);
   });
 });

@@ -1,7 +1,8 @@
-import { opendirSync, realpathSync, statSync, type Dir, type Dirent } from 'node:fs';
-import { join, sep } from 'node:path';
+import { lstatSync, opendirSync, readlinkSync, type Dir, type Dirent, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import type { SkipReason } from '../../../shared/types';
-import { IgnoreRules } from './ignore-rules';
+import { IgnoreRules, type IgnoreFileLimits } from './ignore-rules';
+import { errorCode, specialFileKind, type SpecialFile } from '../files/regular-file';
 
 /** A file the walk found, to index or skip. Paths are relative to the root, '/'-separated. */
 export type WalkEntry =
@@ -15,6 +16,8 @@ export interface WalkOptions {
   readonly excluded: ReadonlySet<string>;
   /** Folders with more entries than this stream unsorted (default SORTED_FOLDER_MAX). */
   readonly sortedFolderMax?: number;
+  /** How ignore files are read (size limit, where warnings go); default IgnoreRules' own. */
+  readonly ignoreFiles?: IgnoreFileLimits;
 }
 
 /** Folders up to this many entries are walked in name order; larger ones stream unsorted. */
@@ -23,22 +26,21 @@ export const SORTED_FOLDER_MAX = 10_000;
 interface Folder {
   readonly absolute: string;
   readonly relative: string;
-  /** Real paths of this folder and its ancestors, to detect symlink loops. */
-  readonly realChain: readonly string[];
   readonly rules: IgnoreRules;
 }
 
 /**
  * Walks `root` depth-first in sorted order, one folder listing at a time, so memory holds
  * only the listings of the folders on the current path, never the whole tree. Skips `.git`
- * and ignored paths; follows symlinks only to targets inside the root, never in a loop.
+ * and ignored paths. Opens nothing but folders: symlinks are never followed (as rg and git),
+ * so each file is reached by one path only; links, FIFOs, sockets and devices are reported
+ * as skipped with what they are.
  */
 export function* walk(rootAbsolute: string, options: WalkOptions): Generator<WalkEntry> {
-  const rootReal = realpathSync(rootAbsolute);
-  yield* walkFolder({ absolute: rootAbsolute, relative: '', realChain: [rootReal], rules: IgnoreRules.forRoot(rootAbsolute) }, rootReal, options);
+  yield* walkFolder({ absolute: rootAbsolute, relative: '', rules: IgnoreRules.forRoot(rootAbsolute, options.ignoreFiles) }, options);
 }
 
-function* walkFolder(folder: Folder, rootReal: string, options: WalkOptions): Generator<WalkEntry> {
+function* walkFolder(folder: Folder, options: WalkOptions): Generator<WalkEntry> {
   let directory: Dir;
   try {
     directory = opendirSync(folder.absolute);
@@ -49,7 +51,7 @@ function* walkFolder(folder: Folder, rootReal: string, options: WalkOptions): Ge
     return;
   }
   try {
-    yield* walkEntries(folder, folderEntries(directory, options.sortedFolderMax ?? SORTED_FOLDER_MAX), rootReal, options);
+    yield* walkEntries(folder, folderEntries(directory, options.sortedFolderMax ?? SORTED_FOLDER_MAX), options);
   } finally {
     directory.closeSync();
   }
@@ -77,7 +79,7 @@ function* folderEntries(directory: Dir, sortedMax: number): Generator<Dirent> {
   yield* head.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
 }
 
-function* walkEntries(folder: Folder, entries: Iterable<Dirent>, rootReal: string, options: WalkOptions): Generator<WalkEntry> {
+function* walkEntries(folder: Folder, entries: Iterable<Dirent>, options: WalkOptions): Generator<WalkEntry> {
   for (const entry of entries) {
     if (entry.name === '.git') {
       continue;
@@ -87,83 +89,86 @@ function* walkEntries(folder: Folder, entries: Iterable<Dirent>, rootReal: strin
     if (options.excluded.has(absolute)) {
       continue;
     }
-    if (entry.isSymbolicLink()) {
-      yield* walkSymlink(folder, absolute, relative, rootReal, options);
-    } else if (entry.isDirectory()) {
+    const type = entryType(entry, absolute);
+    if (type === 'directory') {
       if (!folder.rules.ignores(relative, true)) {
-        yield* enterFolder(folder, absolute, relative, join(folder.realChain[folder.realChain.length - 1] as string, entry.name), rootReal, options);
+        yield* enterFolder(folder, absolute, relative, options);
       }
-    } else if (entry.isFile()) {
-      if (!folder.rules.ignores(relative, false)) {
-        yield fileEntry(absolute, relative, options);
-      }
+    } else if (!folder.rules.ignores(relative, false)) {
+      // git stores a symlink as a link and rg does not follow one: neither do we.
+      yield type === 'file' ? fileEntry(absolute, relative, options) : skipEntry(type, absolute, relative);
     }
-    // Sockets, FIFOs and devices hold no text to search.
   }
 }
 
-function* enterFolder(parent: Folder, absolute: string, relative: string, real: string, rootReal: string, options: WalkOptions): Generator<WalkEntry> {
+type EntryType = 'file' | 'directory' | 'symlink' | SpecialFile | 'gone';
+
+/** What a folder entry is, without following it (lstat when the file system does not say). */
+function entryType(entry: Dirent, absolute: string): EntryType {
+  const known = direntType(entry);
+  if (known !== null) {
+    return known;
+  }
+  try {
+    return direntType(lstatSync(absolute)) ?? 'gone';
+  } catch {
+    return 'gone';
+  }
+}
+
+function direntType(entry: Dirent | Stats): EntryType | null {
+  if (entry.isSymbolicLink()) {
+    return 'symlink';
+  }
+  if (entry.isDirectory()) {
+    return 'directory';
+  }
+  if (entry.isFile()) {
+    return 'file';
+  }
+  return specialFileKind(entry);
+}
+
+function skipEntry(type: Exclude<EntryType, 'file' | 'directory'>, absolute: string, relative: string): WalkEntry {
+  if (type === 'symlink') {
+    return { kind: 'skip', path: relative, reason: 'symlink', detail: symlinkDetail(absolute), size: 0, mtimeMs: 0 };
+  }
+  if (type === 'gone') {
+    return { kind: 'skip', path: relative, reason: 'unreadable', detail: 'ENOENT', size: 0, mtimeMs: 0 };
+  }
+  return { kind: 'skip', path: relative, reason: 'special_file', detail: type, size: 0, mtimeMs: 0 };
+}
+
+/** The link's target as written (`-> target`), as `ls -l` shows it. */
+function symlinkDetail(absolute: string): string {
+  try {
+    return `-> ${readlinkSync(absolute)}`;
+  } catch (error) {
+    return errorCode(error);
+  }
+}
+
+function* enterFolder(parent: Folder, absolute: string, relative: string, options: WalkOptions): Generator<WalkEntry> {
   const rules = parent.rules.descend(absolute, relative);
-  yield* walkFolder({ absolute, relative, realChain: [...parent.realChain, real], rules }, rootReal, options);
-}
-
-function* walkSymlink(folder: Folder, absolute: string, relative: string, rootReal: string, options: WalkOptions): Generator<WalkEntry> {
-  let real: string;
-  try {
-    real = realpathSync(absolute);
-  } catch (error) {
-    const code = errorCode(error);
-    const reason: SkipReason = code === 'ELOOP' ? 'symlink_loop' : 'broken_symlink';
-    if (!folder.rules.ignores(relative, false)) {
-      yield { kind: 'skip', path: relative, reason, detail: code, size: 0, mtimeMs: 0 };
-    }
-    return;
-  }
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(real).isDirectory();
-  } catch (error) {
-    yield { kind: 'skip', path: relative, reason: 'broken_symlink', detail: errorCode(error), size: 0, mtimeMs: 0 };
-    return;
-  }
-  if (folder.rules.ignores(relative, isDirectory)) {
-    return;
-  }
-  if (real !== rootReal && !real.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep)) {
-    yield { kind: 'skip', path: relative, reason: 'symlink_outside', detail: real, size: 0, mtimeMs: 0 };
-    return;
-  }
-  if (isDirectory) {
-    if (folder.realChain.includes(real)) {
-      yield { kind: 'skip', path: relative, reason: 'symlink_loop', detail: real, size: 0, mtimeMs: 0 };
-      return;
-    }
-    yield* enterFolder(folder, absolute, relative, real, rootReal, options);
-    return;
-  }
-  if (options.excluded.has(real)) {
-    return;
-  }
-  yield fileEntry(absolute, relative, options);
+  yield* walkFolder({ absolute, relative, rules }, options);
 }
 
 function fileEntry(absolute: string, relative: string, options: WalkOptions): WalkEntry {
-  let size: number;
-  let mtimeMs: number;
+  let stats: Stats;
   try {
-    const stats = statSync(absolute);
-    size = stats.size;
-    mtimeMs = Math.trunc(stats.mtimeMs);
+    // lstat: the entry may have been replaced by a link or a FIFO since it was listed.
+    stats = lstatSync(absolute);
   } catch (error) {
     return { kind: 'skip', path: relative, reason: 'unreadable', detail: errorCode(error), size: 0, mtimeMs: 0 };
   }
+  if (!stats.isFile()) {
+    const type = direntType(stats);
+    return skipEntry(type === null || type === 'file' || type === 'directory' ? 'gone' : type, absolute, relative);
+  }
+  const size = stats.size;
+  const mtimeMs = Math.trunc(stats.mtimeMs);
   if (size > options.maxFileSize) {
     return { kind: 'skip', path: relative, reason: 'too_large', detail: `${size} bytes`, size, mtimeMs };
   }
   return { kind: 'file', path: relative, absolute, size, mtimeMs };
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? code : String(error);
 }

@@ -52,6 +52,8 @@ export interface MemoryMonitorOptions {
   /** Every process of the app; only the Electron shell can supply it. */
   readonly processes?: () => readonly ProcessMemory[];
   readonly onSample: (sample: StatsSample) => void;
+  /** A periodic sample failed (EMFILE when descriptors run out): told, and sampling goes on. */
+  readonly onSampleError?: (error: unknown) => void;
   readonly onAlert?: (alert: AlertEvent) => void;
   readonly logger?: Logger;
   /**
@@ -249,6 +251,9 @@ export class MemoryMonitor implements Disposable {
     try {
       await this.refreshWorkers();
       if (!this.disposed) this.options.onSample(this.sample());
+    } catch (error) {
+      // Uncaught, one failed sample ended the process; the next tick tries again.
+      this.options.onSampleError?.(error);
     } finally {
       this.sampling = false;
     }

@@ -17,7 +17,21 @@ export interface LoopbackServerOptions {
   /** Fixed token for tests; a random one per run otherwise. */
   readonly token?: string;
   readonly heartbeatMs?: number;
+  /** Open connections at most (default DEFAULT_SERVER_LIMITS); the excess is closed at once. */
+  readonly maxConnections?: number;
+  /** A connection with nothing in flight is closed after this long (default 30 s). */
+  readonly idleTimeoutMs?: number;
+  /** A request must have sent its headers within this long (default 10 s). */
+  readonly headersTimeoutMs?: number;
 }
+
+/**
+ * The budgets of the loopback server. Idle TCP connections each hold a file descriptor, and
+ * about 1,000 of them exhausted the process's descriptors (EMFILE), so connections are
+ * capped and an idle or slow one is closed. The dashboard needs about 7 (6 parallel requests
+ * and the event stream), a few tabs a few times that.
+ */
+export const DEFAULT_SERVER_LIMITS = { maxConnections: 64, idleTimeoutMs: 30_000, headersTimeoutMs: 10_000 } as const;
 
 export interface LoopbackServer extends Disposable {
   readonly port: number;
@@ -40,13 +54,19 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const streams = new Set<ServerResponse>();
   let port = 0;
 
-  const server: Server = createServer((request, response) => {
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_SERVER_LIMITS.idleTimeoutMs;
+  const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_SERVER_LIMITS.headersTimeoutMs;
+  const server: Server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: headersTimeoutMs + idleTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs), keepAliveTimeout: idleTimeoutMs }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.core.logger.error(`Loopback request failed: ${(error as Error).message}`);
       if (!response.headersSent) sendJson(response, 500, fail('internal', 'Internal server error'));
       else response.destroy();
     });
   });
+  server.maxConnections = options.maxConnections ?? DEFAULT_SERVER_LIMITS.maxConnections;
+  // A socket silent for idleTimeoutMs is closed: one that never sends a request, too.
+  server.setTimeout(idleTimeoutMs, (socket) => socket.destroy());
+  server.on('drop', () => options.core.logger.warn(`Loopback server refused a connection: ${server.maxConnections} connections are open`));
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -63,7 +83,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     if (url.pathname.startsWith('/rpc/')) {
       if (method !== 'POST') return sendJson(response, 405, fail('bad_request', 'Use POST for /rpc/<request>'));
       const body = await readBody(request);
-      if (body === undefined) return sendJson(response, 413, fail('bad_request', `Request body is larger than ${maxBodyBytes} bytes`));
+      if (body === undefined) {
+        response.setHeader('Connection', 'close');
+        return sendJson(response, 413, fail('bad_request', `Request body is larger than ${maxBodyBytes} bytes`));
+      }
       let argument: unknown;
       try {
         argument = body.length === 0 ? {} : JSON.parse(body);
@@ -90,6 +113,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   function openEventStream(response: ServerResponse): void {
     response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     response.write(': connected\n\n');
+    // The stream is quiet between events by design; heartbeats, not the idle timeout, watch it.
+    response.socket?.setTimeout(0);
     streams.add(response);
     const subscription = options.core.events.subscribe((event: EventName, payload: unknown) => {
       response.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
@@ -142,14 +167,26 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
-/** Reads a request body up to maxBodyBytes; undefined when it is larger. */
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads a request body up to maxBodyBytes; undefined when it is larger. The rest of an
+ * oversized body is read and dropped rather than the socket destroyed, so the client sees
+ * the 413 instead of a reset (requestTimeout bounds how long that may take).
+ */
+function readBody(request: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBodyBytes) {
+        chunks.push(chunk);
+      } else {
+        chunks.length = 0;
+        // A second call is ignored: a promise settles once.
+        resolve(undefined);
+      }
+    });
+    request.on('end', () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
 }

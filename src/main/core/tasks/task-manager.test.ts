@@ -175,7 +175,24 @@ describe('TaskManager', () => {
       expect(tasks.get(deaf.id)).toMatchObject({ status: 'cancelled', error: 'Forced: did not stop within 150 ms of shutdown' });
       expect(tasks.counts().active).toBe(0);
       expect(logs.filter((entry) => entry.level === 'error').map((entry) => entry.message)).toEqual([
-        `Task deaf ${deaf.id} did not stop within 150 ms of shutdown`,
+        `Task deaf ${deaf.id} did not stop within 150 ms of shutdown; detaching it`,
+      ]);
+    });
+
+    it('ends by force a cancelled task that ignores its signal, through the callback it registered', async () => {
+      const { tasks, logs } = setup({ stopGraceMs: 50 });
+      let forced = 0;
+      const deaf = tasks.run('deaf', {}, (context) => new Promise<never>((_, reject) => context.onForce(() => {
+        forced += 1;
+        reject(new Error('thread terminated'));
+      })));
+      await Promise.resolve();
+      expect(tasks.cancel(deaf.id)).toBe(true);
+      await expect(deaf.done).rejects.toThrow('thread terminated');
+      expect(forced).toBe(1);
+      expect(tasks.get(deaf.id)?.status).toBe('cancelled');
+      expect(logs.filter((entry) => entry.level === 'error').map((entry) => entry.message)).toEqual([
+        `Task deaf ${deaf.id} did not stop within 50 ms of being cancelled; terminating its threads`,
       ]);
     });
   });

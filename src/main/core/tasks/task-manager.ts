@@ -11,6 +11,11 @@ export interface TaskContext {
   /** 0..1 */
   setProgress(progress: number): void;
   setMetadata(metadata: TaskMetadata): void;
+  /**
+   * Registers how to end the work by force (terminate its threads) when it does not stop on
+   * its signal: called `stopGraceMs` after a cancel, and at the end of shutdown's timeout.
+   */
+  onForce(stop: () => Promise<void> | void): void;
 }
 
 export interface TaskHandle<T> {
@@ -25,6 +30,10 @@ interface TaskRecord {
   settled: Promise<unknown>;
   /** When the task was asked to stop, so a task that ignores its signal can be told apart. */
   abortedAt: number | null;
+  /** How to end the work by force; see TaskContext.onForce. */
+  readonly force: (() => Promise<void> | void)[];
+  /** The timer that forces a cancelled task that has not stopped within stopGraceMs. */
+  forceTimer: NodeJS.Timeout | null;
 }
 
 export interface TaskCounts {
@@ -55,9 +64,12 @@ export interface TaskManagerOptions {
   readonly maxAgeMs?: number;
   /** TASK_HISTORY_LIMIT: finished tasks kept; older ones are pruned by cleanup. Default 200. */
   readonly historyLimit?: number;
-  /** A cancelled task still running after this long counts as stuck. Default 10 s. */
+  /** A cancelled task still running after this long is forced (see onForce) or counts as stuck. Default 10 s. */
   readonly stopGraceMs?: number;
 }
+
+/** Longest wait for a task's force callbacks (thread terminations) before shutdown goes on. */
+export const FORCE_WAIT_MS = 2000;
 
 const defaultMaxAgeMs = 3600 * 1000;
 const defaultHistoryLimit = 200;
@@ -98,6 +110,8 @@ export class TaskManager {
       controller,
       settled: Promise.resolve(),
       abortedAt: null,
+      force: [],
+      forceTimer: null,
     };
     this.tasks.set(id, record);
     this.update(record, {});
@@ -106,6 +120,9 @@ export class TaskManager {
       signal: controller.signal,
       setProgress: (progress) => this.update(record, { progress: Math.max(0, Math.min(1, progress)) }),
       setMetadata: (extra) => this.update(record, { metadata: { ...record.info.metadata, ...extra } }),
+      onForce: (stop) => {
+        record.force.push(stop);
+      },
     };
     const done = (async () => {
       await Promise.resolve();
@@ -124,11 +141,18 @@ export class TaskManager {
     return { id, done };
   }
 
-  /** Returns false when no such task is active. */
+  /**
+   * Asks a task to stop; one that has not stopped `stopGraceMs` later is ended by force, so
+   * a cancelled task never stays running. Returns false when no such task is active.
+   */
   cancel(id: string, reason = 'Cancelled by request'): boolean {
     const record = this.tasks.get(id);
     if (record === undefined || !isActive(record.info.status)) return false;
     this.abort(record, reason);
+    if (record.forceTimer === null) {
+      record.forceTimer = setTimeout(() => void this.force(record, `did not stop within ${this.stopGraceMs} ms of being cancelled`), this.stopGraceMs);
+      record.forceTimer.unref();
+    }
     return true;
   }
 
@@ -212,14 +236,34 @@ export class TaskManager {
     clearTimeout(timer);
     const stuck = active.filter((record) => isActive(record.info.status));
     const stuckInfos = stuck.map((record) => record.info);
-    for (const record of stuck) {
-      this.options.logger.error(`Task ${record.info.type} ${record.info.id} did not stop within ${timeoutMs} ms of shutdown`, {
-        taskId: record.info.id,
-        type: record.info.type,
-      });
-      this.finish(record, 'cancelled', `Forced: did not stop within ${timeoutMs} ms of shutdown`);
-    }
+    await Promise.all(stuck.map((record) => this.force(record, `did not stop within ${timeoutMs} ms of shutdown`)));
     return { stopped: active.length - stuck.length, stuck: stuckInfos, elapsedMs: Date.now() - started };
+  }
+
+  /**
+   * Ends a task that ignored its signal: runs its force callbacks (waiting at most
+   * FORCE_WAIT_MS for them), then marks it cancelled so nothing waits on it any more.
+   */
+  private async force(record: TaskRecord, why: string): Promise<void> {
+    if (record.forceTimer !== null) {
+      clearTimeout(record.forceTimer);
+      record.forceTimer = null;
+    }
+    if (!isActive(record.info.status)) return;
+    const terminated = record.force.length > 0;
+    this.options.logger.error(`Task ${record.info.type} ${record.info.id} ${why}; ${terminated ? 'terminating its threads' : 'detaching it'}`, {
+      taskId: record.info.id,
+      type: record.info.type,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(record.force.map(async (stop) => stop())),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, FORCE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.finish(record, 'cancelled', `Forced: ${why}${terminated ? '; its threads were terminated' : ''}`);
   }
 
   private isStuck(record: TaskRecord, now: number): boolean {
@@ -236,6 +280,10 @@ export class TaskManager {
   private finish(record: TaskRecord, status: TaskStatus, error: string | null): void {
     // A forced task may settle later; its record already says how it ended.
     if (!isActive(record.info.status)) return;
+    if (record.forceTimer !== null) {
+      clearTimeout(record.forceTimer);
+      record.forceTimer = null;
+    }
     this.update(record, { status, error, finishedAt: this.now() });
     if (status === 'failed') {
       this.options.logger.error(`Task ${record.info.type} failed: ${error}`, { taskId: record.info.id });

@@ -11,9 +11,8 @@ export const skipReasonLabels: Readonly<Record<SkipReason, string>> = {
   too_large: 'Too large',
   binary: 'Binary',
   unreadable: 'Unreadable',
-  symlink_outside: 'Symlink outside the repository',
-  symlink_loop: 'Symlink loop',
-  broken_symlink: 'Broken symlink',
+  symlink: 'Symlink (not followed)',
+  special_file: 'FIFO, socket or device',
   changed_while_reading: 'Changed while reading',
 };
 

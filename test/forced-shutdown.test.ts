@@ -1,0 +1,80 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import type { IndexDone, TaskInfo } from '../src/shared/types';
+import { makeTempDir } from './helpers/make-repo';
+import { createTestCore, testWorkers, type TestCore } from './helpers/test-core';
+
+/** The real threads, except a writer that never yields once a run starts. */
+const stuckWriter = (name: Parameters<typeof testWorkers>[0]) =>
+  name === 'indexer-worker' ? { filename: resolve(__dirname, 'helpers', 'never-yielding-indexer.ts'), execArgv: ['--require', 'tsx/cjs'] } : testWorkers(name);
+
+let test: TestCore | undefined;
+let temp: ReturnType<typeof makeTempDir> | undefined;
+
+afterEach(async () => {
+  await test?.close();
+  temp?.remove();
+});
+
+function repo(): string {
+  temp = makeTempDir('gitbot-forced-');
+  const root = join(temp.path, 'repo');
+  mkdirSync(root);
+  writeFileSync(join(root, 'stuck.txt'), 'text\n');
+  return root;
+}
+
+async function task(core: TestCore['core'], taskId: string, status: TaskInfo['status']): Promise<TaskInfo> {
+  for (;;) {
+    const found = core.tasks.get(taskId);
+    if (found?.status === status) return found;
+    await new Promise((wait) => setTimeout(wait, 20));
+  }
+}
+
+async function startStuckRun(core: TestCore['core'], root: string): Promise<string> {
+  const started = await core.dispatch('startIndexing', { path: root });
+  if (!started.ok) throw new Error(started.error.message);
+  const { taskId } = started.value as { taskId: string };
+  await task(core, taskId, 'running');
+  return taskId;
+}
+
+it('cancelIndexing ends a run that never yields, and the next run is not queued behind it', async () => {
+  test = createTestCore({ SHUTDOWN_TIMEOUT: '1' }, { logToFile: false, workers: stuckWriter });
+  const root = repo();
+  const first = await startStuckRun(test.core, root);
+  const cancelled = await test.core.dispatch('cancelIndexing', { taskId: first });
+  expect(cancelled).toEqual({ ok: true, value: { cancelled: true } });
+  const ended = await task(test.core, first, 'cancelled');
+  expect(['Indexing cancelled by request', 'Forced: did not stop within 1000 ms of being cancelled; its threads were terminated']).toContain(ended.error);
+  // A fresh writer takes the next run at once.
+  const second = await startStuckRun(test.core, root);
+  expect(second).not.toBe(first);
+});
+
+it('core.shutdown() ends within SHUTDOWN_TIMEOUT plus a margin while a run never yields', async () => {
+  test = createTestCore({ SHUTDOWN_TIMEOUT: '1' }, { logToFile: false, workers: stuckWriter });
+  const taskId = await startStuckRun(test.core, repo());
+  const started = Date.now();
+  await test.core.shutdown();
+  // SHUTDOWN_TIMEOUT (1 s) + FORCE_WAIT_MS (2 s) at most, plus a generous margin for a loaded machine.
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(test.core.tasks.get(taskId)?.status).toBe('cancelled');
+});
+
+it('a writer that dies says where and why, in the task, the run event and the log', async () => {
+  const errors: string[] = [];
+  const outOfMemory = (name: Parameters<typeof testWorkers>[0]) =>
+    name === 'indexer-worker' ? { filename: resolve(__dirname, 'helpers', 'out-of-memory-indexer.ts'), execArgv: ['--require', 'tsx/cjs'] } : testWorkers(name);
+  test = createTestCore({}, { logToFile: false, workers: outOfMemory, logSinks: [(entry) => (entry.level === 'error' ? errors.push(entry.message) : undefined)] });
+  const done = new Promise<IndexDone>((resolveDone) => test?.core.events.subscribe((event, payload) => (event === 'indexDone' ? resolveDone(payload as IndexDone) : undefined)));
+  const started = await test.core.dispatch('startIndexing', { path: repo() });
+  if (!started.ok) throw new Error(started.error.message);
+  const { taskId } = started.value as { taskId: string };
+  const message = "The indexer's writer thread stopped while indexing huge.txt: it ran out of memory (heap limit 16 MB)";
+  expect(await done).toMatchObject({ status: 'failed', error: message });
+  expect(await task(test.core, taskId, 'failed')).toMatchObject({ error: message });
+  expect(errors).toContain(message);
+});

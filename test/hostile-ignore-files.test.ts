@@ -1,0 +1,60 @@
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import type { IndexDone } from '../src/shared/types';
+import { bigIgnoreText, makeFifo } from './helpers/hostile-repo';
+import { makeTempDir } from './helpers/make-repo';
+import { createTestCore, type TestCore } from './helpers/test-core';
+
+let test: TestCore | undefined;
+let temp: ReturnType<typeof makeTempDir> | undefined;
+
+afterEach(async () => {
+  await test?.close();
+  temp?.remove();
+});
+
+/** Indexes `root` through the API and resolves with the run's final event. */
+async function indexThroughApi(core: TestCore['core'], root: string): Promise<IndexDone> {
+  const finished = new Promise<IndexDone>((resolve) => {
+    core.events.subscribe((event, payload) => {
+      if (event === 'indexDone') resolve(payload as IndexDone);
+    });
+  });
+  const started = await core.dispatch('startIndexing', { path: root });
+  if (!started.ok) throw new Error(started.error.message);
+  return finished;
+}
+
+it('applies a large .gitignore and skips with a warning an ignore file that is huge, /dev/zero or a FIFO', async () => {
+  temp = makeTempDir('gitbot-ignore-');
+  const root = join(temp.path, 'repo');
+  mkdirSync(join(root, 'generated', 'm-7'), { recursive: true });
+  // 1,000 rules: 7,000 (153 KB) still overflow the writer's heap, one compiled regex per rule (see the report).
+  writeFileSync(join(root, '.gitignore'), bigIgnoreText(1000));
+  writeFileSync(join(root, 'generated', 'm-7', 'x.js'), 'needle ignored by the big file\n');
+  writeFileSync(join(root, 'generated', 'm-7', 'x.txt'), 'needle not ignored\n');
+  writeFileSync(join(root, 'kept.txt'), 'needle kept\n');
+  for (const name of ['zero', 'fifo', 'huge']) {
+    mkdirSync(join(root, name));
+    writeFileSync(join(root, name, 'file.txt'), `needle in ${name}\n`);
+  }
+  symlinkSync('/dev/zero', join(root, 'zero', '.gitignore'));
+  makeFifo(join(root, 'fifo', '.gitignore'));
+  writeFileSync(join(root, 'huge', '.gitignore'), bigIgnoreText(10_000));
+  const warnings: string[] = [];
+  test = createTestCore({ IGNORE_FILE_MAX_BYTES: '200000' }, { logToFile: false, logSinks: [(entry) => (entry.level === 'warn' ? warnings.push(entry.message) : undefined)] });
+  const done = await indexThroughApi(test.core, root);
+  expect(done.error).toBeNull();
+  expect(done.status).toBe('completed');
+  const real = realpathSync(root);
+  expect(warnings).toEqual([
+    `Ignore file skipped, its rules are not applied: ${join(real, 'fifo', '.gitignore')} was not read: it is a FIFO, not a file`,
+    `Ignore file skipped, its rules are not applied: ${join(real, 'huge', '.gitignore')} was not read: it is larger than 200000 bytes`,
+    `Ignore file skipped, its rules are not applied: ${join(real, 'zero', '.gitignore')} was not read: it is a symlink, which is not followed`,
+  ]);
+  const found = await test.core.dispatch('search', { query: 'needle', mode: 'literal', limit: 0 });
+  if (!found.ok) throw new Error(found.error.message);
+  const paths = (found.value as { matches: { path: string }[] }).matches.map((match) => match.path);
+  expect(paths).toEqual(['fifo/file.txt', 'generated/m-7/x.txt', 'huge/file.txt', 'kept.txt', 'zero/file.txt']);
+});
