@@ -157,7 +157,9 @@ function v8Ranges(form: V8Form): LineRanges {
     regex.lastIndex = 0;
     for (let match = regex.exec(content); match !== null; match = regex.exec(content)) {
       if (match[0].length === 0) {
-        regex.lastIndex += 1;
+        // Step over a whole character: with the u flag V8 moves an index inside a surrogate
+        // pair back to its start, so stepping one unit would find the same empty match forever.
+        regex.lastIndex = match.index + ((content.codePointAt(match.index) ?? 0) > 0xffff ? 2 : 1);
       } else {
         ranges.push([match.index, match.index + match[0].length]);
       }
