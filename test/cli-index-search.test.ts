@@ -108,6 +108,41 @@ describe('gitbot index and gitbot search', () => {
     expect(plainIo.out()).toBe('repo/b/c.txt:1:100% needle_x\n');
   });
 
+  it("takes any literal text, with or without --ignore-case, and rg's regex syntax", async () => {
+    const dbPath = join(temp.path, 'data', 'index.sqlite');
+    const open = () => testCore(dbPath);
+    const repo = join(temp.path, 'repo');
+    writeRepo(repo, { 'a.txt': 'UTF-8 here\nutf-8 there\n(a+)+$ [x] \\d\nteS TEST\nGRÖSSE größe\n', 'b.txt': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\nsaß Straße\n' });
+    expect(await createIndexCommand(open).run(['repo', '--json'], io(temp.path))).toBe(0);
+    const run = async (args: string[]) => {
+      const terminal = io(temp.path);
+      expect(await createSearchCommand(open).run([...args, '--json', '--limit', '0'], terminal)).toBe(0);
+      return terminal
+        .out()
+        .trim()
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as { path: string; line: number })
+        .map(({ path, line }) => ({ path, line }));
+    };
+    const rg = (pattern: string, options: { fixed?: boolean; ignoreCase?: boolean }) => ripgrep(repo, pattern, options).map(({ path, line }) => ({ path, line }));
+    for (const literal of ['utf-8', '(a+)+$', '[x] \\d', 'größe', 'ß']) {
+      expect(await run([literal]), literal).toEqual(rg(literal, { fixed: true }));
+      expect(await run([literal, '--ignore-case']), `${literal} -i`).toEqual(rg(literal, { fixed: true, ignoreCase: true }));
+    }
+    expect(await run(['utf-8', '--ignore-case'])).toHaveLength(2);
+    for (const pattern of ['(?i)teS', '(a+)+$', '\\bgr\\w+e\\b', '[[:upper:]]{4}', '\\p{Latin}+ß', '(?P<n>a{3})\\z', '(?x) S t r']) {
+      expect(await run([pattern, '--regex']), pattern).toEqual(rg(pattern, {}));
+    }
+    expect(await run(['(?i)teS', '--regex'])).toHaveLength(1);
+    const refused = io(temp.path);
+    expect(await createSearchCommand(open).run(['(\\w)\\1', '--regex'], refused)).toBe(1);
+    expect(refused.err()).toBe('gitbot search: Invalid regular expression "(\\w)\\1": backreferences are not supported\n');
+    const lookaround = io(temp.path);
+    expect(await createSearchCommand(open).run(['(?<=a)b', '--regex'], lookaround)).toBe(1);
+    expect(lookaround.err()).toBe('gitbot search: Invalid regular expression "(?<=a)b": look-around, including look-ahead and look-behind, is not supported\n');
+  });
+
   it('shows a progress bar on a terminal', async () => {
     const dbPath = join(temp.path, 'data', 'index.sqlite');
     writeRepo(join(temp.path, 'repo'), { 'a.txt': 'needle\n' });
@@ -127,7 +162,7 @@ describe('gitbot index and gitbot search', () => {
     expect(await createIndexCommand(open).run(['repo', '--json'], io(temp.path))).toBe(0);
     const badRegex = io(temp.path);
     expect(await createSearchCommand(open).run(['(', '--regex'], badRegex)).toBe(1);
-    expect(badRegex.err()).toBe('gitbot search: Invalid regular expression "(": Unterminated group\n');
+    expect(badRegex.err()).toBe('gitbot search: Invalid regular expression "(": unclosed group\n');
     await expect(createSearchCommand(open).run([], io(temp.path))).rejects.toThrow('missing the query');
     await expect(createSearchCommand(open).run(['x', '--regex', '--words'], io(temp.path))).rejects.toThrow('--regex and --words cannot be used together');
     await expect(createIndexCommand(open).run([], io(temp.path))).rejects.toThrow('missing the folder to index');

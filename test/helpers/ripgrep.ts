@@ -36,3 +36,16 @@ export function ripgrep(root: string, pattern: string, options: { fixed?: boolea
   }
   return hits.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : left.line - right.line));
 }
+
+/** rg's hits, or the first line of its error when it refuses the pattern (exit code 2). */
+export function ripgrepOrError(root: string, pattern: string, options: { fixed?: boolean; ignoreCase?: boolean } = {}): { hits: RgHit[] } | { error: string } {
+  try {
+    return { hits: ripgrep(root, pattern, options) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.startsWith('rg failed: ')) {
+      return { error: message.slice('rg failed: '.length).trim() };
+    }
+    throw error;
+  }
+}

@@ -1,6 +1,9 @@
 import { AppError } from '../errors';
-import { regexQuery, stringQuery, type LiteralQuery } from './regex-literals';
-import { unicodeForm, withUnicodeClasses } from './unicode-classes';
+import { compileLinear, type LinearRegex } from './regex-engine';
+import { linearV8Form, re2Source, usesUnicodeBoundary, type Markers, type V8Form } from './regex-emit';
+import { literalQuery, stringQuery, type LiteralQuery } from './regex-literals';
+import { parseRegex, regexSize, type RegexNode } from './regex-syntax';
+import { isWordCodePoint } from './unicode-classes';
 
 export type Range = readonly [number, number];
 
@@ -22,43 +25,38 @@ export interface LineMatcher {
   scan(text: string, firstLine: number, sink: LineSink, ascii: boolean): boolean;
 }
 
+/**
+ * Patterns whose compiled size (regexSize) exceeds this are refused, as rg refuses those
+ * over its size limit: compiling and matching them would cost too much time and memory.
+ */
+export const MAX_REGEX_SIZE = 10_000;
+
+/**
+ * A matcher with rg's semantics: `literal` (rg -F) takes any text; `regex` takes rg's syntax
+ * (regex-syntax.ts) and matches in time linear in the text, whatever the pattern.
+ */
 export function createMatcher(mode: 'literal' | 'regex', query: string, ignoreCase: boolean): LineMatcher {
   if (mode === 'literal') {
     if (query.includes('\n')) {
       return { query: stringQuery(query), scan: () => true };
     }
-    return ignoreCase ? wholeTextRegexMatcher(new RegExp(escapeRegex(query), 'giu'), stringQuery(query)) : literalMatcher(query);
+    return ignoreCase ? regexMatcher(literalNode(query), stringQuery(query)) : literalMatcher(query);
   }
-  const pattern = unicodeForm(query);
-  return lineRegexMatcher(compileRegex(pattern, ignoreCase), compileRegex(pattern, ignoreCase, false), regexQuery(pattern));
+  const node = parseRegex(query, ignoreCase);
+  if (regexSize(node) > MAX_REGEX_SIZE) {
+    throw new AppError('invalid_regex', `Invalid regular expression "${query}": the compiled regex exceeds the size limit of ${MAX_REGEX_SIZE} instructions`);
+  }
+  return regexMatcher(node, literalQuery(node, ignoreCase));
 }
 
-/**
- * Compiles a user's regex with Unicode semantics when it allows them (and, unless
- * `unicodeClasses` is false, rg's Unicode `\w`, `\d`, `\s`, `\b`), else without. On ASCII
- * text both forms match alike, and JavaScript's own ASCII classes run faster (a full scan
- * with `\p{Nd}` for `\d` took 1.7 times as long). Matching runs line by line, so the `s`
- * flag only makes `.` match what rg's does: any character but the newline (a CR included).
- */
-export function compileRegex(pattern: string, ignoreCase: boolean, unicodeClasses = true): RegExp {
-  const flags = ignoreCase ? 'gis' : 'gs';
-  try {
-    new RegExp(pattern, `${flags}u`);
-  } catch {
-    try {
-      return new RegExp(pattern, flags);
-    } catch (error) {
-      // V8 says "Invalid regular expression: /a(b/g: Unterminated group"; keep the reason only.
-      const message = error instanceof Error ? error.message : String(error);
-      const reason = /: ([^:]+)$/.exec(message)?.[1] ?? message;
-      throw new AppError('invalid_regex', `Invalid regular expression "${pattern}": ${reason}`);
-    }
-  }
-  return new RegExp(unicodeClasses ? withUnicodeClasses(pattern) : pattern, `${flags}u`);
+/** `text` as a sequence of case-insensitive characters (rg -F -i). */
+function literalNode(text: string): RegexNode {
+  return { kind: 'concat', nodes: [...text].map((char) => ({ kind: 'char', code: char.codePointAt(0) as number, ignoreCase: true })) };
 }
 
+/** Escapes `text` for a JavaScript RegExp with or without the `u` flag. */
 export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** A match in a text: [start, end) in UTF-16 units. */
@@ -74,19 +72,6 @@ function literalMatcher(query: string): LineMatcher {
       scanHits(text, firstLine, sink, (from) => {
         const start = text.indexOf(query, from);
         return start === -1 ? null : { start, end: start + query.length };
-      }),
-  };
-}
-
-/** For patterns that can never match a newline (escaped literals): run over the whole text. */
-function wholeTextRegexMatcher(regex: RegExp, query: LiteralQuery): LineMatcher {
-  return {
-    query,
-    scan: (text, firstLine, sink) =>
-      scanHits(text, firstLine, sink, (from) => {
-        regex.lastIndex = from;
-        const match = regex.exec(text);
-        return match === null ? null : { start: match.index, end: match.index + match[0].length };
       }),
   };
 }
@@ -123,26 +108,19 @@ function scanHits(text: string, firstLine: number, sink: LineSink, next: (from: 
   return true;
 }
 
-/** One regex twice: global, for the ranges of a line, and not, to test a line. */
-interface LineRegex {
-  readonly all: RegExp;
-  readonly test: RegExp;
-}
-
-function lineRegex(regex: RegExp): LineRegex {
-  return { all: regex, test: new RegExp(regex.source, regex.flags.replace('g', '')) };
-}
-
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** The ranges of a line's matches, or null when the line does not match. */
+type LineRanges = (content: string, asciiText: boolean) => Range[] | null;
+
 /**
- * Matches line by line with `unicode`, or with `ascii` (the same pattern with JavaScript's
- * own classes) on lines where both mean the same: in an all-ASCII text, or, in a text that
- * is not, on each line without a non-ASCII character (most lines of most such files).
+ * Matches line by line: with V8's own engine where the pattern's shape proves its
+ * backtracking linear (linearV8Form), else with the linear engine, whose `\b` is ASCII; on a
+ * line with non-ASCII characters a pattern using rg's Unicode `\b` runs on the marked line.
  */
-function lineRegexMatcher(unicode: RegExp, ascii: RegExp, query: LiteralQuery): LineMatcher {
-  const forms = { unicode: lineRegex(unicode), ascii: lineRegex(ascii) };
-  const same = unicode.source === ascii.source;
+function regexMatcher(node: RegexNode, query: LiteralQuery): LineMatcher {
+  const v8 = linearV8Form(node);
+  const ranges = v8 !== null ? v8Ranges(v8) : linearRanges(node);
   return {
     query,
     scan(text, firstLine, sink, isAscii) {
@@ -154,26 +132,9 @@ function lineRegexMatcher(unicode: RegExp, ascii: RegExp, query: LiteralQuery): 
           end = text.length;
         }
         const content = text.slice(start, end);
-        const form = same || isAscii || !NON_ASCII.test(content) ? forms.ascii : forms.unicode;
-        if (form.test.test(content)) {
-          const regex = form.all;
-          const ranges: Range[] = [];
-          regex.lastIndex = 0;
-          let match = regex.exec(content);
-          while (match !== null) {
-            if (match[0].length === 0) {
-              regex.lastIndex += 1;
-            } else {
-              ranges.push([match.index, match.index + match[0].length]);
-            }
-            if (regex.lastIndex > content.length) {
-              break;
-            }
-            match = regex.exec(content);
-          }
-          if (!sink(line, content, ranges)) {
-            return false;
-          }
+        const found = ranges(content, isAscii);
+        if (found !== null && !sink(line, content, found)) {
+          return false;
         }
         line += 1;
         start = end + 1;
@@ -181,6 +142,125 @@ function lineRegexMatcher(unicode: RegExp, ascii: RegExp, query: LiteralQuery): 
       return true;
     },
   };
+}
+
+function v8Ranges(form: V8Form): LineRanges {
+  const test = { unicode: form.unicode, ascii: form.ascii ?? form.unicode };
+  const all = { unicode: new RegExp(form.unicode.source, `${form.unicode.flags}g`), ascii: new RegExp(test.ascii.source, `${test.ascii.flags}g`) };
+  return (content, asciiText) => {
+    const which = asciiText || !NON_ASCII.test(content) ? 'ascii' : 'unicode';
+    if (!test[which].test(content)) {
+      return null;
+    }
+    const regex = all[which];
+    const ranges: Range[] = [];
+    regex.lastIndex = 0;
+    for (let match = regex.exec(content); match !== null; match = regex.exec(content)) {
+      if (match[0].length === 0) {
+        // Step over a whole character: with the u flag V8 moves an index inside a surrogate
+        // pair back to its start, so stepping one unit would find the same empty match forever.
+        regex.lastIndex = match.index + ((content.codePointAt(match.index) ?? 0) > 0xffff ? 2 : 1);
+      } else {
+        ranges.push([match.index, match.index + match[0].length]);
+      }
+      if (regex.lastIndex > content.length) {
+        break;
+      }
+    }
+    return ranges;
+  };
+}
+
+function linearRanges(node: RegexNode): LineRanges {
+  const engine = compileLinear(re2Source(node));
+  const marked = usesUnicodeBoundary(node) ? markedRanges(node) : null;
+  return (content, asciiText) => {
+    if (marked !== null && !asciiText && NON_ASCII.test(content)) {
+      return marked(content);
+    }
+    return engineRanges(engine, content, null);
+  };
+}
+
+function engineRanges(engine: LinearRegex, content: string, origin: Int32Array | null): Range[] | null {
+  if (!engine.test(content)) {
+    return null;
+  }
+  const ranges: Range[] = [];
+  engine.forEachMatch(content, (start, end) => {
+    ranges.push(origin === null ? [start, end] : [origin[start] as number, origin[end] as number]);
+  });
+  return ranges;
+}
+
+/** Marker candidates: noncharacters first, then the private use area. */
+const MARKER_CANDIDATES = [...Array.from({ length: 32 }, (_, index) => 0xfdd0 + index), ...Array.from({ length: 0x1900 }, (_, index) => 0xe000 + index)];
+const MAX_MARKED_FORMS = 8;
+
+/**
+ * rg's Unicode `\b` with an engine whose `\b` is ASCII: the line is rewritten with a marker
+ * after each position (characters absent from the line), saying whether a Unicode and an
+ * ASCII word boundary lies there, and the pattern's `\b` looks back at that marker.
+ */
+function markedRanges(node: RegexNode): (content: string) => Range[] | null {
+  const forms = new Map<string, LinearRegex>();
+  return (content) => {
+    const markers = pickMarkers(content);
+    const key = markers.join(',');
+    let engine = forms.get(key);
+    if (engine === undefined) {
+      engine = compileLinear(re2Source(node, markers), true);
+      if (forms.size >= MAX_MARKED_FORMS) {
+        forms.delete(forms.keys().next().value as string);
+      }
+      forms.set(key, engine);
+    }
+    const marked = markedLine(content, markers);
+    return engineRanges(engine, marked.text, marked.origin);
+  };
+}
+
+function pickMarkers(content: string): Markers {
+  const picked: number[] = [];
+  for (const code of MARKER_CANDIDATES) {
+    if (!content.includes(String.fromCharCode(code))) {
+      picked.push(code);
+      if (picked.length === 4) {
+        return picked as unknown as Markers;
+      }
+    }
+  }
+  throw new AppError('invalid_regex', 'A line holds every character that could mark word boundaries; search it without \\b');
+}
+
+/** `content` with a marker before its first character and after each one; `origin` maps offsets back. */
+function markedLine(content: string, markers: Markers): { text: string; origin: Int32Array } {
+  const parts: string[] = [];
+  const origin = new Int32Array(content.length * 2 + 2);
+  let length = 0;
+  let offset = 0;
+  let previousUnicode = false;
+  let previousAscii = false;
+  for (;;) {
+    const code = offset < content.length ? (content.codePointAt(offset) as number) : -1;
+    const unicodeWord = code !== -1 && isWordCodePoint(code);
+    const asciiWord = unicodeWord && code < 0x80;
+    parts.push(String.fromCharCode(markers[(unicodeWord !== previousUnicode ? 2 : 0) | (asciiWord !== previousAscii ? 1 : 0)] as number));
+    origin[length++] = offset;
+    if (code === -1) {
+      break;
+    }
+    const char = String.fromCodePoint(code);
+    parts.push(char);
+    for (let unit = 0; unit < char.length; unit += 1) {
+      origin[length++] = offset + unit;
+    }
+    offset += char.length;
+    previousUnicode = unicodeWord;
+    previousAscii = asciiWord;
+  }
+  origin[length] = offset;
+  return { text: parts.join(''), origin: origin.subarray(0, length + 1) };
 }
 
 function countBetween(text: string, from: number, to: number): number {

@@ -146,7 +146,7 @@ describe('regex search equals ripgrep', () => {
   });
 
   it('rejects an invalid regex with a clear message', () => {
-    expect(() => readOps.search(reader, { query: 'a(b', mode: 'regex' })).toThrow('Invalid regular expression "a(b": Unterminated group');
+    expect(() => readOps.search(reader, { query: 'a(b', mode: 'regex' })).toThrow('Invalid regular expression "a(b": unclosed group');
   });
 });
 

@@ -1,35 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { unicodeForm, withUnicodeClasses } from './unicode-classes';
+import { contains } from './code-point-set';
+import { isWordCodePoint, perlClass, posixClass, propertyClass } from './unicode-classes';
 
-const WORD = String.raw`\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}`;
+const code = (char: string): number => char.codePointAt(0) as number;
 
-describe('withUnicodeClasses', () => {
-  it('rewrites the Perl classes outside and inside character classes', () => {
-    expect(withUnicodeClasses(String.raw`a\w+\d\s\S\D`)).toBe(String.raw`a[${WORD}]+\p{Nd}\p{White_Space}\P{White_Space}\P{Nd}`);
-    expect(withUnicodeClasses(String.raw`[\w.-]`)).toBe(String.raw`[${WORD}.-]`);
-    expect(withUnicodeClasses(String.raw`[^\W_]`)).toBe(String.raw`(?:(?![_])[${WORD}])`);
-    expect(withUnicodeClasses(String.raw`[\W]`)).toBe(String.raw`[^${WORD}]`);
-  });
-
-  it('leaves escaped backslashes, other escapes, a class backspace and brackets inside classes alone', () => {
-    for (const pattern of [String.raw`\\w`, String.raw`\p{Lu}\u{1F600}\x41\cJ\k<n>`, String.raw`[\b]`, String.raw`[[\]]`, String.raw`[]\w`]) {
-      const rewritten = withUnicodeClasses(pattern);
-      expect(rewritten.replaceAll(`[${WORD}]`, String.raw`\w`)).toBe(pattern);
+describe('rg classes as code point sets', () => {
+  it('gives \\w, \\d and \\s their Unicode meaning, and the ASCII one inside (?-u)', () => {
+    const word = perlClass('w', true);
+    for (const char of ['a', 'Z', '_', '7', 'ß', 'é', 'δ', '漢', '\u0301', '\u200d', '٣']) {
+      expect(contains(word, code(char)), char).toBe(true);
     }
+    for (const char of ['-', ' ', '€', '\u00a0']) {
+      expect(contains(word, code(char)), char).toBe(false);
+    }
+    expect(contains(perlClass('d', true), code('٣'))).toBe(true);
+    expect(contains(perlClass('d', false), code('٣'))).toBe(false);
+    expect(contains(perlClass('s', true), 0x85)).toBe(true);
+    expect(contains(perlClass('w', false), code('é'))).toBe(false);
+    expect(isWordCodePoint(code('é'))).toBe(true);
+    expect(isWordCodePoint(code('-'))).toBe(false);
   });
 
-  it('makes \\b and \\B Unicode word boundaries', () => {
-    const boundary = new RegExp(withUnicodeClasses(String.raw`\bnaïve\b`), 'u');
-    expect(boundary.test('a naïve word')).toBe(true);
-    expect(boundary.test('unnaïve')).toBe(false);
-    expect(new RegExp(withUnicodeClasses(String.raw`ï\B`), 'u').test('naïve')).toBe(true);
+  it('resolves property names loosely, as rg does', () => {
+    for (const name of ['Greek', 'greek', 'sc=Greek', 'Script=greek', 'Grek']) {
+      const set = propertyClass(name);
+      expect(contains(set, code('α')), name).toBe(true);
+      expect(contains(set, code('a')), name).toBe(false);
+    }
+    for (const name of ['L', 'Letter', 'letter', 'Alphabetic', 'Lu']) {
+      expect(contains(propertyClass(name), code('A')), name).toBe(true);
+    }
+    expect(() => propertyClass('NoSuchProperty')).toThrow('Unicode property not found');
+    expect(() => propertyClass('foo=Greek')).toThrow('Unicode property not found');
   });
 
-  it('drops escapes of punctuation that keep a pattern from the u flag, and only those', () => {
-    expect(unicodeForm(String.raw`a\-b\#c\~d\&e[\-x]`)).toBe(String.raw`a-b#c~d&e[\-x]`);
-    expect(unicodeForm(String.raw`a\-b`)).toBe('a-b');
-    // Already valid with u, or invalid whatever the escapes: unchanged.
-    expect(unicodeForm(String.raw`a\.b`)).toBe(String.raw`a\.b`);
-    expect(unicodeForm(String.raw`a\-b\q`)).toBe(String.raw`a\-b\q`);
+  it('knows the POSIX classes and nothing else by that syntax', () => {
+    expect(posixClass('alpha')).toEqual([
+      [0x41, 0x5a],
+      [0x61, 0x7a],
+    ]);
+    expect(posixClass('foo')).toBeNull();
   });
 });

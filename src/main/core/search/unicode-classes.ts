@@ -1,136 +1,200 @@
 /**
- * ripgrep's Perl classes for a JavaScript pattern. In JavaScript `\w`, `\b` and `\d` are
- * ASCII even with the `u` flag and `\s` lacks NEL; ripgrep (Rust's regex) makes them Unicode
- * by default, so `gr\w+e` finds "größe" there and nothing here. This rewrites them as the
- * Unicode property escapes rg's definitions use (UTS #18 annex C), so results stay equal to
- * rg's. Only for patterns valid with the `u` flag: property escapes need it.
+ * The character sets of ripgrep's classes (Rust's regex, Unicode by default): `\w \d \s`,
+ * `\p{..}`, POSIX `[[:alpha:]]`, each as code point ranges. RE2's `\w`, `\d`, `\s`, `\b` are
+ * ASCII and it knows few property names, so every class is resolved here and written out
+ * as ranges; the Unicode data comes from V8's property escapes (`\p{Alphabetic}`), resolved
+ * by one scan over a string of every code point.
  */
+import { AppError } from '../errors';
+import { setOf, type CodePointRange, type CodePointSet } from './code-point-set';
 
-/** rg's `\w`: Alphabetic, marks, decimal numbers, connector punctuation, joiners. */
-const WORD = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}';
-const WORD_CLASS = `[${WORD}]`;
-const NOT_WORD_CLASS = `[^${WORD}]`;
+/** rg's `\w` (UTS #18 annex C): Alphabetic, marks, decimal numbers, connector punctuation, joiners. */
+const WORD_SOURCE = String.raw`\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}`;
 
-/** Escapes outside a character class. */
-const OUTSIDE: Readonly<Record<string, string>> = {
-  w: WORD_CLASS,
-  W: NOT_WORD_CLASS,
-  d: '\\p{Nd}',
-  D: '\\P{Nd}',
-  s: '\\p{White_Space}',
-  S: '\\P{White_Space}',
-  b: `(?:(?<=${WORD_CLASS})(?!${WORD_CLASS})|(?<!${WORD_CLASS})(?=${WORD_CLASS}))`,
-  B: `(?:(?<=${WORD_CLASS})(?=${WORD_CLASS})|(?<!${WORD_CLASS})(?!${WORD_CLASS}))`,
+export type PerlClass = 'd' | 's' | 'w';
+
+const ASCII_PERL: Readonly<Record<PerlClass, CodePointSet>> = {
+  d: [[0x30, 0x39]],
+  s: setOf([[0x09, 0x0d], [0x20, 0x20]]),
+  w: setOf([[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]]),
 };
 
-/** Escapes inside a character class (`\b` there is a backspace; `\W` is handled by the whole class). */
-const INSIDE: Readonly<Record<string, string>> = {
-  w: WORD,
-  d: '\\p{Nd}',
-  D: '\\P{Nd}',
-  s: '\\p{White_Space}',
-  S: '\\P{White_Space}',
-};
+const UNICODE_PERL: Readonly<Record<PerlClass, string>> = { d: String.raw`\p{Nd}`, s: String.raw`\p{White_Space}`, w: WORD_SOURCE };
 
-/** Punctuation rg lets a pattern escape but JavaScript only without the `u` flag (`\-` only outside a class). */
-const LOOSE_ESCAPES = '#~&';
-
-/**
- * `pattern` in a form valid with the `u` flag when only escaped punctuation keeps it from
- * being one (`foo\-bar`, `\#`): such an escape means the character itself, so dropping it
- * changes nothing but lets the pattern have Unicode semantics. Otherwise `pattern` unchanged.
- */
-export function unicodeForm(pattern: string): string {
-  if (compilesWithU(pattern)) {
-    return pattern;
-  }
-  let out = '';
-  let inClass = false;
-  for (let index = 0; index < pattern.length; index += 1) {
-    const char = pattern[index] as string;
-    if (char === '\\') {
-      const next = pattern[index + 1] ?? '';
-      out += LOOSE_ESCAPES.includes(next) || (next === '-' && !inClass) ? next : char + next;
-      index += 1;
-    } else {
-      if (char === '[') {
-        inClass = true;
-      } else if (char === ']') {
-        inClass = false;
-      }
-      out += char;
-    }
-  }
-  return compilesWithU(out) ? out : pattern;
+/** `\d`, `\s` or `\w`, Unicode (rg's default) or ASCII (inside `(?-u)`). */
+export function perlClass(name: PerlClass, unicode: boolean): CodePointSet {
+  return unicode ? v8ClassSet(UNICODE_PERL[name]) : ASCII_PERL[name];
 }
 
-/** Whether `pattern` compiles with the `u` flag (the `i`, `g` and `s` flags change no syntax). */
-export function compilesWithU(pattern: string): boolean {
+/** Whether a code point is a word character for rg's Unicode `\b` (one lookup per char). */
+export function isWordCodePoint(code: number): boolean {
+  if (code < 0x80) {
+    return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || (code >= 0x61 && code <= 0x7a);
+  }
+  return WORD_CHAR.test(String.fromCodePoint(code));
+}
+
+const WORD_CHAR = new RegExp(`^[${WORD_SOURCE}]$`, 'u');
+
+/** The ASCII classes of `[[:name:]]`, as Rust's regex defines them. */
+const POSIX: Readonly<Record<string, readonly CodePointRange[]>> = {
+  alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
+  alpha: [[0x41, 0x5a], [0x61, 0x7a]],
+  ascii: [[0x00, 0x7f]],
+  blank: [[0x09, 0x09], [0x20, 0x20]],
+  cntrl: [[0x00, 0x1f], [0x7f, 0x7f]],
+  digit: [[0x30, 0x39]],
+  graph: [[0x21, 0x7e]],
+  lower: [[0x61, 0x7a]],
+  print: [[0x20, 0x7e]],
+  punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
+  space: [[0x09, 0x0d], [0x20, 0x20]],
+  upper: [[0x41, 0x5a]],
+  word: [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]],
+  xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
+};
+
+/** A POSIX class by name, or null when the name is not one (rg then reads `[:..:]` as a nested class). */
+export function posixClass(name: string): CodePointSet | null {
+  const ranges = POSIX[name];
+  return ranges === undefined ? null : setOf(ranges);
+}
+
+/** Names rg matches loosely (UAX #44 LM3) that V8 spells otherwise. */
+const PROPERTY_ALIASES: Readonly<Record<string, string>> = {
+  whitespace: 'White_Space',
+  space: 'White_Space',
+  joincontrol: 'Join_Control',
+  word: WORD_SOURCE,
+  digit: 'Nd',
+  alnum: String.raw`\p{Alphabetic}\p{Nd}`,
+};
+
+/** Which V8 prefix an rg `name=value` property name stands for. */
+const PROPERTY_KEYS: Readonly<Record<string, string>> = {
+  sc: 'Script',
+  script: 'Script',
+  scx: 'Script_Extensions',
+  scriptextensions: 'Script_Extensions',
+  gc: 'General_Category',
+  generalcategory: 'General_Category',
+};
+
+/** The set of `\p{name}` (`\pL`, `\p{Greek}`, `\p{sc=Greek}`, `\p{Alphabetic}`), as rg resolves names. */
+export function propertyClass(name: string): CodePointSet {
+  const separator = name.search(/[=:]/);
+  const key = separator === -1 ? null : loose(name.slice(0, separator));
+  const value = separator === -1 ? name : name.slice(separator + 1);
+  const candidates: string[] = [];
+  if (key !== null) {
+    const prefix = PROPERTY_KEYS[key];
+    if (prefix === undefined) {
+      throw new AppError('invalid_regex', 'Unicode property not found');
+    }
+    candidates.push(...spellings(value).map((spelling) => String.raw`\p{${prefix}=${spelling}}`));
+  } else {
+    const alias = PROPERTY_ALIASES[loose(value)];
+    if (alias !== undefined) {
+      candidates.push(alias.startsWith('\\') ? alias : String.raw`\p{${alias}}`);
+    }
+    for (const spelling of spellings(value)) {
+      candidates.push(String.raw`\p{${spelling}}`, String.raw`\p{Script=${spelling}}`);
+    }
+  }
+  for (const source of candidates) {
+    if (isValidClass(source)) {
+      return v8ClassSet(source);
+    }
+  }
+  throw new AppError('invalid_regex', 'Unicode property not found');
+}
+
+function loose(name: string): string {
+  return name.toLowerCase().replace(/[\s_-]/g, '');
+}
+
+/** The ways V8 may spell a property value a user wrote loosely: as written, Title_Case, upper case. */
+function spellings(value: string): string[] {
+  const words = value.trim().split(/[\s_-]+/).filter((word) => word !== '');
+  const title = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()).join('_');
+  return [...new Set([value.trim(), title, value.trim().toUpperCase()])].filter((spelling) => /^[A-Za-z0-9_]+$/.test(spelling));
+}
+
+function isValidClass(source: string): boolean {
   try {
-    new RegExp(pattern, 'u');
+    new RegExp(`[${source}]`, 'u');
     return true;
   } catch {
     return false;
   }
 }
 
-/** `pattern` (valid with the `u` flag) with `\w \W \d \D \s \S \b \B` as rg means them. */
-export function withUnicodeClasses(pattern: string): string {
-  let out = '';
-  let index = 0;
-  while (index < pattern.length) {
-    const char = pattern[index] as string;
-    if (char === '\\') {
-      const next = pattern[index + 1] ?? '';
-      out += OUTSIDE[next] ?? char + next;
-      index += 2;
-    } else if (char === '[') {
-      const end = classEnd(pattern, index);
-      out += translateClass(pattern.slice(index + 1, end));
-      index = end + 1;
-    } else {
-      out += char;
-      index += 1;
-    }
+/** Resolved classes by V8 source; bounded, since property names come from users. */
+const resolved = new Map<string, CodePointSet>();
+const MAX_RESOLVED = 64;
+
+/**
+ * The code points a V8 class body (valid with the `u` flag) matches, without surrogates. One
+ * scan of a string holding every code point once: its index maps back to the code point.
+ */
+export function v8ClassSet(source: string): CodePointSet {
+  const known = resolved.get(source);
+  if (known !== undefined) {
+    return known;
   }
-  return out;
+  const all = everyCodePoint();
+  const regex = new RegExp(`[${source}]+`, 'gu');
+  const ranges: CodePointRange[] = [];
+  for (let match = regex.exec(all); match !== null; match = regex.exec(all)) {
+    const low = codePointAt(match.index);
+    const last = match.index + match[0].length - 1;
+    // The last unit of an astral character is its low surrogate: step back to the pair.
+    ranges.push([low, codePointAt(last >= ASTRAL_START && (last - ASTRAL_START) % 2 === 1 ? last - 1 : last)]);
+  }
+  const set = setOf(ranges);
+  if (resolved.size >= MAX_RESOLVED) {
+    resolved.delete(resolved.keys().next().value as string);
+  }
+  resolved.set(source, set);
+  return set;
 }
 
-/** The index of the `]` closing the class opened at `open` (with `u`, a `[` inside is literal). */
-function classEnd(pattern: string, open: number): number {
-  let index = open + 1;
-  while (index < pattern.length && pattern[index] !== ']') {
-    index += pattern[index] === '\\' ? 2 : 1;
+/** Index in everyCodePoint() where U+E000 and then the astral planes start. */
+const BMP_HIGH_START = 0xd800;
+const ASTRAL_START = 0xd800 + (0x10000 - 0xe000);
+
+function codePointAt(index: number): number {
+  if (index < BMP_HIGH_START) {
+    return index;
   }
-  return index;
+  if (index < ASTRAL_START) {
+    return index + 0x800;
+  }
+  return 0x10000 + Math.floor((index - ASTRAL_START) / 2);
 }
 
-/** A class body (between the brackets) rewritten; a `\W` inside makes it a group. */
-function translateClass(body: string): string {
-  const negated = body.startsWith('^');
-  let members = '';
-  let notWord = false;
-  for (let index = negated ? 1 : 0; index < body.length; ) {
-    const char = body[index] as string;
-    if (char === '\\') {
-      const next = body[index + 1] ?? '';
-      if (next === 'W') {
-        notWord = true;
-      } else {
-        members += INSIDE[next] ?? char + next;
-      }
-      index += 2;
-    } else {
-      members += char;
-      index += 1;
+/** About 2.2 M UTF-16 units: held weakly so an idle reader gives the memory back. */
+let everyCodePointRef: WeakRef<{ text: string }> | null = null;
+
+function everyCodePoint(): string {
+  const cached = everyCodePointRef?.deref();
+  if (cached !== undefined) {
+    return cached.text;
+  }
+  const parts: string[] = [];
+  const chunk: number[] = [];
+  for (let code = 0; code <= 0x10ffff; code += 1) {
+    if (code >= 0xd800 && code <= 0xdfff) {
+      continue;
+    }
+    chunk.push(code);
+    if (chunk.length === 4096) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk.length = 0;
     }
   }
-  if (!notWord) {
-    return `[${negated ? '^' : ''}${members}]`;
-  }
-  if (members === '') {
-    return negated ? WORD_CLASS : NOT_WORD_CLASS;
-  }
-  // [a\W] is a member or a non-word character; [^a\W] a word character that is not a member.
-  return negated ? `(?:(?![${members}])${WORD_CLASS})` : `(?:[${members}]|${NOT_WORD_CLASS})`;
+  parts.push(String.fromCodePoint(...chunk));
+  const holder = { text: parts.join('') };
+  everyCodePointRef = new WeakRef(holder);
+  return holder.text;
 }

@@ -1,0 +1,60 @@
+/**
+ * Sets of Unicode code points as sorted, disjoint, non-adjacent inclusive ranges: the one
+ * form every character class of a pattern is resolved to before it is written out for an
+ * engine, so set operations (`[\w&&[^_]]`, `\W`, removing the newline) are plain range math.
+ */
+export type CodePointRange = readonly [low: number, high: number];
+export type CodePointSet = readonly CodePointRange[];
+
+export const MAX_CODE_POINT = 0x10ffff;
+export const EMPTY_SET: CodePointSet = [];
+
+/** The set of the given ranges (in any order, possibly overlapping). */
+export function setOf(ranges: readonly CodePointRange[]): CodePointSet {
+  const sorted = [...ranges].sort((left, right) => left[0] - right[0]);
+  const out: [number, number][] = [];
+  for (const [low, high] of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && low <= last[1] + 1) {
+      last[1] = Math.max(last[1], high);
+    } else {
+      out.push([low, high]);
+    }
+  }
+  return out;
+}
+
+export function union(left: CodePointSet, right: CodePointSet): CodePointSet {
+  return setOf([...left, ...right]);
+}
+
+export function complement(set: CodePointSet): CodePointSet {
+  const out: CodePointRange[] = [];
+  let next = 0;
+  for (const [low, high] of set) {
+    if (low > next) {
+      out.push([next, low - 1]);
+    }
+    next = high + 1;
+  }
+  if (next <= MAX_CODE_POINT) {
+    out.push([next, MAX_CODE_POINT]);
+  }
+  return out;
+}
+
+export function intersect(left: CodePointSet, right: CodePointSet): CodePointSet {
+  return complement(union(complement(left), complement(right)));
+}
+
+export function subtract(left: CodePointSet, right: CodePointSet): CodePointSet {
+  return intersect(left, complement(right));
+}
+
+export function symmetricDifference(left: CodePointSet, right: CodePointSet): CodePointSet {
+  return union(subtract(left, right), subtract(right, left));
+}
+
+export function contains(set: CodePointSet, code: number): boolean {
+  return set.some(([low, high]) => code >= low && code <= high);
+}

@@ -1,0 +1,58 @@
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateRepo } from './make-repo';
+
+/**
+ * A corpus for comparing search with rg: generateRepo's awkward files (CRLF, invalid UTF-8,
+ * NUL bytes, lines longer than a document, non-ASCII names, files over 1 MiB), long runs of
+ * `a` and `x` for the pathological patterns, and symlinks of every kind (to a file, to a
+ * folder, in loops, out of the root, dangling), which rg does not follow.
+ */
+export function writeDifferentialCorpus(root: string, outside: string, seed: number): void {
+  generateRepo(root, { seed, files: 36, lines: 40 });
+  // Still exactly 1 MiB, but in long lines: 37,000 short ones made every query slow to compare.
+  const exact = `${'search exactly at the limit '.repeat(600)}\n`;
+  writeFileSync(join(root, 'big', 'exact.txt'), `${exact.repeat(Math.ceil((1024 * 1024) / exact.length)).slice(0, 1024 * 1024 - 1)}\n`);
+  const runs = ['a'.repeat(41), `${'a'.repeat(5000)}!`, 'x'.repeat(64), `${'x'.repeat(3000)}y`, 'aaaa aaaa aaaa', 'ελληνικά Ωμέγα αβγ', 'Straße STRASSE straße', 'KELVIN \u212a k K'];
+  writeFileSync(join(root, 'runs.txt'), `${runs.join('\n')}\n`);
+  mkdirSync(outside, { recursive: true });
+  writeFileSync(join(outside, 'secret.txt'), 'search value outside the root\n');
+  mkdirSync(join(root, 'loop'), { recursive: true });
+  const links: Record<string, string> = {
+    'link-to-file.txt': 'runs.txt',
+    'link-to-folder': 'src',
+    'loop/self': '..',
+    'loop/a': 'b',
+    'loop/b': 'a',
+    'dangling.txt': 'nowhere.txt',
+    'out-file.txt': join(outside, 'secret.txt'),
+    'out-folder': outside,
+  };
+  for (const [link, target] of Object.entries(links)) {
+    symlinkSync(target, join(root, link));
+  }
+}
+
+/** The text lines of a corpus's regular files (not following links), for generating queries. */
+export function corpusLines(root: string, limit = 20_000): string[] {
+  const lines: string[] = [];
+  const visit = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (lines.length >= limit) {
+        return;
+      }
+      if (entry.isDirectory()) {
+        visit(path);
+      } else if (entry.isFile() && statSync(path).size <= 1024 * 1024) {
+        for (const line of readFileSync(path, 'utf8').split(/\r?\n/)) {
+          if (line.length <= 400 && lines.length < limit) {
+            lines.push(line);
+          }
+        }
+      }
+    }
+  };
+  visit(root);
+  return lines;
+}
