@@ -18,7 +18,7 @@ describe('indexer threads and the memory monitor, through the core', () => {
   it('shows the heaps of the busy writer and of the reader threads in the stats while a run lasts', async () => {
     temp = makeTempDir();
     const root = join(temp.path, 'repo');
-    generateRepo(root, { seed: 21, files: 400, lines: 120 });
+    generateRepo(root, { seed: 21, files: 1000, lines: 120 });
     // Small batches make the run last long enough to be sampled many times; one reader thread.
     testCore = createTestCore({ MAX_DOCUMENTS_PER_BATCH: '2', MAX_CONTENT_LENGTH: '2000', GITBOT_INDEX_WORKERS: '1' }, { logToFile: false });
     const { core } = testCore;
