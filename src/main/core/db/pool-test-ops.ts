@@ -12,6 +12,8 @@ type Database = BetterSqlite3.Database;
 
 /** The index snapshot `markSnapshot` saw, to tell whether a later one is the same object. */
 let markedSnapshot: WeakRef<IndexSnapshot> | undefined;
+// Garbage held until `dropGarbage`, so no collection can free it before the test lets it go.
+let retained: unknown[] | null = null;
 
 export const ops = {
   /** Any statement with positional parameters; returns every row, or the run info of a write. */
@@ -35,8 +37,17 @@ export const ops = {
   /** Allocates `mb` MiB of arrays on the thread's heap and drops them on return, so only a GC gives them back; returns the heap used while they lived. */
   makeGarbage(_db: Database, args: { mb: number }): number {
     const garbage = Array.from({ length: args.mb * 64 }, (_, index) => new Array<number>(2048).fill(index + 0.5));
-    const used = getHeapStatistics().used_heap_size;
-    return garbage.length > 0 ? used : 0;
+    retained = garbage;
+    return garbage.length > 0 ? getHeapStatistics().used_heap_size : 0;
+  },
+  /** Lets go of what `makeGarbage` made, without collecting it. */
+  dropGarbage(): number {
+    const held = retained?.length ?? 0;
+    retained = null;
+    if (held === 0) {
+      throw new Error('dropGarbage: nothing was retained');
+    }
+    return getHeapStatistics().used_heap_size;
   },
   /** The thread's heap used now, without collecting. */
   heapUsed(): number {
