@@ -1,39 +1,29 @@
-import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConnection } from '../src/main/core/db/open-connection';
 import { readOps } from '../src/main/core/db/read-ops';
 import { isAppError } from '../src/main/core/errors';
 import { corpusLines, writeDifferentialCorpus } from './helpers/differential-corpus';
 import { generateQueries, type GeneratedQuery } from './helpers/differential-queries';
-import { indexInProcess, openWriter } from './helpers/index-in-process';
-import { makeTempDir } from './helpers/make-repo';
+import { indexedFixture, type IndexedFixture } from './helpers/index-in-process';
 import { ripgrepOrError } from './helpers/ripgrep';
 
 /** Fixed unless DIFFERENTIAL_SEED says otherwise; printed with every failure. */
 const SEED = Number(process.env.DIFFERENTIAL_SEED ?? 20261202);
 const QUERIES = 200;
 
-let temp: ReturnType<typeof makeTempDir>;
+let fixture: IndexedFixture;
 let root: string;
-let writer: BetterSqlite3.Database;
 let reader: BetterSqlite3.Database;
 
 beforeAll(() => {
-  temp = makeTempDir();
-  writeDifferentialCorpus(join(temp.path, 'repo'), join(temp.path, 'outside'), SEED);
-  root = realpathSync(join(temp.path, 'repo'));
-  writer = openWriter(join(temp.path, 'index.sqlite'));
   // Small documents so lines and files are cut into several.
-  indexInProcess(writer, root, { maxContentLength: 4000, maxDocumentsPerBatch: 16, chunkSize: 1024 });
-  reader = openConnection(join(temp.path, 'index.sqlite'), { mode: 'reader' });
+  fixture = indexedFixture((repo, folder) => writeDifferentialCorpus(repo, join(folder, 'outside'), SEED), { maxContentLength: 4000, maxDocumentsPerBatch: 16, chunkSize: 1024 });
+  ({ root, reader } = fixture);
 });
 
 afterAll(() => {
-  reader.close();
-  writer.close();
-  temp.remove();
+  fixture.close();
 });
 
 type Outcome = { lines: string[] } | { refused: string };

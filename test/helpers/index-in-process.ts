@@ -1,8 +1,11 @@
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { openConnection } from '../../src/main/core/db/open-connection';
 import { ensureIndexFormat } from '../../src/main/core/index/schema';
 import { IndexRun, type RunHooks, type RunResult, type RunSettings } from '../../src/main/core/indexer/index-run';
 import { IndexWriter } from '../../src/main/core/indexer/index-writer';
+import { makeTempDir } from './make-repo';
 
 export const defaultSettings: RunSettings = { maxFileSize: 1024 * 1024, maxContentLength: 50_000, maxDocumentsPerBatch: 100, chunkSize: 8192 };
 
@@ -22,4 +25,38 @@ export function indexInProcess(db: BetterSqlite3.Database, root: string, setting
     ...hooks,
   });
   return run.run();
+}
+
+/** A repository written into a temp folder, indexed in process, and a reader on its index. */
+export interface IndexedFixture {
+  /** The repository's real path, as the index stores it. */
+  readonly root: string;
+  readonly reader: BetterSqlite3.Database;
+  /** The temp folder holding the repository and the index. */
+  readonly folder: string;
+  close(): void;
+}
+
+/**
+ * Writes a repository with `write(repoPath, folder)` (the folder may hold things outside it),
+ * indexes it with `settings` and opens a reader: the set-up of the search tests.
+ */
+export function indexedFixture(write: (repoPath: string, folder: string) => void, settings: Partial<RunSettings>): IndexedFixture {
+  const temp = makeTempDir();
+  write(join(temp.path, 'repo'), temp.path);
+  const root = realpathSync(join(temp.path, 'repo'));
+  const dbPath = join(temp.path, 'index.sqlite');
+  const writer = openWriter(dbPath);
+  indexInProcess(writer, root, settings);
+  const reader = openConnection(dbPath, { mode: 'reader' });
+  return {
+    root,
+    reader,
+    folder: temp.path,
+    close() {
+      reader.close();
+      writer.close();
+      temp.remove();
+    },
+  };
 }

@@ -1,33 +1,24 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
-import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
-import { openConnection } from '../db/open-connection';
+import { generateRepo } from '../../../../test/helpers/make-repo';
+import { indexedFixture, type IndexedFixture } from '../../../../test/helpers/index-in-process';
 import { readerOps } from '../db/reader-ops';
 import { MAX_LINE_CHARACTERS } from './file-lines';
 
-let temp: ReturnType<typeof makeTempDir>;
+let fixture: IndexedFixture;
 let root: string;
-let writer: BetterSqlite3.Database;
 let reader: BetterSqlite3.Database;
 
 beforeAll(() => {
-  temp = makeTempDir();
-  root = join(temp.path, 'repo');
-  generateRepo(root, { seed: 5, files: 24 });
-  root = realpathSync(root);
-  writer = openWriter(join(temp.path, 'index.sqlite'));
   // Small documents, so lines are read across document boundaries and long lines span several.
-  indexInProcess(writer, root, { maxContentLength: 700, maxDocumentsPerBatch: 7, chunkSize: 512 });
-  reader = openConnection(join(temp.path, 'index.sqlite'), { mode: 'reader' });
+  fixture = indexedFixture((repo) => generateRepo(repo, { seed: 5, files: 24 }), { maxContentLength: 700, maxDocumentsPerBatch: 7, chunkSize: 512 });
+  ({ root, reader } = fixture);
 });
 
 afterAll(() => {
-  reader.close();
-  writer.close();
-  temp.remove();
+  fixture.close();
 });
 
 /** The file's lines as rg numbers them (CR of CRLF dropped), cut as readLines cuts. */
