@@ -13,6 +13,7 @@ export const requestNames = [
   'listRepositories',
   'listSkippedFiles',
   'search',
+  'countMatches',
   'getPoolStatus',
   'listTasks',
   'cancelTask',

@@ -20,6 +20,8 @@ import { ReaderPool } from './db/pool';
 import { Indexer } from './indexer/indexer';
 import { assertIndexedFile } from './indexed-file';
 import { createDispatch, type Dispatch, type Handlers } from './router';
+import { SearchChannels } from './search-channels';
+import { searchTimedOut } from './search/search-control';
 import { scheduleMaintenance } from './tasks/maintenance';
 import { TaskManager } from './tasks/task-manager';
 import type { WorkerLocator } from './workers';
@@ -127,6 +129,8 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const openInEditor = options.nativeHandlers?.openInEditor;
+  const searches = new SearchChannels();
+  const searchBudget = { budgetMs: settings.SEARCH_TIMEOUT_MS, timeoutError: searchTimedOut };
   const handlers: Handlers = {
     getHealth: () => buildHealthReport({ sample: monitor.latest(), tasks: tasks.counts(), pool: poolStatus(), thresholdMb: settings.MEMORY_THRESHOLD_MB }),
     getConfig: () => ({ entries: config.entries }),
@@ -148,7 +152,8 @@ export function createCore(options: CoreOptions): Core {
     cancelIndexing: ({ taskId }) => ({ cancelled: indexer.cancel(taskId) }),
     listRepositories: () => pool.run('listRepositories', undefined),
     listSkippedFiles: (arg) => pool.run('listSkippedFiles', arg),
-    search: (arg) => pool.run('search', arg, { label: 'search' }),
+    search: (arg, context) => searches.run(arg.channel, context?.signal, (stop) => pool.run('search', arg, { label: 'search', signal: stop, ...searchBudget })),
+    countMatches: (arg, context) => searches.run(arg.channel, context?.signal, (stop) => pool.run('countMatches', arg, { label: 'countMatches', signal: stop, ...searchBudget })),
     getPoolStatus: poolStatus,
     listTasks: () => tasks.list(),
     cancelTask: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),

@@ -7,6 +7,7 @@ import type { EventPayloads } from '../../../shared/contract';
 import type { IndexDone, IndexProgress, IndexSummary } from '../../../shared/types';
 import { generateRepo, makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
+import { allMatches } from '../../../../test/helpers/all-matches';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { openConnection } from '../db/open-connection';
 import { readOps } from '../db/read-ops';
@@ -87,7 +88,7 @@ function withReader<T>(use: (db: Database.Database) => T): T {
 }
 
 function searchAll(query: string): { path: string; line: number }[] {
-  return withReader((db) => readOps.search(db, { query, mode: 'literal', limit: 0 }).matches.map(({ path, line }) => ({ path, line })));
+  return withReader((db) => allMatches(db, { query, mode: 'literal' }).map(({ path, line }) => ({ path, line })));
 }
 
 function rgAll(root: string, query: string): { path: string; line: number }[] {
@@ -122,7 +123,7 @@ describe('skip reasons', () => {
       'link-outside:symlink_outside',
       'loop/self:symlink_loop',
     ]);
-    const hits = withReader((db) => readOps.search(db, { query: 'needle', mode: 'literal', limit: 0 }).matches);
+    const hits = withReader((db) => allMatches(db, { query: 'needle', mode: 'literal' }));
     expect(hits.map((hit) => hit.path)).toEqual(['exact.txt', 'latin1.txt', 'link-inside.txt', 'src/a.txt']);
     expect(hits[1]?.text).toBe('caf\ufffd needle');
   });

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { ResultError } from '../../../shared/result';
-import type { SearchMatch, SearchMode } from '../../../shared/types';
+import type { SearchMatch, SearchMode, SearchTotal } from '../../../shared/types';
 import { useApi, useAppInfo } from '../api/api-context';
 import { formatCount } from '../lib/format';
 import { highlightSegments, joinRepoPath } from '../lib/highlight';
@@ -24,8 +24,8 @@ type SearchState =
   | {
       readonly status: 'ready';
       readonly matches: readonly SearchMatch[];
-      readonly nextOffset: number | undefined;
-      readonly total: number | undefined;
+      readonly nextCursor: string | undefined;
+      readonly total: SearchTotal;
       readonly elapsedMs: number;
       readonly loadingMore: boolean;
       readonly moreError: ResultError | null;
@@ -65,6 +65,8 @@ export function SearchPanel({ inputRef }: { readonly inputRef: RefObject<HTMLInp
   const sentinelRef = useRef<HTMLDivElement>(null);
   const [openError, setOpenError] = useState<string | null>(null);
   const modeName = useId();
+  // This panel's search channel: a newer search on it cancels the one still running in main.
+  const channel = useRef(`search-panel-${Math.random().toString(36).slice(2)}`).current;
 
   useEffect(() => {
     generation.current += 1;
@@ -75,28 +77,28 @@ export function SearchPanel({ inputRef }: { readonly inputRef: RefObject<HTMLInp
     }
     setState({ status: 'loading' });
     const timer = window.setTimeout(() => {
-      void api.search({ query, mode, ignoreCase: !matchCase, limit: SEARCH_PAGE_SIZE, offset: 0 }).then((result) => {
+      void api.search({ query, mode, ignoreCase: !matchCase, limit: SEARCH_PAGE_SIZE, channel }).then((result) => {
         if (current !== generation.current) {
           return;
         }
         setState(
           result.ok
-            ? { status: 'ready', matches: result.value.matches, nextOffset: result.value.nextOffset, total: result.value.total, elapsedMs: result.value.elapsedMs, loadingMore: false, moreError: null }
+            ? { status: 'ready', matches: result.value.matches, nextCursor: result.value.nextCursor, total: result.value.total, elapsedMs: result.value.elapsedMs, loadingMore: false, moreError: null }
             : { status: 'error', error: result.error },
         );
       });
     }, SEARCH_DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
-  }, [api, query, mode, matchCase]);
+  }, [api, query, mode, matchCase, channel]);
 
   const loadMore = async (): Promise<void> => {
-    if (state.status !== 'ready' || state.nextOffset === undefined || state.loadingMore) {
+    if (state.status !== 'ready' || state.nextCursor === undefined || state.loadingMore) {
       return;
     }
     const current = generation.current;
-    const offset = state.nextOffset;
+    const cursor = state.nextCursor;
     setState({ ...state, loadingMore: true, moreError: null });
-    const result = await api.search({ query, mode, ignoreCase: !matchCase, limit: SEARCH_PAGE_SIZE, offset });
+    const result = await api.search({ query, mode, ignoreCase: !matchCase, limit: SEARCH_PAGE_SIZE, cursor, channel });
     if (current !== generation.current) {
       return;
     }
@@ -105,7 +107,7 @@ export function SearchPanel({ inputRef }: { readonly inputRef: RefObject<HTMLInp
         return previous;
       }
       return result.ok
-        ? { ...previous, matches: [...previous.matches, ...result.value.matches], nextOffset: result.value.nextOffset, total: result.value.total ?? previous.total, loadingMore: false }
+        ? { ...previous, matches: [...previous.matches, ...result.value.matches], nextCursor: result.value.nextCursor, total: result.value.total, loadingMore: false }
         : { ...previous, loadingMore: false, moreError: result.error };
     });
   };
@@ -113,7 +115,7 @@ export function SearchPanel({ inputRef }: { readonly inputRef: RefObject<HTMLInp
   loadMoreRef.current = loadMore;
 
   // Infinite scroll: the sentinel under the list asks for the next page when it comes into view.
-  const hasMore = state.status === 'ready' && state.nextOffset !== undefined;
+  const hasMore = state.status === 'ready' && state.nextCursor !== undefined;
   useEffect(() => {
     const sentinel = sentinelRef.current;
     if (!hasMore || sentinel === null || typeof IntersectionObserver !== 'function') {
@@ -141,8 +143,9 @@ export function SearchPanel({ inputRef }: { readonly inputRef: RefObject<HTMLInp
 
   let meta: string | undefined;
   if (state.status === 'ready') {
-    const count = state.total ?? state.matches.length;
-    meta = `${formatCount(count)}${state.total === undefined && state.nextOffset !== undefined ? '+' : ''} ${count === 1 ? 'match' : 'matches'} · ${Math.round(state.elapsedMs)} ms`;
+    const { matches, files, exact } = state.total;
+    const more = exact ? '' : '+';
+    meta = `${formatCount(matches)}${more} ${matches === 1 ? 'match' : 'matches'} in ${formatCount(files)}${more} ${files === 1 ? 'file' : 'files'} · ${Math.round(state.elapsedMs)} ms`;
   }
 
   return (
@@ -211,7 +214,7 @@ export function SearchPanel({ inputRef }: { readonly inputRef: RefObject<HTMLInp
             ))}
           </ul>
         )}
-        {state.status === 'ready' && state.nextOffset !== undefined && (
+        {state.status === 'ready' && state.nextCursor !== undefined && (
           <div ref={sentinelRef} className="load-more">
             <button type="button" className="button button-small" disabled={state.loadingMore} onClick={() => void loadMore()}>
               {state.loadingMore ? 'Loading…' : 'Load more results'}
