@@ -47,7 +47,7 @@ export class StreamWriter {
     const chunk = this.pending.join('');
     this.pending = [];
     this.size = 0;
-    if (!this.stream.write(chunk) && Date.now() < 0) {
+    if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           this.stream.off('drain', done);
