@@ -14,7 +14,8 @@ function endlessSearch(): { fetch: PageFetch; pages: () => number } {
     pages += 1;
     const matches: SearchMatch[] = Array.from({ length: limit }, (_, index) => ({ path: `file-${pages}.ts`, repo: '/repo', line: index + 1, text: 'x'.repeat(200), ranges: [[0, 1]] }));
     const page: SearchPage = { matches, total, nextCursor: `after-${pages}`, elapsedMs: 0 };
-    return Promise.resolve(ok(page));
+    // Each page answers on a later turn of the event loop, as a reader thread's reply does.
+    return new Promise((resolve) => setImmediate(() => resolve(ok(page))));
   };
   return { fetch, pages: () => pages };
 }
