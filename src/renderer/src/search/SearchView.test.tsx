@@ -17,7 +17,7 @@ function searchApi() {
         ? fail('invalid_regex', 'Invalid regular expression "(": missing closing )')
         : ok({
             matches: [match('/src/alpha', 'a.ts', 3, `const ${query} = 1;`, query), match('/src/alpha', 'a.ts', 9, `use(${query})`, query), match('/src/beta', 'b.ts', 1, `// ${query}`, query)],
-            total: 3,
+            total: { matches: 3, files: 2, exact: true },
             elapsedMs: 4.2,
           }),
     readLines: ({ lines }) => ok({ repo: '/src/alpha', path: 'a.ts', lines: lines.map((line) => ({ line, text: `line ${line} text` })) }),
@@ -91,7 +91,7 @@ describe('SearchView', () => {
     const api = renderView();
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Scope' }), '/src/beta');
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle path:src/**');
-    await waitFor(() => expect(api.calls.search).toHaveBeenLastCalledWith({ query: 'needle path:src/**', mode: 'literal', ignoreCase: false, limit: 100, offset: 0, repo: '/src/beta' }));
+    await waitFor(() => expect(api.calls.search).toHaveBeenLastCalledWith({ query: 'needle path:src/**', mode: 'literal', ignoreCase: false, limit: 100, channel: expect.stringMatching(/^search-view-/) as string, repo: '/src/beta' }));
     expect(within(screen.getByRole('list', { name: 'Filters' })).getByText('path: src/**')).toBeInTheDocument();
   });
 
