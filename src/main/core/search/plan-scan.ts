@@ -10,6 +10,8 @@ export interface ScanStatements {
   readonly documents: DocumentStatements;
   /** A file's path by id. */
   readonly path: BetterSqlite3.Statement;
+  /** ({ file, line }): the index of the file's first document starting on the last document line at or before `line`. */
+  readonly resume: BetterSqlite3.Statement;
 }
 
 /** One query's scan over its read plan. */
@@ -44,7 +46,10 @@ export function scanPlan(scan: PlanScan, start: ScanStart, sink: PlanSink, fileD
     const fileId = plan.files[index] as number;
     const afterLine = index === start.index ? start.afterLine : 0;
     let matches = 0;
-    const documents = plannedDocuments<DocumentRow>(statements.documents, plan, index, endsLine);
+    // Resuming after a line: start at the document holding the next line, not at the file's start
+    // (pages of a file with many matches would otherwise read it again for every page).
+    const fromDocument = afterLine > 0 ? (statements.resume.get({ file: fileId, line: afterLine + 1 }) as number) : 0;
+    const documents = plannedDocuments<DocumentRow>(statements.documents, plan, index, endsLine, fromDocument);
     const finished = scanDocuments(
       documents,
       scan.verifier,

@@ -65,6 +65,14 @@ function connectionState(db: Database): ConnectionState {
         // Bytes, not text: the needle prefilter searches them before anything is decoded.
         documents: documentStatements(db, 'first_line, CAST(content AS BLOB)'),
         path: db.prepare('SELECT path FROM files WHERE id = ?').pluck(),
+        // A document that starts on a later line than the one before it starts at that line's
+        // start (the splitter cuts inside a line only when the line is longer than a document).
+        resume: db
+          .prepare(
+            `SELECT count(*) FROM documents WHERE file_id = @file
+               AND first_line < (SELECT max(first_line) FROM documents WHERE file_id = @file AND first_line <= @line)`,
+          )
+          .pluck(),
       },
     };
     connections.set(db, state);
