@@ -16,8 +16,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openConnection } from '../src/main/core/db/open-connection';
-import { readOps } from '../src/main/core/db/read-ops';
 import { isAppError } from '../src/main/core/errors';
+import { allMatches } from '../test/helpers/all-matches';
 import { corpusLines } from '../test/helpers/differential-corpus';
 import { generateQueries, PATHOLOGICAL, type GeneratedQuery } from '../test/helpers/differential-queries';
 import { indexInProcess, openWriter } from '../test/helpers/index-in-process';
@@ -57,14 +57,14 @@ type Db = ReturnType<typeof openConnection>;
 
 function oursSeconds(reader: Db, pattern: string): { seconds: number; lines: number } {
   const started = performance.now();
-  const page = readOps.search(reader, { query: pattern, mode: 'regex', limit: 0 });
-  return { seconds: (performance.now() - started) / 1000, lines: page.matches.length };
+  const matches = allMatches(reader, { query: pattern, mode: 'regex' });
+  return { seconds: (performance.now() - started) / 1000, lines: matches.length };
 }
 
 function outcome(reader: Db, query: GeneratedQuery): string {
   try {
-    const page = readOps.search(reader, { query: query.query, mode: query.mode, ignoreCase: query.ignoreCase, limit: 0 });
-    return JSON.stringify(page.matches.map((match) => `${match.path}:${match.line}`));
+    const matches = allMatches(reader, { query: query.query, mode: query.mode, ignoreCase: query.ignoreCase });
+    return JSON.stringify(matches.map((match) => `${match.path}:${match.line}`));
   } catch (error) {
     if (isAppError(error) && error.code === 'invalid_regex') {
       return 'refused';

@@ -165,7 +165,7 @@ async function pagedSearches(core, count) {
 async function pageSearch(core, arg, pageOf) {
   let page = await core.rpc('search', arg);
   for (let next = 0; next < pageOf; next++) {
-    if (typeof page.cursor === 'string') page = await core.rpc('search', { ...arg, cursor: page.cursor });
+    if (typeof page.nextCursor === 'string') page = await core.rpc('search', { ...arg, cursor: page.nextCursor });
     else if (typeof page.nextOffset === 'number') page = await core.rpc('search', { ...arg, offset: page.nextOffset });
     else break;
   }
@@ -190,7 +190,7 @@ const listings = [
  * arrives, like a client that writes it out), else one `search` with `limit: 0`.
  */
 async function fullListing(core, arg) {
-  const streamed = await fetch(`${core.origin}/search/stream?token=${core.token}`, {
+  const streamed = await fetch(`${core.origin}/stream/search`, {
     method: 'POST',
     headers: { authorization: `Bearer ${core.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(arg),

@@ -5,10 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fail, ok } from '../src/shared/result';
 import { createIndexCommand, type CliCore } from '../src/main/cli/commands/index-command';
 import { createSearchCommand } from '../src/main/cli/commands/search-command';
+import { openReadOnlySearch } from '../src/main/cli/read-only-search';
 import type { CliIo } from '../src/main/cli/command';
-import { openConnection } from '../src/main/core/db/open-connection';
-import { readOps } from '../src/main/core/db/read-ops';
-import type { SearchArgs } from '../src/main/core/search/search';
 import { toResultError } from '../src/main/core/errors';
 import { EventHub } from '../src/main/core/events';
 import { Indexer } from '../src/main/core/indexer/indexer';
@@ -43,19 +41,9 @@ function testCore(dbPath: string): CliCore {
   return {
     events,
     dispatch: (name, raw) => {
-      const arg = raw as { path: string; taskId: string } & SearchArgs;
+      const arg = raw as { path: string; taskId: string };
       if (name === 'startIndexing') return call(() => indexer.start(arg.path));
       if (name === 'cancelIndexing') return call(() => ({ cancelled: indexer.cancel(arg.taskId) }));
-      if (name === 'search') {
-        return call(() => {
-          const db = openConnection(dbPath, { mode: 'reader' });
-          try {
-            return readOps.search(db, arg);
-          } finally {
-            db.close();
-          }
-        });
-      }
       return Promise.resolve(fail('unknown_request', name));
     },
     shutdown: async () => {
@@ -89,7 +77,7 @@ describe('gitbot index and gitbot search', () => {
     const dbPath = join(temp.path, 'data', 'index.sqlite');
     const open = () => testCore(dbPath);
     const index = createIndexCommand(open);
-    const search = createSearchCommand(open);
+    const search = createSearchCommand(openReadOnlySearch);
     writeRepo(join(temp.path, 'repo'), { 'a.txt': 'one needle\ntwo\nneedle needle\n', 'b/c.txt': '100% needle_x\n', 'd.bin': Buffer.from([0, 1]) });
     const indexIo = io(temp.path);
     expect(await index.run(['repo', '--json'], indexIo)).toBe(0);
@@ -98,13 +86,13 @@ describe('gitbot index and gitbot search', () => {
     expect(Object.keys(summary)).toEqual(['status', 'repo', 'files_indexed', 'files_unchanged', 'files_removed', 'files_skipped', 'bytes_indexed', 'documents', 'seconds']);
 
     const searchIo = io(temp.path);
-    expect(await search.run(['needle', '--json', '--limit', '0'], searchIo)).toBe(0);
+    expect(await search.run(['needle', '--json', '--limit', '0', '--db', dbPath], searchIo)).toBe(0);
     const lines = searchIo.out().trim().split('\n').map((line) => JSON.parse(line) as { path: string; line: number; text: string; ranges: number[][] });
     expect(lines.map(({ path, line }) => ({ path, line }))).toEqual(ripgrep(join(temp.path, 'repo'), 'needle', { fixed: true }).map(({ path, line }) => ({ path, line })));
     expect(lines[1]).toEqual({ path: 'a.txt', line: 3, text: 'needle needle', ranges: [[0, 6], [7, 13]] });
 
     const plainIo = io(temp.path);
-    expect(await search.run(['100%', '--repo', 'repo'], plainIo)).toBe(0);
+    expect(await search.run(['100%', '--repo', 'repo', '--db', dbPath], plainIo)).toBe(0);
     expect(plainIo.out()).toBe('repo/b/c.txt:1:100% needle_x\n');
   });
 
@@ -116,7 +104,7 @@ describe('gitbot index and gitbot search', () => {
     expect(await createIndexCommand(open).run(['repo', '--json'], io(temp.path))).toBe(0);
     const run = async (args: string[]) => {
       const terminal = io(temp.path);
-      expect(await createSearchCommand(open).run([...args, '--json', '--limit', '0'], terminal)).toBe(0);
+      expect(await createSearchCommand(openReadOnlySearch).run([...args, '--json', '--limit', '0', '--db', dbPath], terminal)).toBe(0);
       return terminal
         .out()
         .trim()
@@ -136,10 +124,10 @@ describe('gitbot index and gitbot search', () => {
     }
     expect(await run(['(?i)teS', '--regex'])).toHaveLength(1);
     const refused = io(temp.path);
-    expect(await createSearchCommand(open).run(['(\\w)\\1', '--regex'], refused)).toBe(1);
+    expect(await createSearchCommand(openReadOnlySearch).run(['(\\w)\\1', '--regex', '--db', dbPath], refused)).toBe(1);
     expect(refused.err()).toBe('gitbot search: Invalid regular expression "(\\w)\\1": backreferences are not supported\n');
     const lookaround = io(temp.path);
-    expect(await createSearchCommand(open).run(['(?<=a)b', '--regex'], lookaround)).toBe(1);
+    expect(await createSearchCommand(openReadOnlySearch).run(['(?<=a)b', '--regex', '--db', dbPath], lookaround)).toBe(1);
     expect(lookaround.err()).toBe('gitbot search: Invalid regular expression "(?<=a)b": look-around, including look-ahead and look-behind, is not supported\n');
   });
 
@@ -161,10 +149,13 @@ describe('gitbot index and gitbot search', () => {
     writeRepo(join(temp.path, 'repo'), { 'a.txt': 'needle\n' });
     expect(await createIndexCommand(open).run(['repo', '--json'], io(temp.path))).toBe(0);
     const badRegex = io(temp.path);
-    expect(await createSearchCommand(open).run(['(', '--regex'], badRegex)).toBe(1);
+    expect(await createSearchCommand(openReadOnlySearch).run(['(', '--regex', '--db', dbPath], badRegex)).toBe(1);
     expect(badRegex.err()).toBe('gitbot search: Invalid regular expression "(": unclosed group\n');
-    await expect(createSearchCommand(open).run([], io(temp.path))).rejects.toThrow('missing the query');
-    await expect(createSearchCommand(open).run(['x', '--regex', '--words'], io(temp.path))).rejects.toThrow('--regex and --words cannot be used together');
+    const noIndex = io(temp.path);
+    expect(await createSearchCommand(openReadOnlySearch).run(['x', '--db', join(temp.path, 'none.sqlite')], noIndex)).toBe(1);
+    expect(noIndex.err()).toBe(`gitbot search: No index at ${join(temp.path, 'none.sqlite')}: run "gitbot index <folder>" first\n`);
+    await expect(createSearchCommand(openReadOnlySearch).run([], io(temp.path))).rejects.toThrow('missing the query');
+    await expect(createSearchCommand(openReadOnlySearch).run(['x', '--regex', '--words'], io(temp.path))).rejects.toThrow('--regex and --words cannot be used together');
     await expect(createIndexCommand(open).run([], io(temp.path))).rejects.toThrow('missing the folder to index');
   });
 });

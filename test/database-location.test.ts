@@ -31,7 +31,7 @@ it('indexes the folder that holds the database, its logs and snapshots, skipping
     expect(done.error).toBeNull();
     expect(done.summary.files_skipped).toEqual({});
   }
-  const page = await test.core.dispatch('search', { query: 'needle', mode: 'literal', limit: 0 });
+  const page = await test.core.dispatch('search', { query: 'needle', mode: 'literal', limit: 1000 });
   expect(page.ok && (page.value as SearchPage).matches.map((match) => match.path)).toEqual(['src/code.txt']);
   const skipped = await test.core.dispatch('listSkippedFiles', { repo: root });
   expect(skipped.ok && (skipped.value as { files: SkippedFile[] }).files).toEqual([]);

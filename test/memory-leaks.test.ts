@@ -260,10 +260,21 @@ describe('indexing', () => {
     // A short idle timeout, so "idle" takes a second, not half a minute.
     const testCore = createTestCore({ DATABASE_POOL_IDLE_TIMEOUT: '1' }, { logToFile: false });
     const { core } = testCore;
-    const search = async (arg: Record<string, unknown>): Promise<{ matches: unknown[]; nextOffset?: number }> => {
+    const search = async (arg: Record<string, unknown>): Promise<{ matches: unknown[]; nextCursor?: string }> => {
       const result = await core.dispatch('search', arg);
       if (!result.ok) throw new Error(`search ${JSON.stringify(arg)}: ${result.error.message}`);
-      return result.value as { matches: unknown[]; nextOffset?: number };
+      return result.value as { matches: unknown[]; nextCursor?: string };
+    };
+    /** Every page of a query, through the cursors. */
+    const listing = async (arg: Record<string, unknown>): Promise<number> => {
+      let count = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await search({ ...arg, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+        count += page.matches.length;
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      return count;
     };
     const poolStatus = async (): Promise<PoolStatus> => ((await core.dispatch('getPoolStatus', {})) as { ok: true; value: PoolStatus }).value;
     /** One round of every mode, four at a time so the pool opens several readers. */
@@ -272,12 +283,13 @@ describe('indexing', () => {
       const requests = [
         // Paged: first page, then the page after it.
         async () => {
-          const page = await search({ query: 'computeSomething', mode: 'literal', limit: 50, offset: (index % 8) * 50 });
-          return page.matches.length;
+          const page = await search({ query: 'computeSomething', mode: 'literal', limit: 50 });
+          const next = page.nextCursor === undefined ? { matches: [] } : await search({ query: 'computeSomething', mode: 'literal', limit: 50, cursor: page.nextCursor });
+          return page.matches.length + next.matches.length;
         },
         async () => (await search({ query: `value_${index % 200}_\\d+`, mode: 'regex', limit: 20 })).matches.length,
         // A full listing.
-        async () => (await search({ query: word, mode: 'literal', limit: 0 })).matches.length,
+        async () => listing({ query: word, mode: 'literal' }),
         async () => (await search({ query: `${word} computeSomething`, mode: 'words', limit: 20 })).matches.length,
       ];
       const counts = await Promise.all(requests.map((request) => request()));

@@ -56,7 +56,7 @@ it('removeRepository drops one repository through the writer, keeps the others, 
   expect(await value(core.dispatch('removeRepository', { repo: first }))).toEqual({ removed: true });
   const repositories = await value<RepositoryInfo[]>(core.dispatch('listRepositories', {}));
   expect(repositories.map((repository) => repository.root)).toEqual([second]);
-  const page = await value<SearchPage>(core.dispatch('search', { query: 'needle', mode: 'literal', limit: 0 }));
+  const page = await value<SearchPage>(core.dispatch('search', { query: 'needle', mode: 'literal', limit: 1000 }));
   expect(page.matches.map((match) => `${match.repo} ${match.text}`)).toEqual([`${second} needle in second`]);
   expect(await value(core.dispatch('removeRepository', { repo: first }))).toEqual({ removed: false });
   // A repository whose folder was deleted can still be removed from the index.

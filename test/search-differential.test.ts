@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOps } from '../src/main/core/db/read-ops';
+import { allMatches } from './helpers/all-matches';
 import { isAppError } from '../src/main/core/errors';
 import { corpusLines, writeDifferentialCorpus } from './helpers/differential-corpus';
 import { generateQueries, type GeneratedQuery } from './helpers/differential-queries';
@@ -30,8 +30,8 @@ type Outcome = { lines: string[] } | { refused: string };
 
 function ours(query: GeneratedQuery): Outcome {
   try {
-    const page = readOps.search(reader, { query: query.query, mode: query.mode, ignoreCase: query.ignoreCase, limit: 0 });
-    return { lines: page.matches.map((match) => `${match.path}:${match.line}:${match.text}`) };
+    const matches = allMatches(reader, { query: query.query, mode: query.mode, ignoreCase: query.ignoreCase });
+    return { lines: matches.map((match) => `${match.path}:${match.line}:${match.text}`) };
   } catch (error) {
     if (isAppError(error) && error.code === 'invalid_regex') {
       return { refused: error.message };

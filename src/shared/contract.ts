@@ -18,11 +18,13 @@ import type {
   LogLevel,
   RepositoryInfo,
   SearchPage,
+  SearchTotal,
   SkippedFile,
   StatsSample,
   TaskInfo,
 } from './types';
 import type { RequestName } from './names';
+import { MAX_PAGE_MATCHES } from './search-limits';
 
 const noArg = z.strictObject({});
 const taskId = z.string().min(1).max(100);
@@ -33,6 +35,19 @@ const absolutePath = z
   .min(1, 'path is empty')
   .max(4096, 'path is longer than 4096 characters')
   .refine((path) => absolutePattern.test(path), 'must be an absolute path');
+
+/** What a search looks for: the same in a page request and in a count. */
+const searchQuery = {
+  query: z.string().min(1, 'query is empty').max(1000, 'query is longer than 1000 characters'),
+  mode: z.enum(['literal', 'regex', 'words']),
+  ignoreCase: z.boolean().optional(),
+  repo: absolutePath.optional(),
+};
+/**
+ * A key the client picks for one search box (or one tab): a newer search on the same
+ * channel cancels the one still running there.
+ */
+const searchChannel = z.string().min(1).max(200).optional();
 
 /** Runtime schemas of every request argument. Unknown keys are an error, not ignored. */
 export const requestSchemas = {
@@ -55,14 +70,15 @@ export const requestSchemas = {
     offset: z.number().int().min(0).optional(),
   }),
   search: z.strictObject({
-    query: z.string().min(1, 'query is empty').max(1000, 'query is longer than 1000 characters'),
-    mode: z.enum(['literal', 'regex', 'words']),
-    ignoreCase: z.boolean().optional(),
-    repo: absolutePath.optional(),
-    /** 0 means no limit (the CLI's --limit 0). */
-    limit: z.number().int().min(0).max(1_000_000).optional(),
-    offset: z.number().int().min(0).optional(),
+    ...searchQuery,
+    limit: z.number().int().min(1).max(MAX_PAGE_MATCHES).optional(),
+    /** The previous page's `nextCursor`. */
+    cursor: z.string().min(1).max(1000).optional(),
+    /** false: do not count past the page (a streamed listing counts as it reads). */
+    totals: z.boolean().optional(),
+    channel: searchChannel,
   }),
+  countMatches: z.strictObject({ ...searchQuery, channel: searchChannel }),
   getPoolStatus: noArg,
   listTasks: noArg,
   cancelTask: z.strictObject({ taskId }),
@@ -92,6 +108,7 @@ export interface RequestResults {
   listRepositories: readonly RepositoryInfo[];
   listSkippedFiles: { readonly files: readonly SkippedFile[]; readonly total: number };
   search: SearchPage;
+  countMatches: SearchTotal;
   getPoolStatus: PoolStatus;
   listTasks: readonly TaskInfo[];
   cancelTask: { readonly cancelled: boolean };

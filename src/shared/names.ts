@@ -14,6 +14,7 @@ export const requestNames = [
   'listRepositories',
   'listSkippedFiles',
   'search',
+  'countMatches',
   'getPoolStatus',
   'listTasks',
   'cancelTask',

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'pool_timeout'
   | 'database_error'
   | 'cancelled'
+  | 'timeout'
   | 'unsupported'
   | 'shutting_down'
   | 'internal';

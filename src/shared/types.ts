@@ -201,12 +201,22 @@ export interface SearchMatch {
   readonly score?: number | null;
 }
 
+/** How many matches a query has in all, and in how many files. */
+export interface SearchTotal {
+  readonly matches: number;
+  readonly files: number;
+  /**
+   * False when counting stopped at its time budget: the figures are then "at least"; the
+   * countMatches request counts on, within SEARCH_TIMEOUT_MS.
+   */
+  readonly exact: boolean;
+}
+
 export interface SearchPage {
   readonly matches: readonly SearchMatch[];
-  /** Total hits when known cheaply; absent otherwise. */
-  readonly total?: number;
-  /** Offset of the next page, absent on the last page. */
-  readonly nextOffset?: number;
+  readonly total: SearchTotal;
+  /** Opaque position after this page's last match: pass it as `cursor` for the next page. Absent on the last page. */
+  readonly nextCursor?: string;
   readonly elapsedMs: number;
 }
 

@@ -26,6 +26,16 @@ describe('gitbot CLI', () => {
     expect(report.database_pool.max_connections).toBe(20);
   });
 
+  it('answers health in one shot without a core: the database is only read, a missing one is not created', async () => {
+    const { existsSync } = await import('node:fs');
+    const missing = join(dir, 'never-created.sqlite');
+    const run = captureIo(env, dir);
+    expect(await runCli(['health', '--json', '--db', missing], run.io)).toBe(0);
+    // No reader pool was started: the section shows the configured limits with nothing open.
+    expect(JSON.parse(run.stdout()).database_pool).toMatchObject({ size: 0, checked_out: 0, created: 0, max_connections: 20 });
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it('prints a readable health report without --json', async () => {
     const run = captureIo(env, dir);
     expect(await runCli(['health'], run.io)).toBe(0);

@@ -25,6 +25,8 @@ import { ReaderPool } from './db/pool';
 import { Indexer } from './indexer/indexer';
 import { assertIndexedTextFile } from './indexed-file';
 import { createDispatch, type Dispatch, type Handlers } from './router';
+import { SearchChannels } from './search-channels';
+import { searchTimedOut } from './search/search-control';
 import { scheduleMaintenance } from './tasks/maintenance';
 import { TaskManager } from './tasks/task-manager';
 import type { WorkerLocator } from './workers';
@@ -167,6 +169,8 @@ export function createCore(options: CoreOptions): Core {
   const openInEditor = options.nativeHandlers?.openInEditor;
   const chooseFolder = options.nativeHandlers?.chooseFolder;
   const pickedFolders = new Set<string>();
+  const searches = new SearchChannels();
+  const searchBudget = { budgetMs: settings.SEARCH_TIMEOUT_MS, timeoutError: searchTimedOut };
   const handlers: Handlers = {
     getHealth: () => faults.applyTo(buildHealthReport({ sample: monitor.latest(), tasks: tasks.counts(), pool: poolStatus(), thresholdMb: settings.MEMORY_THRESHOLD_MB })),
     getConfig: () => ({ entries: config.entries }),
@@ -189,7 +193,8 @@ export function createCore(options: CoreOptions): Core {
     removeRepository: ({ repo }) => indexer.remove(repo),
     listRepositories: () => pool.run('listRepositories', undefined),
     listSkippedFiles: (arg) => pool.run('listSkippedFiles', arg),
-    search: (arg) => pool.run('search', arg, { label: 'search' }),
+    search: (arg, context) => searches.run(arg.channel, context?.signal, (stop) => pool.run('search', arg, { label: 'search', signal: stop, ...searchBudget })),
+    countMatches: (arg, context) => searches.run(arg.channel, context?.signal, (stop) => pool.run('countMatches', arg, { label: 'countMatches', signal: stop, ...searchBudget })),
     readLines: (arg) => pool.run('readLines', arg),
     getPoolStatus: poolStatus,
     listTasks: () => tasks.list(),

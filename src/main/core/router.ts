@@ -5,18 +5,24 @@ import { fail, ok, type Result } from '../../shared/result';
 import { toResultError } from './errors';
 import type { Logger } from './log/logger';
 
+/** What a transport knows about a request besides its argument. */
+export interface RequestContext {
+  /** Aborts when the client went away (HTTP connection closed, window gone): long requests stop. */
+  readonly signal?: AbortSignal | undefined;
+}
+
 export type Handlers = {
-  readonly [N in RequestName]: (arg: ParsedArg<N>) => Promise<RequestResult<N>> | RequestResult<N>;
+  readonly [N in RequestName]: (arg: ParsedArg<N>, context?: RequestContext) => Promise<RequestResult<N>> | RequestResult<N>;
 };
 
-export type Dispatch = (name: string, rawArg: unknown) => Promise<Result<unknown>>;
+export type Dispatch = (name: string, rawArg: unknown, context?: RequestContext) => Promise<Result<unknown>>;
 
 /**
  * The single entry of every request from every transport: the name is checked, the
  * argument parsed against its schema, and only then does a service see it.
  */
 export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
-  return async (name, rawArg) => {
+  return async (name, rawArg, context = {}) => {
     if (!isRequestName(name)) {
       return fail('unknown_request', `Unknown request "${String(name).slice(0, 100)}"`);
     }
@@ -28,8 +34,8 @@ export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
       return fail('bad_request', message);
     }
     try {
-      const handler = handlers[name] as (arg: unknown) => Promise<unknown> | unknown;
-      return ok(await handler(parsed.data));
+      const handler = handlers[name] as (arg: unknown, context: RequestContext) => Promise<unknown> | unknown;
+      return ok(await handler(parsed.data, context));
     } catch (error) {
       const resultError = toResultError(error);
       const log = resultError.code === 'internal' ? logger.error : logger.warn;

@@ -61,7 +61,7 @@ describe('App', () => {
       getAppInfo: () => ok(appInfo()),
       getStatsHistory: () => ok([]),
       listRepositories: () => ok([]),
-      search: () => ok({ matches: Array.from({ length: hits }, (_, index) => ({ path: `f${index}.ts`, repo: '/src/repo', line: 1, text: 'needle', ranges: [[0, 6]] as [number, number][] })), total: hits, elapsedMs: 1 }),
+      search: () => ok({ matches: Array.from({ length: hits }, (_, index) => ({ path: `f${index}.ts`, repo: '/src/repo', line: 1, text: 'needle', ranges: [[0, 6]] as [number, number][] })), total: { matches: hits, files: hits, exact: true }, elapsedMs: 1 }),
     });
     render(<App api={api} store={new StatsStore()} />);
     act(() => api.emit('indexProgress', progress));

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { HealthReport } from '../../../shared/health';
 import type { CliCommand } from '../command';
-import { openCliCore } from '../open-core';
+import { readOnlyHealth } from '../read-only-health';
 
 export const healthCommand: CliCommand = {
   name: 'health',
@@ -12,21 +12,12 @@ Options:
   --db FILE   SQLite database (default GITBOT_DB, else index.sqlite in the data folder)
   --json      print the report as one JSON object (the same JSON as GET /health)
   --help      show this help`,
-  async run(args, io) {
+  run(args, io) {
     const { values } = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: false });
-    const core = openCliCore({ db: values.db, env: io.env, cwd: io.cwd });
-    try {
-      const result = await core.dispatch('getHealth', {});
-      if (!result.ok) {
-        io.stderr.write(`gitbot health: ${result.error.message}\n`);
-        return 1;
-      }
-      const report = result.value as HealthReport;
-      io.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : formatHealth(report));
-      return 0;
-    } finally {
-      await core.shutdown();
-    }
+    // One shot: no core, pool or thread; the database is only read (see readOnlyHealth).
+    const report: HealthReport = readOnlyHealth({ db: values.db, env: io.env, cwd: io.cwd });
+    io.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : formatHealth(report));
+    return Promise.resolve(0);
   },
 };
 

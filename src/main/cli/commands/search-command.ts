@@ -1,24 +1,26 @@
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SearchPage } from '../../../shared/types';
+import type { SearchMatch, SearchTotal } from '../../../shared/types';
+import { writeListing } from '../../core/search-listing';
+import { StreamWriter } from '../../core/stream-writer';
 import { UsageError, type CliCommand } from '../command';
-import { openCliCore } from '../open-core';
 import { parseNonNegativeInteger } from '../parse';
-import type { OpenCore } from './index-command';
+import { openReadOnlySearch, type OpenSearchSource } from '../read-only-search';
 
-/** `gitbot search`, built around the function that opens the core. */
-export function createSearchCommand(openCore: OpenCore): CliCommand {
+/** `gitbot search`, built around the function that opens what it searches. */
+export function createSearchCommand(openSource: OpenSearchSource): CliCommand {
   return {
     name: 'search',
     summary: 'Search the index: literal text (default), a regex, or ranked words',
     usage: `Usage: gitbot search <query> [--db FILE] [--repo DIR] [--regex] [--ignore-case] [--words] [--limit N] [--json]
 
-Prints matching lines as path:line:text, sorted by path then line (words: best first).
+Prints matching lines as path:line:text, sorted by path then line (words: best first), as
+they are found.
 
 Options:
   --db FILE       SQLite database (default GITBOT_DB, else index.sqlite in the data folder)
   --repo DIR      search one indexed repository only (default: all)
-  --regex         the query is a JavaScript regular expression
+  --regex         the query is a regular expression
   --words         ranked word search (BM25)
   --ignore-case   match regardless of case (literal and regex)
   --limit N       most lines printed (default 100; 0 means no limit)
@@ -47,37 +49,44 @@ Options:
       }
       const limit = values.limit === undefined ? 100 : parseNonNegativeInteger('--limit', values.limit);
       const mode = values.regex === true ? 'regex' : values.words === true ? 'words' : 'literal';
-      const core = await openCore({ db: values.db, env: io.env, cwd: io.cwd });
+      const query = {
+        query: positionals[0] as string,
+        mode,
+        ignoreCase: values['ignore-case'] === true,
+        ...(values.repo === undefined ? {} : { repo: resolve(io.cwd, values.repo) }),
+      } as const;
+      const json = values.json === true;
+      const format = json
+        ? (match: SearchMatch) => `${JSON.stringify({ path: match.path, line: match.line, text: match.text, ranges: match.ranges })}\n`
+        : (match: SearchMatch) => `${relative(io.cwd, join(match.repo, match.path))}:${match.line}:${match.text}\n`;
+      const source = openSource({ db: values.db, env: io.env, cwd: io.cwd });
       try {
-        const result = await core.dispatch('search', {
-          query: positionals[0],
-          mode,
-          ignoreCase: values['ignore-case'] === true,
-          ...(values.repo === undefined ? {} : { repo: resolve(io.cwd, values.repo) }),
-          limit,
-          offset: 0,
+        const outcome = await writeListing({
+          // A full listing counts as it reads; a limited one asks for the totals it reports.
+          fetch: (pageLimit, cursor) => source.search({ ...query, limit: pageLimit, ...(cursor === undefined ? {} : { cursor }), totals: limit !== 0 }),
+          limit: limit === 0 ? Number.POSITIVE_INFINITY : limit,
+          writer: new StreamWriter(io.stdout),
+          format,
         });
-        if (!result.ok) {
-          io.stderr.write(`gitbot search: ${result.error.message}\n`);
+        if (!outcome.ok) {
+          io.stderr.write(`gitbot search: ${outcome.error.message}\n`);
           return 1;
         }
-        const page = result.value as SearchPage;
-        for (const match of page.matches) {
-          if (values.json === true) {
-            io.stdout.write(`${JSON.stringify({ path: match.path, line: match.line, text: match.text, ranges: match.ranges })}\n`);
-          } else {
-            io.stdout.write(`${relative(io.cwd, join(match.repo, match.path))}:${match.line}:${match.text}\n`);
-          }
-        }
-        if (page.nextOffset !== undefined && values.json !== true) {
-          io.stderr.write(`gitbot search: more matches not shown (use --limit N or --limit 0)\n`);
+        if (outcome.more && outcome.last !== undefined && !json) {
+          io.stderr.write(`gitbot search: ${describeTotal(outcome.last.total)}; more not shown (use --limit N or --limit 0)\n`);
         }
         return 0;
       } finally {
-        await core.shutdown();
+        source.close();
       }
     },
   };
 }
 
-export const searchCommand: CliCommand = createSearchCommand((options) => openCliCore(options));
+/** "82,650 matches in 3,120 files", or "at least …" while the count is partial. */
+export function describeTotal(total: SearchTotal): string {
+  const count = (value: number, one: string, many: string) => `${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
+  return `${total.exact ? '' : 'at least '}${count(total.matches, 'match', 'matches')} in ${count(total.files, 'file', 'files')}`;
+}
+
+export const searchCommand: CliCommand = createSearchCommand(openReadOnlySearch);

@@ -77,6 +77,9 @@ export const definitions = {
   DATABASE_SLOW_QUERY_MS: integer(500, 1, 3_600_000, 'Queries slower than this many milliseconds are logged'),
   DATABASE_POOL_WARN_INTERVAL: integer(60, 1, 24 * 3600, 'Seconds between two high-usage warnings of the pool'),
 
+  // Search.
+  SEARCH_TIMEOUT_MS: integer(10_000, 10, 3_600_000, 'Milliseconds one search page or count may run on a reader before it is stopped with a timeout error'),
+
   // Memory management (seed).
   MAX_FILE_SIZE: integer(MIB, 1, 1024 * MIB, 'Largest file indexed, in bytes; larger files are skipped as too_large'),
   MAX_CONTENT_LENGTH: integer(50_000, 1_000, 10 * MIB, 'Largest document, in characters; files are split at line boundaries'),

@@ -25,6 +25,7 @@ const table: Record<SettingName, { default: string | number | boolean; valid: [s
   DATABASE_POOL_LEAK_TIMEOUT: { default: 60, valid: ['86400', 86400], invalid: ['0', 'an integer from 1 to 86400'] },
   DATABASE_SLOW_QUERY_MS: { default: 500, valid: ['3600000', 3600000], invalid: ['-5', 'an integer from 1 to 3600000'] },
   DATABASE_POOL_WARN_INTERVAL: { default: 60, valid: ['1', 1], invalid: ['86401', 'an integer from 1 to 86400'] },
+  SEARCH_TIMEOUT_MS: { default: 10_000, valid: ['250', 250], invalid: ['5', 'an integer from 10 to 3600000'] },
   MAX_FILE_SIZE: { default: 1048576, valid: ['1073741824', 1073741824], invalid: ['1073741825', 'an integer from 1 to 1073741824'] },
   MAX_CONTENT_LENGTH: { default: 50000, valid: ['1000', 1000], invalid: ['999', 'an integer from 1000 to 10485760'] },
   MAX_DOCUMENTS_PER_BATCH: { default: 100, valid: ['100000', 100000], invalid: ['100001', 'an integer from 1 to 100000'] },

@@ -45,7 +45,7 @@ describe('ReaderPool serving the real read ops', () => {
     const repositories = await pool!.run('listRepositories', undefined);
     expect(repositories.map((repository) => [repository.root, repository.files])).toEqual([[join(dir, 'repo'), 2]]);
     await pool!.clearCaches();
-    expect((await pool!.run('search', { query: 'NEEDLE', mode: 'literal', ignoreCase: true })).total).toBe(3);
+    expect((await pool!.run('search', { query: 'NEEDLE', mode: 'literal', ignoreCase: true })).total).toEqual({ matches: 3, files: 2, exact: true });
     await expect(pool!.run('listSkippedFiles', { repo: join(dir, 'other') })).rejects.toMatchObject({
       code: 'not_found',
       message: `Repository not indexed: ${join(dir, 'other')}`,

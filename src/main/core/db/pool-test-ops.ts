@@ -6,6 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { getHeapStatistics } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import { indexSnapshot, type IndexSnapshot } from '../search/index-snapshot';
+import type { OpContext } from './read-ops';
 import type { ReaderOps } from './reader-ops';
 
 type Database = BetterSqlite3.Database;
@@ -26,6 +27,12 @@ export const ops = {
   sleep(_db: Database, args: { ms: number }): number {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, args.ms);
     return threadId;
+  },
+  /** A scan that never ends by itself but polls its control, as search does between documents. */
+  spin(_db: Database, _args: undefined, context?: OpContext): never {
+    for (;;) {
+      context?.control.check();
+    }
   },
   threadId(): number {
     return threadId;

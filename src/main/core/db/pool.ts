@@ -8,10 +8,10 @@ import type { Logger } from '../log/logger';
 import type { WorkerLocator } from '../workers';
 import { poolConfigFrom, type PoolConfig, type PoolSettings } from './pool-config';
 import { ConnectionSet } from './pool-connections';
-import { Lease } from './pool-lease';
+import { Lease, type LeaseRunOptions } from './pool-lease';
 import { IDLE_CONNECTIONS_KEPT, isExpired, LeakWatch, UsageWarning } from './pool-maintenance';
 import { openReader, type OpenerOptions, type OpenListener } from './pool-opener';
-import { abortReason, withAbort, withTimeout } from './pool-promises';
+import { abortReason, withTimeout } from './pool-promises';
 import { DurationWindow, type PoolCounters } from './pool-stats';
 import { poolStatus, poolTimeoutError } from './pool-status';
 import { WaitingLine, type Waiter } from './pool-waiters';
@@ -42,6 +42,8 @@ export interface ReaderPoolOptions {
   readonly extraOpsModules?: readonly string[];
   /** Each reader thread's share of the memory budget; V8 and SQLite defaults when absent. */
   readonly memory?: Pick<MemoryBudget, 'searchReaderLimits' | 'readerCacheKib' | 'readerCacheUnderPressureKib'>;
+  /** How long a reader may take to stop after a cancel or past its budget; 1 s by default. */
+  readonly stopGraceMs?: number;
 }
 
 /** What a memory cleanup did in the pool. */
@@ -52,8 +54,7 @@ export interface PoolRelease {
   readonly readers: readonly ReleasedMemory[];
 }
 
-export interface RunOptions {
-  readonly signal?: AbortSignal;
+export interface RunOptions extends LeaseRunOptions {
   /** Who is asking, for the leak and slow-query logs; the op name by default. */
   readonly label?: string;
 }
@@ -61,6 +62,11 @@ export interface RunOptions {
 const pingTimeoutMs = 5000;
 /** SQLite page cache a reader keeps after a cleanup when the pool was given no budget (SQLite's own default). */
 const DEFAULT_PRESSURE_CACHE_KIB = 2000;
+/**
+ * How long a reader may take to stop after a cancel or past its budget before its thread is
+ * ended: the scan checks between documents, so a healthy reader stops within milliseconds.
+ */
+const stopGraceMs = 1000;
 
 /**
  * The pool of read connections. better-sqlite3 is synchronous, so each connection is a
@@ -111,11 +117,15 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
     this.maintenance = interval(() => this.maintain(), periodMs);
   }
 
-  /** Runs one named read op on a pooled connection and returns it to the pool. */
+  /**
+   * Runs one named read op on a pooled connection and returns it to the pool. With a budget
+   * or a signal, the op is stopped in its thread when either ends it, and a thread that does
+   * not stop within a grace is ended and replaced: no op holds a connection past its budget.
+   */
   async run<K extends keyof Ops & string>(op: K, args: OpArgs<Ops[K]>, options: RunOptions = {}): Promise<OpResult<Ops[K]>> {
     const lease = await this.acquire(options.label ?? op, options.signal);
     try {
-      return await withAbort(lease.run(op, args), options.signal);
+      return await lease.run(op, args, options);
     } finally {
       lease.release();
     }
@@ -134,7 +144,14 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
     }
     const connection = this.line.join(label, this.config.timeoutMs, signal);
     this.dispatch();
-    return connection.then((opened) => new Lease<Ops>(opened, label, this.config.slowQueryMs, this.options.logger, () => this.release(opened)));
+    return connection.then(
+      (opened) =>
+        new Lease<Ops>(opened, label, this.config.slowQueryMs, this.options.logger, {
+          onRelease: () => this.release(opened),
+          onStuck: (reason) => this.endStuck(opened, reason),
+          graceMs: this.options.stopGraceMs ?? stopGraceMs,
+        }),
+    );
   }
 
   /** The live figures of the health report's database_pool section and the stats event. */
@@ -360,6 +377,15 @@ export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
     this.leaks.checkedOut(connection, waiter.label, this.now());
     waiter.serve(connection);
     this.usage.check(this.connections.counts().checkedOut, this.now());
+  }
+
+  /** Ends the thread of a checked-out connection that did not stop; a new one is opened on demand. */
+  private endStuck(connection: ReaderConnection, reason: Error): void {
+    this.options.logger.warn(`Reader connection ${connection.id} did not stop in time; its thread was ended and will be replaced: ${reason.message}`, {
+      connection: connection.id,
+    });
+    this.discard(connection, reason, 0);
+    this.dispatch();
   }
 
   private release(connection: ReaderConnection): void {

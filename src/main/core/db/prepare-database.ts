@@ -28,7 +28,8 @@ export function prepareDatabase(dbPath: string): string | null {
   }
 }
 
-function describeOpenError(dbPath: string, error: unknown): Error {
+/** The error a user sees when the database cannot be opened or read, with its path and what to do. */
+export function describeOpenError(dbPath: string, error: unknown): Error {
   if (error instanceof AppError) return error;
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message;

@@ -5,9 +5,10 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { resolve } from 'node:path';
-import type { RepositoryInfo, SearchPage, SkippedFile, SkipReason } from '../../../shared/types';
+import type { RepositoryInfo, SearchPage, SearchTotal, SkippedFile, SkipReason } from '../../../shared/types';
 import { AppError } from '../errors';
-import { search, type SearchArgs } from '../search/search';
+import { countMatches, search, type SearchArgs, type SearchQuery } from '../search/search';
+import type { SearchControl } from '../search/search-control';
 import { FileState } from '../index/format';
 import { hasCurrentFormat } from '../index/schema';
 
@@ -24,15 +25,36 @@ function hasTables(db: Database): boolean {
   return hasCurrentFormat(db);
 }
 
+/**
+ * What the reader worker hands every op besides its arguments: the control a long op polls
+ * for its deadline and cancellation. Optional, so ops that do not need it ignore it.
+ */
+export interface OpContext {
+  readonly control: SearchControl;
+}
+
+/** A search of a database without tables finds nothing, but a repository it names is unknown. */
+function assertNoRepository(args: SearchQuery): void {
+  if (args.repo !== undefined) {
+    throw new AppError('not_found', `Repository not indexed: ${resolve(args.repo)}`);
+  }
+}
+
 export const readOps = {
-  search(db: Database, args: SearchArgs): SearchPage {
+  search(db: Database, args: SearchArgs, context?: OpContext): SearchPage {
     if (!hasTables(db)) {
-      if (args.repo !== undefined) {
-        throw new AppError('not_found', `Repository not indexed: ${resolve(args.repo)}`);
-      }
-      return { matches: [], total: 0, elapsedMs: 0 };
+      assertNoRepository(args);
+      return { matches: [], total: { matches: 0, files: 0, exact: true }, elapsedMs: 0 };
     }
-    return search(db, args);
+    return search(db, args, context?.control);
+  },
+
+  countMatches(db: Database, args: SearchQuery, context?: OpContext): SearchTotal {
+    if (!hasTables(db)) {
+      assertNoRepository(args);
+      return { matches: 0, files: 0, exact: true };
+    }
+    return countMatches(db, args, context?.control);
   },
 
   listRepositories(db: Database): RepositoryInfo[] {

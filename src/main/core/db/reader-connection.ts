@@ -12,7 +12,8 @@ export interface ReaderConnectionOptions {
   readonly id: number;
   readonly overflow: boolean;
   readonly entry: WorkerEntry;
-  readonly data: ReaderWorkerData;
+  /** What the thread is started with; the connection adds its own cancel flag. */
+  readonly data: Omit<ReaderWorkerData, 'cancelFlag'>;
   /** V8 heap caps of the thread, from the memory budget. */
   readonly resourceLimits?: ResourceLimits;
   readonly createdAt: number;
@@ -26,6 +27,13 @@ export interface CallOutcome {
   readonly value: unknown;
   /** Time the op ran inside the worker, without the message round trip. */
   readonly durationMs: number;
+}
+
+/** A call sent to the thread: its outcome, and a way to ask the busy thread to stop it. */
+export interface CallHandle {
+  readonly outcome: Promise<CallOutcome>;
+  /** Raises the shared cancel flag for this call; the op stops at its next check. Harmless once answered. */
+  cancel(): void;
 }
 
 interface PendingCall {
@@ -45,6 +53,8 @@ export class ReaderConnection {
   readonly ready: Promise<void>;
 
   private readonly worker: Worker;
+  private readonly cancelBuffer = new SharedArrayBuffer(4);
+  private readonly cancelFlag = new Int32Array(this.cancelBuffer);
   private readonly pending = new Map<number, PendingCall>();
   private readonly exited: Promise<void>;
   private nextSeq = 1;
@@ -58,7 +68,7 @@ export class ReaderConnection {
     this.createdAt = options.createdAt;
     this.worker = new Worker(options.entry.filename, {
       execArgv: [...options.entry.execArgv],
-      workerData: options.data,
+      workerData: { ...options.data, cancelFlag: this.cancelBuffer } satisfies ReaderWorkerData,
       ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
     });
     let settleReady: { resolve(): void; reject(error: Error): void } | undefined;
@@ -132,14 +142,23 @@ export class ReaderConnection {
 
   /** Runs a named op in the thread. Rejects at once if the thread has stopped. */
   call(op: string, args: unknown): Promise<CallOutcome> {
+    return this.send(op, args, 0).outcome;
+  }
+
+  /**
+   * Runs a named op within `budgetMs` (0: none), which the thread counts from when it starts
+   * the op; the handle can cancel it while it runs.
+   */
+  send(op: string, args: unknown, budgetMs: number): CallHandle {
     if (this.hasExited) {
-      return Promise.reject(this.closeReason ?? new Error(`Reader connection ${this.id} has stopped`));
+      return { outcome: Promise.reject(this.closeReason ?? new Error(`Reader connection ${this.id} has stopped`)), cancel: () => {} };
     }
     const seq = this.nextSeq++;
-    return new Promise<CallOutcome>((resolve, reject) => {
+    const outcome = new Promise<CallOutcome>((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      this.post({ type: 'call', seq, op, args });
+      this.post({ type: 'call', seq, op, args, budgetMs });
     });
+    return { outcome, cancel: () => Atomics.store(this.cancelFlag, 0, seq) };
   }
 
   /**
@@ -184,6 +203,7 @@ const appErrorCodes: Readonly<Record<ErrorCode, true>> = {
   pool_timeout: true,
   database_error: true,
   cancelled: true,
+  timeout: true,
   unsupported: true,
   shutting_down: true,
   internal: true,

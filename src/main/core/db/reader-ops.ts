@@ -1,13 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { fileLineOps } from '../search/file-lines';
 import { clearSearchCache } from '../search/search';
-import { readOps, type ReadOps } from './read-ops';
+import { readOps, type OpContext, type ReadOps } from './read-ops';
 import { releaseReaderMemory } from './reader-memory';
 
 type Database = BetterSqlite3.Database;
 
-/** A named read operation: synchronous, runs inside a reader worker on its own connection. */
-export type ReadOp = (db: Database, args: never) => unknown;
+/**
+ * A named read operation: synchronous, runs inside a reader worker on its own connection.
+ * Long ops poll `context.control` for their deadline and cancellation.
+ */
+export type ReadOp = (db: Database, args: never, context: OpContext) => unknown;
 
 export type OpTable = Readonly<Record<string, ReadOp>>;
 

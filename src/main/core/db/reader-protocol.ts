@@ -11,9 +11,24 @@ export interface ReaderWorkerData {
   readonly cacheKib?: number;
   /** Extra op modules (tests and benchmarks only); each exports `ops`. */
   readonly extraOpsModules: readonly string[];
+  /**
+   * One Int32 the main thread sets to the sequence number of a call it cancels. The worker is
+   * busy in a synchronous scan when that matters, so a message would wait behind it; shared
+   * memory is read at once.
+   */
+  readonly cancelFlag: SharedArrayBuffer;
 }
 
-export type ToReader = { readonly type: 'call'; readonly seq: number; readonly op: string; readonly args: unknown } | { readonly type: 'close' };
+export type ToReader =
+  | {
+      readonly type: 'call';
+      readonly seq: number;
+      readonly op: string;
+      readonly args: unknown;
+      /** Milliseconds the op may run, counted by the worker from when it starts the op; 0 means no budget. */
+      readonly budgetMs: number;
+    }
+  | { readonly type: 'close' };
 
 /** Heap of the reader's isolate, sent with every reply so the stats event is never stale. */
 export interface ReaderHeap {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from './open-connection';
+import { searchControl } from '../search/search-control';
 import { readerOps, type OpTable, type ReadOp } from './reader-ops';
 import { serializeError, type FromReader, type ReaderHeap, type ReaderWorkerData, type ToReader } from './reader-protocol';
 
@@ -16,6 +17,7 @@ if (port === null) {
   throw new Error('reader-worker must run in a worker thread');
 }
 const data = workerData as ReaderWorkerData;
+const cancelFlag = new Int32Array(data.cancelFlag);
 
 function heap(): ReaderHeap {
   const statistics = getHeapStatistics();
@@ -65,7 +67,9 @@ function start(): void {
       if (op === undefined) {
         throw new Error(`Unknown read op: ${message.op}`);
       }
-      const value = op(db, message.args as never);
+      const seq = message.seq;
+      const control = searchControl({ budgetMs: message.budgetMs, cancelled: () => Atomics.load(cancelFlag, 0) === seq });
+      const value = op(db, message.args as never, { control });
       send({ type: 'result', seq: message.seq, ok: true, value, durationMs: performance.now() - started, heap: heap() });
     } catch (error) {
       send({ type: 'result', seq: message.seq, ok: false, error: serializeError(error), durationMs: performance.now() - started, heap: heap() });

@@ -1,12 +1,12 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allMatches } from '../../../../test/helpers/all-matches';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
 import { killWhenPrinted } from '../../../../test/helpers/kill-child';
 import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { openConnection } from '../db/open-connection';
-import { readOps } from '../db/read-ops';
 import { RUN_BUFFER_BYTES } from './run-buffer';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -29,7 +29,7 @@ afterEach(() => {
 function searchLines(query: string): { path: string; line: number }[] {
   const db = openConnection(dbPath, { mode: 'reader' });
   try {
-    return readOps.search(db, { query, mode: 'literal', limit: 0 }).matches.map(({ path, line }) => ({ path, line }));
+    return allMatches(db, { query, mode: 'literal' }).map(({ path, line }) => ({ path, line }));
   } finally {
     db.close();
   }

@@ -7,6 +7,7 @@ import type { EventPayloads } from '../../../shared/contract';
 import type { IndexDone, IndexProgress, IndexSummary } from '../../../shared/types';
 import { generateRepo, makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
+import { allMatches } from '../../../../test/helpers/all-matches';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { writeSymlinkZoo } from '../../../../test/helpers/hostile-repo';
 import { openConnection } from '../db/open-connection';
@@ -88,7 +89,7 @@ function withReader<T>(use: (db: Database.Database) => T): T {
 }
 
 function searchAll(query: string): { path: string; line: number }[] {
-  return withReader((db) => readOps.search(db, { query, mode: 'literal', limit: 0 }).matches.map(({ path, line }) => ({ path, line })));
+  return withReader((db) => allMatches(db, { query, mode: 'literal' }).map(({ path, line }) => ({ path, line })));
 }
 
 function rgAll(root: string, query: string): { path: string; line: number }[] {
@@ -118,7 +119,7 @@ describe('skip reasons', () => {
       ...Object.entries(zoo.links).map(([link, target]) => `${link} symlink -> ${target}`),
     ];
     expect(skipped.files.map(({ path, reason, detail }) => `${path} ${reason} ${detail}`).sort()).toEqual(expected.sort());
-    const hits = withReader((db) => readOps.search(db, { query: 'needle', mode: 'literal', limit: 0 }).matches);
+    const hits = withReader((db) => allMatches(db, { query: 'needle', mode: 'literal' }));
     // Each file once, by its own path; nothing from outside the root; rg agrees.
     expect(hits.map((hit) => hit.path)).toEqual(['exact.txt', 'latin1.txt', 'src/a.txt', 'src/b.txt']);
     expect(hits[1]?.text).toBe('caf\ufffd needle');

@@ -7,9 +7,9 @@ import type { IndexDone } from '../../../shared/types';
 import { killWhenPrinted } from '../../../../test/helpers/kill-child';
 import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
+import { allMatches } from '../../../../test/helpers/all-matches';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { openConnection } from '../db/open-connection';
-import { readOps } from '../db/read-ops';
 import { EventHub } from '../events';
 import { toDisposable } from '../lifecycle';
 import { silentLogger, type Logger } from '../log/logger';
@@ -36,7 +36,7 @@ afterEach(() => {
 function search(dbPath: string, query: string, mode: 'literal' | 'regex', ignoreCase = false): { path: string; line: number }[] {
   const db = openConnection(dbPath, { mode: 'reader' });
   try {
-    return readOps.search(db, { query, mode, ignoreCase, limit: 0 }).matches.map(({ path, line }) => ({ path, line }));
+    return allMatches(db, { query, mode, ignoreCase }).map(({ path, line }) => ({ path, line }));
   } finally {
     db.close();
   }

@@ -8,6 +8,7 @@ import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-pr
 import { parseQueryFilters } from '../../../shared/query-filters';
 import { openConnection } from '../db/open-connection';
 import { readOps } from '../db/read-ops';
+import { allMatches } from '../../../../test/helpers/all-matches';
 
 let temp: ReturnType<typeof makeTempDir>;
 let root: string;
@@ -43,8 +44,8 @@ function rgFiles(cwd: string, pattern: string, globs: readonly string[]): string
 }
 
 function files(query: string, repo?: string): string[] {
-  const page = readOps.search(reader, { query, mode: 'literal', limit: 0, ...(repo === undefined ? {} : { repo }) });
-  return [...new Set(page.matches.map((match) => match.path))].sort();
+  const matches = allMatches(reader, { query, mode: 'literal', ...(repo === undefined ? {} : { repo }) });
+  return [...new Set(matches.map((match) => match.path))].sort();
 }
 
 describe('query filters', () => {
@@ -72,8 +73,8 @@ describe('query filters', () => {
   });
 
   it('repo: names a repository by its folder and scopes the search to it', () => {
-    const all = readOps.search(reader, { query: 'value', mode: 'literal', limit: 0 }).matches;
-    const scoped = readOps.search(reader, { query: `repo:${basename(other)} value`, mode: 'literal', limit: 0 }).matches;
+    const all = allMatches(reader, { query: 'value', mode: 'literal' });
+    const scoped = allMatches(reader, { query: `repo:${basename(other)} value`, mode: 'literal' });
     expect(new Set(all.map((match) => match.repo))).toEqual(new Set([root, other]));
     expect(scoped.length).toBeGreaterThan(0);
     expect(new Set(scoped.map((match) => match.repo))).toEqual(new Set([other]));

@@ -56,18 +56,27 @@ export function documentStatements(db: BetterSqlite3.Database, columns: string):
 /**
  * The documents the plan reads of its file `index`, in order: every document, or for each
  * unit those from its first to the one that ends its last line (`endsLine` tells). Adjacent
- * units are read by one statement.
+ * units are read by one statement. `fromDocument` (a document index in the file that starts
+ * a line) skips the documents before it, so a page resumed inside a file does not read the
+ * file again from its start.
  */
-export function* plannedDocuments<Row>(statements: DocumentStatements, plan: ReadPlan, index: number, endsLine: (row: Row) => boolean): Generator<Row, void, undefined> {
+export function* plannedDocuments<Row>(statements: DocumentStatements, plan: ReadPlan, index: number, endsLine: (row: Row) => boolean, fromDocument = 0): Generator<Row, void, undefined> {
   const fileId = plan.files[index] as number;
   const starts = plan.starts === null || plan.ends === null ? null : plan.starts.subarray(plan.ends[index - 1] ?? 0, plan.ends[index]);
   if (starts === null) {
-    yield* statements.all.iterate(fileId) as IterableIterator<Row>;
+    yield* (fromDocument > 0 ? statements.from.iterate(fileId, fromDocument) : statements.all.iterate(fileId)) as IterableIterator<Row>;
     return;
   }
+  // The last unit starting at or before fromDocument: reading resumes inside it (or just after
+  // its end, up to the next line end, which is harmless: every line is verified anyway).
   let unit = 0;
+  while (unit + 1 < starts.length && (starts[unit + 1] as number) <= fromDocument) {
+    unit += 1;
+  }
+  let resumeAt = fromDocument;
   while (unit < starts.length) {
-    let next = starts[unit] as number;
+    let next = Math.max(starts[unit] as number, resumeAt);
+    resumeAt = 0;
     let stopped = false;
     // for-of closes the statement's iterator on break, and when our consumer stops at a yield.
     for (const row of statements.from.iterate(fileId, next) as IterableIterator<Row>) {

@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
+import { allMatches } from '../../../../test/helpers/all-matches';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { openConnection } from '../db/open-connection';
 import { readOps } from '../db/read-ops';
@@ -32,7 +33,7 @@ afterAll(() => {
 });
 
 function all(query: string, mode: 'literal' | 'regex', ignoreCase = false): SearchMatch[] {
-  return [...readOps.search(reader, { query, mode, ignoreCase, limit: 0 }).matches];
+  return allMatches(reader, { query, mode, ignoreCase });
 }
 
 function comparable(matches: readonly { path: string; line: number }[]): { path: string; line: number }[] {
@@ -151,33 +152,38 @@ describe('regex search equals ripgrep', () => {
 });
 
 describe('paging', () => {
-  it('concatenated pages equal the unlimited result, sorted by path then line', () => {
-    const everything = all('search', 'literal');
-    const pages: SearchMatch[] = [];
-    let offset: number | undefined = 0;
-    while (offset !== undefined) {
-      const page = readOps.search(reader, { query: 'search', mode: 'literal', limit: 997, offset });
-      pages.push(...page.matches);
-      offset = page.nextOffset;
+  it('concatenated cursor pages equal rg, whatever the page size, sorted by path then line', () => {
+    const expected = comparable(ripgrep(root, 'search', { fixed: true }));
+    for (const size of [1, 7, 997, 1000]) {
+      expect(comparable(allMatches(reader, { query: 'search', mode: 'literal' }, size)), `pages of ${size}`).toEqual(expected);
     }
-    expect(pages).toEqual(everything);
-    const keys = everything.map((match) => `${match.path}\u0000${String(match.line).padStart(8, '0')}`);
+    const keys = expected.map((match) => `${match.path}\u0000${String(match.line).padStart(8, '0')}`);
     expect(keys).toEqual([...keys].sort());
   });
 
-  it('gives a total on the last page and a next offset before it', () => {
+  it('refuses a page larger than 1,000 matches, a forged cursor and a cursor of another query', () => {
+    expect(() => readOps.search(reader, { query: 'value', mode: 'literal', limit: 1001 })).toThrow('A search page holds 1 to 1000 matches; follow nextCursor for more');
+    expect(() => readOps.search(reader, { query: 'value', mode: 'literal', cursor: 'not-a-cursor' })).toThrow('Invalid search cursor: pass the nextCursor of the previous page unchanged');
+    const cursor = readOps.search(reader, { query: 'value', mode: 'literal', limit: 1 }).nextCursor;
+    expect(cursor).toBeDefined();
+    expect(() => readOps.search(reader, { query: 'search', mode: 'literal', cursor })).toThrow('This cursor belongs to another search; start the search again without a cursor');
+  });
+
+  it('tells the exact totals of matches and files on every page once counted', () => {
+    const lines = ripgrep(root, 'value', { fixed: true });
+    const exact = { matches: lines.length, files: new Set(lines.map((line) => line.path)).size, exact: true };
     const first = readOps.search(reader, { query: 'value', mode: 'literal', limit: 5 });
     expect(first.matches).toHaveLength(5);
-    expect(first.nextOffset).toBe(5);
-    const rest = readOps.search(reader, { query: 'value', mode: 'literal', limit: 0 });
-    expect(rest.total).toBe(ripgrep(root, 'value', { fixed: true }).length);
-    expect(rest.nextOffset).toBeUndefined();
+    expect(first.total).toEqual(exact);
+    const second = readOps.search(reader, { query: 'value', mode: 'literal', limit: 5, cursor: first.nextCursor });
+    expect(second.total).toEqual(exact);
+    expect(readOps.countMatches(reader, { query: 'value', mode: 'literal' })).toEqual(exact);
   });
 });
 
 describe('words mode', () => {
   it('ranks documents holding the rare word above those with only the common one, one group per file', () => {
-    const page = readOps.search(reader, { query: 'snake_case_name bracket', mode: 'words', limit: 0 });
+    const page = readOps.search(reader, { query: 'snake_case_name bracket', mode: 'words', limit: 1000 });
     expect(page.matches.length).toBeGreaterThan(0);
     // Files come in order of their best document; a file's documents are together, best first.
     const groups: { path: string; scores: number[] }[] = [];
@@ -199,10 +205,10 @@ describe('words mode', () => {
   });
 
   it('matches whole words only', () => {
-    const page = readOps.search(reader, { query: 'snake', mode: 'words', limit: 0 });
+    const page = { matches: allMatches(reader, { query: 'snake', mode: 'words' }) };
     // Only where a line longer than a document was cut inside snake_case_name can a piece end in "snake".
     expect(page.matches.filter((match) => match.path !== 'long/one-line.js')).toEqual([]);
-    expect(readOps.search(reader, { query: 'snake_case_name', mode: 'words', limit: 0 }).total).toBeGreaterThan(10);
+    expect(readOps.search(reader, { query: 'snake_case_name', mode: 'words' }).total.matches).toBeGreaterThan(10);
   });
 });
 

@@ -1,53 +1,57 @@
-import { isAscii } from 'node:buffer';
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { SearchMatch, SearchMode, SearchPage } from '../../../shared/types';
+import type { SearchMatch, SearchMode, SearchPage, SearchTotal } from '../../../shared/types';
 import { AppError } from '../errors';
 import { indexSnapshot, type IndexSnapshot } from './index-snapshot';
-import { createMatcher, type LineMatcher, type LineSink } from './line-matcher';
-import { lineNeedles, visitNeedleLines, type Needles } from './line-needles';
-import { applyQueryFilters } from './path-filter';
+import { createMatcher } from './line-matcher';
+import { lineNeedles } from './line-needles';
+import { applyQueryFilters, type PathFilter } from './path-filter';
+import { planIndexOf, scanPlan, type PlanScan, type ScanStart, type ScanStatements } from './plan-scan';
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
-import { documentStatements, plannedDocuments, unitPlan, wholeFiles, type DocumentStatements, type ReadPlan } from './read-plan';
+import { documentStatements, unitPlan, wholeFiles, type ReadPlan } from './read-plan';
+import { DEFAULT_PAGE_MATCHES, MAX_PAGE_MATCHES, PAGE_COUNT_BUDGET_MS, PAGE_TEXT_BUDGET_BYTES } from './search-budget';
+import { unbounded, type SearchControl } from './search-control';
+import { decodeCursor, encodeCursor, invalidCursor, type CursorPosition } from './search-cursor';
 import { wordsSearch } from './words';
 
 type Database = BetterSqlite3.Database;
 
-export interface SearchArgs {
+/** What to look for: the same for a page and for a count. */
+export interface SearchQuery {
   readonly query: string;
   readonly mode: SearchMode;
   readonly ignoreCase?: boolean | undefined;
   /** Absolute root of one repository; all repositories when absent. */
   readonly repo?: string | undefined;
-  /** Lines per page; 0 means no limit. */
+}
+
+export interface SearchArgs extends SearchQuery {
+  /** Matches per page, 1 to MAX_PAGE_MATCHES. */
   readonly limit?: number | undefined;
-  readonly offset?: number | undefined;
+  /** The previous page's nextCursor. */
+  readonly cursor?: string | undefined;
+  /** false: no counting past the page (PAGE_COUNT_BUDGET_MS); the total is then what is counted so far. */
+  readonly totals?: boolean | undefined;
 }
 
-export const DEFAULT_LIMIT = 100;
-const NEWLINE = 10;
-const MAX_CHECKPOINTS = 64;
-const MAX_PAGES = 4;
-
-interface Checkpoint {
-  /** Index into the plan's files of a file whose matches start at `matchesBefore`. */
-  readonly index: number;
-  readonly matchesBefore: number;
+/** How far counting has gone: the plan's files before `next` are counted. */
+interface CountState {
+  next: number;
+  matches: number;
+  files: number;
 }
 
+/** What a connection keeps of one query between its pages: the read plan and the count so far. */
 interface QueryState {
   readonly version: number;
   readonly plan: ReadPlan;
-  readonly checkpoints: Checkpoint[];
-  total: number | undefined;
-  readonly pages: Map<string, SearchPage>;
+  readonly count: CountState;
 }
 
 interface ConnectionState {
   readonly cache: QueryCache<QueryState>;
-  readonly documents: DocumentStatements;
-  readonly file: BetterSqlite3.Statement;
+  readonly statements: ScanStatements;
 }
 
 const connections = new WeakMap<Database, ConnectionState>();
@@ -57,9 +61,19 @@ function connectionState(db: Database): ConnectionState {
   if (state === undefined) {
     state = {
       cache: new QueryCache(32),
-      // Bytes, not text: the needle prefilter searches them before anything is decoded.
-      documents: documentStatements(db, 'first_line, CAST(content AS BLOB)'),
-      file: db.prepare('SELECT path FROM files WHERE id = ?').pluck(),
+      statements: {
+        // Bytes, not text: the needle prefilter searches them before anything is decoded.
+        documents: documentStatements(db, 'first_line, CAST(content AS BLOB)'),
+        path: db.prepare('SELECT path FROM files WHERE id = ?').pluck(),
+        // A document that starts on a later line than the one before it starts at that line's
+        // start (the splitter cuts inside a line only when the line is longer than a document).
+        resume: db
+          .prepare(
+            `SELECT count(*) FROM documents WHERE file_id = @file
+               AND first_line < (SELECT max(first_line) FROM documents WHERE file_id = @file AND first_line <= @line)`,
+          )
+          .pluck(),
+      },
     };
     connections.set(db, state);
   }
@@ -72,171 +86,154 @@ export function clearSearchCache(db: Database): void {
 }
 
 /**
- * Searches the index. Literal and regex results are whole lines, sorted by repository,
- * path and line, and equal ripgrep's; words mode ranks documents by BM25.
+ * One page of a search. Literal and regex results are whole lines, sorted by repository,
+ * path and line, and equal ripgrep's; words mode ranks documents by BM25. Lines are produced
+ * one at a time from the candidate units and the scan stops as soon as the page is full, so
+ * memory holds one page whatever the result size; `nextCursor` resumes after the page's last
+ * line. `total` is exact once counting reached the end, else "at least" (see countMatches).
  */
-export function search(db: Database, typed: SearchArgs): SearchPage {
+export function search(db: Database, typed: SearchArgs, control: SearchControl = unbounded): SearchPage {
   const started = performance.now();
+  const limit = pageLimit(typed.limit);
   const snapshot = indexSnapshot(db);
   const { args, paths } = applyQueryFilters(typed, snapshot.repositories);
   const repoId = resolveRepository(snapshot, args.repo);
-  const limit = args.limit ?? DEFAULT_LIMIT;
-  const offset = args.offset ?? 0;
-  const ignoreCase = args.ignoreCase === true;
+  const key = queryKey(args, repoId, paths);
+  const position = args.cursor === undefined ? undefined : decodeCursor(key, args.cursor);
   if (args.mode === 'words') {
-    return { ...wordsSearch(db, snapshot, { query: args.query, repoId, limit, offset }), elapsedMs: elapsed(started) };
+    const offset = position === undefined ? 0 : rankOf(position);
+    const page = wordsSearch(db, snapshot, { query: args.query, repoId, limit, offset });
+    return {
+      matches: page.matches,
+      total: { matches: page.total, files: page.files, exact: true },
+      ...(page.nextOffset === undefined ? {} : { nextCursor: encodeCursor(key, { kind: 'rank', offset: page.nextOffset }) }),
+      elapsedMs: elapsed(started),
+    };
   }
-  const matcher = createMatcher(args.mode, args.query, ignoreCase);
+  const { scan, state } = prepareScan(db, snapshot, args, repoId, paths, key, control);
+  const start = position === undefined ? { index: 0, afterLine: 0 } : lineStart(snapshot, state.plan, position);
+  const matches: SearchMatch[] = [];
+  let bytes = 0;
+  let more = false;
+  let last: { index: number; line: number } | undefined;
+  let path: { index: number; path: string; repo: string } | undefined;
+  // A page that starts where counting stopped counts the files it reads to their end.
+  const counts = start.afterLine === 0 && state.count.next === start.index;
+  scanPlan(
+    scan,
+    start,
+    (index, line, text, ranges) => {
+      if (matches.length >= limit || bytes >= PAGE_TEXT_BUDGET_BYTES) {
+        more = true;
+        return false;
+      }
+      if (path?.index !== index) {
+        const fileId = state.plan.files[index] as number;
+        path = { index, path: scan.statements.path.get(fileId) as string, repo: snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '' };
+      }
+      matches.push({ path: path.path, repo: path.repo, line, text, ranges, score: null });
+      bytes += text.length * 2;
+      last = { index, line };
+      return true;
+    },
+    counts ? (index, found) => advanceCount(state.count, index, found) : undefined,
+  );
+  const countUntil = args.totals === false ? Number.NEGATIVE_INFINITY : Math.min(control.now() + PAGE_COUNT_BUDGET_MS, control.deadline);
+  const total = countOn(scan, state.count, countUntil);
+  return {
+    matches,
+    total,
+    ...(more && last !== undefined ? { nextCursor: encodeCursor(key, { kind: 'line', file: state.plan.files[last.index] as number, line: last.line }) } : {}),
+    elapsedMs: elapsed(started),
+  };
+}
+
+/**
+ * The query's total matches and files, counted on from where its pages' counting stopped,
+ * until the end or the control's deadline: exact, or "at least" when the budget ran out.
+ */
+export function countMatches(db: Database, typed: SearchQuery, control: SearchControl = unbounded): SearchTotal {
+  const snapshot = indexSnapshot(db);
+  const { args, paths } = applyQueryFilters(typed, snapshot.repositories);
+  const repoId = resolveRepository(snapshot, args.repo);
+  if (args.mode === 'words') {
+    const page = wordsSearch(db, snapshot, { query: args.query, repoId, limit: 1, offset: 0 });
+    return { matches: page.total, files: page.files, exact: true };
+  }
+  const { scan, state } = prepareScan(db, snapshot, args, repoId, paths, queryKey(args, repoId, paths), control);
+  return countOn(scan, state.count, control.deadline);
+}
+
+function pageLimit(limit: number | undefined): number {
+  const value = limit ?? DEFAULT_PAGE_MATCHES;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_MATCHES) {
+    throw new AppError('bad_request', `A search page holds 1 to ${MAX_PAGE_MATCHES} matches; follow nextCursor for more`);
+  }
+  return value;
+}
+
+function queryKey(args: SearchQuery, repoId: number | null, paths: PathFilter): string {
+  return `${args.mode}\u0000${args.ignoreCase === true}\u0000${repoId ?? ''}\u0000${paths.key}\u0000${args.query}`;
+}
+
+/** The query's cached plan and count (computed on first use), and the scan that reads it. */
+function prepareScan(db: Database, snapshot: IndexSnapshot, args: SearchQuery, repoId: number | null, paths: PathFilter, key: string, control: SearchControl): { scan: PlanScan; state: QueryState } {
+  const ignoreCase = args.ignoreCase === true;
+  const matcher = createMatcher(args.mode === 'regex' ? 'regex' : 'literal', args.query, ignoreCase);
   const connection = connectionState(db);
-  const key = `${args.mode}\u0000${ignoreCase}\u0000${repoId ?? ''}\u0000${paths.key}\u0000${args.query}`;
   let state = connection.cache.get(key, snapshot.version);
   if (state === undefined) {
     const units = queryCandidates(db, snapshot, matcher.query, ignoreCase, repoId);
     const plan = paths.keep(db, units === null ? wholeFiles(filesInScope(snapshot, repoId)) : unitPlan(snapshot, units));
-    state = { version: snapshot.version, plan, checkpoints: [{ index: 0, matchesBefore: 0 }], total: undefined, pages: new Map() };
+    state = { version: snapshot.version, plan, count: { next: 0, matches: 0, files: 0 } };
     connection.cache.set(key, state);
   }
-  const pageKey = `${offset}:${limit}`;
-  const cached = state.pages.get(pageKey);
-  if (cached !== undefined) {
-    return { ...cached, elapsedMs: elapsed(started) };
-  }
-  const page = collectPage(connection, snapshot, state, { matcher, needles: lineNeedles(matcher.query, ignoreCase) }, offset, limit);
-  if (state.pages.size >= MAX_PAGES) {
-    state.pages.delete(state.pages.keys().next().value as string);
-  }
-  state.pages.set(pageKey, page);
-  return { ...page, elapsedMs: elapsed(started) };
+  const scan: PlanScan = { statements: connection.statements, snapshot, plan: state.plan, verifier: { matcher, needles: lineNeedles(matcher.query, ignoreCase) }, control };
+  return { scan, state };
 }
 
-/** A query's line matcher and the needles that let most bytes be skipped undecoded. */
-interface Verifier {
-  readonly matcher: LineMatcher;
-  readonly needles: Needles | null;
-}
-
-function collectPage(connection: ConnectionState, snapshot: IndexSnapshot, state: QueryState, verifier: Verifier, offset: number, limit: number): SearchPage {
-  const end = limit === 0 ? Number.POSITIVE_INFINITY : offset + limit;
-  let start: Checkpoint = { index: 0, matchesBefore: 0 };
-  for (const checkpoint of state.checkpoints) {
-    if (checkpoint.matchesBefore <= offset && checkpoint.index >= start.index) {
-      start = checkpoint;
-    }
+function advanceCount(count: CountState, index: number, found: number): boolean {
+  if (count.next === index) {
+    count.next = index + 1;
+    count.matches += found;
+    count.files += found > 0 ? 1 : 0;
   }
-  const matches: SearchMatch[] = [];
-  let count = start.matchesBefore;
-  let more = false;
-  const plan = state.plan;
-  for (let index = start.index; index < plan.files.length; index += 1) {
-    const fileId = plan.files[index] as number;
-    const matchesBefore = count;
-    let path: string | null = null;
-    const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
-    const documents = plannedDocuments(connection.documents, plan, index, endsLine);
-    const finished = scanDocuments(documents, verifier, (line, text, ranges) => {
-      if (count >= end) {
-        more = true;
-        return false;
-      }
-      if (count >= offset) {
-        path ??= connection.file.get(fileId) as string;
-        matches.push({ path, repo, line, text, ranges, score: null });
-      }
-      count += 1;
-      return true;
-    });
-    if (!finished) {
-      remember(state, { index, matchesBefore });
-      break;
-    }
-  }
-  if (!more) {
-    state.total = count;
-  }
-  const page: SearchPage = {
-    matches,
-    ...(state.total === undefined ? {} : { total: state.total }),
-    ...(more ? { nextOffset: end } : {}),
-    elapsedMs: 0,
-  };
-  return page;
-}
-
-function remember(state: QueryState, checkpoint: Checkpoint): void {
-  if (state.checkpoints.some((known) => known.index === checkpoint.index)) {
-    return;
-  }
-  state.checkpoints.push(checkpoint);
-  if (state.checkpoints.length > MAX_CHECKPOINTS) {
-    state.checkpoints.splice(1, 1);
-  }
-}
-
-type DocumentRow = [firstLine: number, content: Buffer];
-
-function endsLine(row: DocumentRow): boolean {
-  return row[1][row[1].length - 1] === NEWLINE;
+  return true;
 }
 
 /**
- * Runs the matcher over a file's documents, in order: each is completed with the unfinished
- * last line of the previous one, so lines longer than a document are matched whole. Returns
- * false when the sink stopped early.
+ * Counts whole files on from the count's frontier until the plan's end or `until` (on the
+ * control's clock). A deadline reached inside a file leaves that file uncounted.
  */
-function scanDocuments(rows: Iterable<DocumentRow>, verifier: Verifier, sink: LineSink): boolean {
-  // Pieces of a line longer than a document, joined once its end arrives.
-  const carry: Buffer[] = [];
-  // The line the carried bytes start on; -1 while only the next document's first line tells it.
-  let carryLine = 1;
-  let lastData: Buffer | null = null;
-  let lastStart = 1;
-  for (const [firstLine, content] of rows) {
-    const startLine = carry.length > 0 && carryLine !== -1 ? carryLine : firstLine;
-    const newline = content.lastIndexOf(NEWLINE);
-    if (newline === -1) {
-      if (carry.length === 0) {
-        carryLine = startLine;
+function countOn(scan: PlanScan, count: CountState, until: number): SearchTotal {
+  if (count.next < scan.plan.files.length && scan.control.now() < until) {
+    try {
+      scanPlan(scan, { index: count.next, afterLine: 0 }, () => true, (index, found) => advanceCount(count, index, found) && scan.control.now() < until);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'timeout')) {
+        throw error;
       }
-      carry.push(content);
-      continue;
     }
-    const data = carry.length > 0 ? Buffer.concat([...carry, content]) : content;
-    const lastNewline = data.length - content.length + newline;
-    if (!scanLines(data.subarray(0, lastNewline), startLine, verifier, sink)) {
-      return false;
-    }
-    carry.length = 0;
-    if (lastNewline + 1 < data.length) {
-      carry.push(data.subarray(lastNewline + 1));
-      carryLine = -1;
-    }
-    lastData = data;
-    lastStart = startLine;
   }
-  if (carry.length === 0) {
-    return true;
-  }
-  if (carryLine === -1 && lastData !== null) {
-    carryLine = lastStart + countByte(lastData, NEWLINE);
-  }
-  return scanLines(Buffer.concat(carry), carryLine, verifier, sink);
+  return { matches: count.matches, files: count.files, exact: count.next >= scan.plan.files.length };
 }
 
-/** Matches whole lines of UTF-8 bytes: only lines holding a needle when there are needles. */
-function scanLines(data: Buffer, firstLine: number, verifier: Verifier, sink: LineSink): boolean {
-  const ascii = isAscii(data);
-  if (verifier.needles === null) {
-    return verifier.matcher.scan(data.toString('utf8'), firstLine, sink, ascii);
+function lineStart(snapshot: IndexSnapshot, plan: ReadPlan, position: CursorPosition): ScanStart {
+  if (position.kind !== 'line') {
+    throw invalidCursor();
   }
-  return visitNeedleLines(data, firstLine, verifier.needles, (text, line) => verifier.matcher.scan(text, line, sink, ascii));
+  const index = planIndexOf(snapshot, plan, position.file);
+  if (index < 0) {
+    throw new AppError('bad_request', 'The index changed since the previous page; run the search again');
+  }
+  return { index, afterLine: plan.files[index] === position.file ? position.line : 0 };
 }
 
-function countByte(data: Buffer, byte: number): number {
-  let count = 0;
-  for (let index = data.indexOf(byte); index !== -1; index = data.indexOf(byte, index + 1)) {
-    count += 1;
+function rankOf(position: CursorPosition): number {
+  if (position.kind !== 'rank') {
+    throw invalidCursor();
   }
-  return count;
+  return position.offset;
 }
 
 function filesInScope(snapshot: IndexSnapshot, repoId: number | null): Int32Array {

@@ -4,9 +4,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
+import { allMatches } from '../../../../test/helpers/all-matches';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { openConnection } from '../db/open-connection';
-import { readOps } from '../db/read-ops';
 import { indexSnapshot } from './index-snapshot';
 import { queryCandidates } from './query-candidates';
 import { regexQuery, stringQuery } from './regex-literals';
@@ -60,7 +60,7 @@ function units(query: ReturnType<typeof stringQuery>): { path: string; start: nu
 }
 
 function lines(query: string, mode: 'literal' | 'regex'): { path: string; line: number; ranges: readonly (readonly [number, number])[] }[] {
-  return readOps.search(open(), { query, mode, limit: 0 }).matches.map(({ path, line, ranges }) => ({ path, line, ranges }));
+  return allMatches(open(), { query, mode }).map(({ path, line, ranges }) => ({ path, line, ranges }));
 }
 
 describe('posting units', () => {

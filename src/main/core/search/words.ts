@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { SearchMatch, SearchPage } from '../../../shared/types';
+import type { SearchMatch } from '../../../shared/types';
 import { candidateUnits } from './candidates';
 import { literalGrams } from './grams';
 import type { IndexSnapshot } from './index-snapshot';
@@ -21,6 +21,14 @@ export interface WordsArgs {
   readonly offset: number;
 }
 
+/** One page of ranked documents, with how many documents and files match in all. */
+export interface WordsPage {
+  readonly matches: SearchMatch[];
+  readonly total: number;
+  readonly files: number;
+  readonly nextOffset?: number;
+}
+
 interface Scored {
   readonly documentId: number;
   readonly fileId: number;
@@ -34,10 +42,10 @@ interface Scored {
  * for whole-word occurrences (case-insensitive), which gives tf and df; N and the average
  * document length come from the documents' word counts stored at indexing.
  */
-export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsArgs): Omit<SearchPage, 'elapsedMs'> {
+export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsArgs): WordsPage {
   const terms = [...new Set((args.query.match(WORD) ?? []).map((term) => term.toLowerCase()))];
   if (terms.length === 0) {
-    return { matches: [], total: 0 };
+    return { matches: [], total: 0, files: 0 };
   }
   const patterns = terms.map((term) => new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegex(term)}(?![\\p{L}\\p{N}_])`, 'giu'));
   // The units that may hold some term; a term too short for a trigram reads every file whole.
@@ -97,7 +105,8 @@ export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsAr
   const end = args.limit === 0 ? scored.length : Math.min(scored.length, args.offset + args.limit);
   const page = scored.slice(args.offset, end);
   const matches = page.map((hit) => describeHit(db, snapshot, hit, patterns));
-  return { matches, total: scored.length, ...(end < scored.length ? { nextOffset: end } : {}) };
+  const files = new Set(scored.map((hit) => hit.fileId)).size;
+  return { matches, total: scored.length, files, ...(end < scored.length ? { nextOffset: end } : {}) };
 }
 
 /** The document's first line holding a query word, with the words' ranges. */

@@ -6,6 +6,7 @@ import { fail } from '../../../shared/result';
 import type { Core } from '../core';
 import type { Disposable } from '../lifecycle';
 import { checkRequest, tokenCookie } from './request-guard';
+import { handleSearchStream } from './search-stream-route';
 import { serveStatic } from './static-files';
 
 export interface LoopbackServerOptions {
@@ -85,6 +86,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       return;
     }
     const method = request.method ?? 'GET';
+    if (await handleSearchStream(request, response, url, options.core.dispatch)) return;
     if (url.pathname.startsWith('/rpc/')) {
       if (method !== 'POST') return sendJson(response, 405, fail('bad_request', 'Use POST for /rpc/<request>'));
       const body = await readBody(request);
@@ -100,7 +102,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       }
       const name = safeDecode(url.pathname.slice('/rpc/'.length));
       if (name === undefined) return sendJson(response, 400, fail('bad_request', 'The request name is not valid URL encoding'));
-      return sendJson(response, 200, await options.core.dispatch(name, argument));
+      // A client that hangs up cancels its request (a search stops and frees its reader).
+      const gone = new AbortController();
+      response.on('close', () => response.writableEnded || gone.abort());
+      return sendJson(response, 200, await options.core.dispatch(name, argument, { signal: gone.signal }));
     }
     if (method !== 'GET' && method !== 'HEAD') return sendJson(response, 405, fail('bad_request', `Method ${method} is not allowed`));
     if (url.pathname === '/events') return openEventStream(response);

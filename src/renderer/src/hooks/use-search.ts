@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { GitbotApi } from '../../../shared/contract';
 import type { ResultError } from '../../../shared/result';
-import type { SearchMatch, SearchMode } from '../../../shared/types';
+import type { SearchMatch, SearchMode, SearchTotal } from '../../../shared/types';
 
-/** Matches asked for per page. */
+/** Matches asked for per page (a page holds at most 1,000). */
 export const SEARCH_PAGE_SIZE = 100;
 /** Pause after the last keystroke before searching. */
 export const SEARCH_DEBOUNCE_MS = 200;
@@ -21,8 +21,10 @@ export interface SearchRequest {
 
 export interface SearchResults {
   readonly matches: readonly SearchMatch[];
-  readonly nextOffset: number | undefined;
-  readonly total: number | undefined;
+  /** Where the next page starts; undefined on the last page. */
+  readonly nextCursor: string | undefined;
+  /** Matches and files counted so far; `exact` false means "at least". */
+  readonly total: SearchTotal;
   readonly elapsedMs: number;
   /** The query these results answer (the box may already hold a newer one). */
   readonly query: string;
@@ -43,8 +45,9 @@ export interface SearchState {
 
 /**
  * All of the search view's data fetching: a debounced search per request, the pages after
- * it, and answers that arrive late dropped. One hook, so the page shape (offset or cursor,
- * totals) is known in one place.
+ * it, and answers that arrive late dropped. One hook, so the page shape (cursor, totals)
+ * is known in one place. Each mount has its own search channel: a newer search on it cancels
+ * the one still running in main.
  */
 export function useSearch(api: GitbotApi, request: SearchRequest): SearchState {
   const [results, setResults] = useState<SearchResults | null>(null);
@@ -54,10 +57,11 @@ export function useSearch(api: GitbotApi, request: SearchRequest): SearchState {
   const [moreError, setMoreError] = useState<ResultError | null>(null);
   const generation = useRef(0);
   const { query, mode, matchCase, repo, indexVersion } = request;
+  const channel = useRef(`search-view-${Math.random().toString(36).slice(2)}`).current;
 
   const argsFor = useCallback(
-    (offset: number) => ({ query, mode, ignoreCase: !matchCase, limit: SEARCH_PAGE_SIZE, offset, ...(repo === null ? {} : { repo }) }),
-    [query, mode, matchCase, repo],
+    (cursor: string | undefined) => ({ query, mode, ignoreCase: !matchCase, limit: SEARCH_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }), channel, ...(repo === null ? {} : { repo }) }),
+    [query, mode, matchCase, repo, channel],
   );
 
   useEffect(() => {
@@ -73,14 +77,14 @@ export function useSearch(api: GitbotApi, request: SearchRequest): SearchState {
     }
     setSearching(true);
     const timer = window.setTimeout(() => {
-      void api.search(argsFor(0)).then((result) => {
+      void api.search(argsFor(undefined)).then((result) => {
         if (current !== generation.current) {
           return;
         }
         setSearching(false);
         if (result.ok) {
           setError(null);
-          setResults({ matches: result.value.matches, nextOffset: result.value.nextOffset, total: result.value.total, elapsedMs: result.value.elapsedMs, query });
+          setResults({ matches: result.value.matches, nextCursor: result.value.nextCursor, total: result.value.total, elapsedMs: result.value.elapsedMs, query });
         } else {
           setError(result.error);
         }
@@ -90,13 +94,13 @@ export function useSearch(api: GitbotApi, request: SearchRequest): SearchState {
   }, [api, argsFor, query, indexVersion]);
 
   const loadMore = async (): Promise<void> => {
-    if (results === null || results.nextOffset === undefined || loadingMore || searching) {
+    if (results === null || results.nextCursor === undefined || loadingMore || searching) {
       return;
     }
     const current = generation.current;
     setLoadingMore(true);
     setMoreError(null);
-    const result = await api.search(argsFor(results.nextOffset));
+    const result = await api.search(argsFor(results.nextCursor));
     if (current !== generation.current) {
       return;
     }
@@ -108,7 +112,7 @@ export function useSearch(api: GitbotApi, request: SearchRequest): SearchState {
     setResults((previous) =>
       previous === null
         ? previous
-        : { ...previous, matches: [...previous.matches, ...result.value.matches], nextOffset: result.value.nextOffset, total: result.value.total ?? previous.total },
+        : { ...previous, matches: [...previous.matches, ...result.value.matches], nextCursor: result.value.nextCursor, total: result.value.total },
     );
   };
 

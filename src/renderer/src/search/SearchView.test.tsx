@@ -17,7 +17,7 @@ function searchApi() {
         ? fail('invalid_regex', 'Invalid regular expression "(": missing closing )')
         : ok({
             matches: [match('/src/alpha', 'a.ts', 3, `const ${query} = 1;`, query), match('/src/alpha', 'a.ts', 9, `use(${query})`, query), match('/src/beta', 'b.ts', 1, `// ${query}`, query)],
-            total: 3,
+            total: { matches: 3, files: 2, exact: true },
             elapsedMs: 4.2,
           }),
     readLines: ({ lines }) => ok({ repo: '/src/alpha', path: 'a.ts', lines: lines.map((line) => ({ line, text: `line ${line} text` })) }),
@@ -38,6 +38,25 @@ describe('SearchView', () => {
     expect(headers.map((header) => header.getAttribute('aria-label'))).toEqual(['a.ts in alpha, 2 matches', 'b.ts in beta, 1 match']);
     expect(screen.getByRole('status', { name: '' })).toBeDefined();
     expect(screen.getByText('3 matches in 2 files · 4 ms')).toBeInTheDocument();
+  });
+
+  it('pages on with the cursor on its own channel, showing "+" while the total is a lower bound', async () => {
+    const api = createFakeApi({
+      search: ({ query, cursor }) =>
+        cursor === undefined
+          ? ok({ matches: [match('/src/alpha', 'a.ts', 3, `const ${query} = 1;`, query)], total: { matches: 1, files: 1, exact: false }, nextCursor: 'after-a3', elapsedMs: 2 })
+          : ok({ matches: [match('/src/beta', 'b.ts', 1, `// ${query}`, query)], total: { matches: 2, files: 2, exact: true }, elapsedMs: 3 }),
+    });
+    renderView(api);
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');
+    expect(await screen.findByText('1+ match in 1+ file · 2 ms')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Load more results' }));
+    expect(await screen.findByText(/^2 matches in 2 files · /)).toBeInTheDocument();
+    const [first, second] = api.calls.search.mock.calls.map(([args]) => args);
+    expect(first).not.toHaveProperty('cursor');
+    expect(second).toMatchObject({ query: 'needle', cursor: 'after-a3', limit: 100 });
+    expect(second?.channel).toMatch(/^search-view-/);
+    expect(second?.channel).toBe(first?.channel);
   });
 
   it('moves through matches with the keyboard alone: down, next file, left collapses, right expands, Esc back', async () => {
@@ -91,7 +110,7 @@ describe('SearchView', () => {
     const api = renderView();
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Scope' }), '/src/beta');
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle path:src/**');
-    await waitFor(() => expect(api.calls.search).toHaveBeenLastCalledWith({ query: 'needle path:src/**', mode: 'literal', ignoreCase: false, limit: 100, offset: 0, repo: '/src/beta' }));
+    await waitFor(() => expect(api.calls.search).toHaveBeenLastCalledWith({ query: 'needle path:src/**', mode: 'literal', ignoreCase: false, limit: 100, channel: expect.stringMatching(/^search-view-/) as string, repo: '/src/beta' }));
     expect(within(screen.getByRole('list', { name: 'Filters' })).getByText('path: src/**')).toBeInTheDocument();
   });
 

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import { hasQueryFilters, parseQueryFilters } from '../../../shared/query-filters';
-import type { RepositoryInfo, SearchMatch, SearchMode } from '../../../shared/types';
+import type { RepositoryInfo, SearchMatch, SearchMode, SearchTotal } from '../../../shared/types';
 import { useApi, useAppInfo } from '../api/api-context';
 import { EmptyState, ErrorState, LoadingState } from '../components/Panel';
 import { useContextLines } from '../hooks/use-file-lines';
@@ -72,7 +72,7 @@ export function SearchView({ inputRef, repositories, run, indexVersion }: Search
   }, [groups, activeKey]);
 
   // The sentinel under the list asks for the next page when it scrolls into view.
-  const hasMore = results?.nextOffset !== undefined;
+  const hasMore = results?.nextCursor !== undefined;
   const loadMoreRef = useRef(search.loadMore);
   loadMoreRef.current = search.loadMore;
   useEffect(() => {
@@ -180,7 +180,7 @@ export function SearchView({ inputRef, repositories, run, indexVersion }: Search
       </div>
       <div className="search-status">
         <p className="search-summary num" role="status">
-          {summaryText(results, search.searching, groups.length)}
+          {summaryText(results, search.searching)}
         </p>
         {hasQueryFilters(filters) && (
           <ul className="filter-chips" aria-label="Filters">
@@ -267,14 +267,14 @@ export function SearchView({ inputRef, repositories, run, indexVersion }: Search
   );
 }
 
-/** "82,650 matches in 3,120 files · 12 ms", or "100+ matches in 31+ files so far" while pages remain. */
-export function summaryText(results: { readonly matches: readonly unknown[]; readonly total: number | undefined; readonly nextOffset: number | undefined; readonly elapsedMs: number } | null, searching: boolean, files: number): string {
+/** "82,650 matches in 3,120 files · 12 ms" from the page's totals, with "+" while the count is "at least". */
+export function summaryText(results: { readonly total: SearchTotal; readonly elapsedMs: number } | null, searching: boolean): string {
   if (results === null) {
     return searching ? 'Searching…' : '';
   }
-  const more = results.nextOffset !== undefined;
-  const count = results.total ?? results.matches.length;
-  const countText = `${formatCount(count)}${results.total === undefined && more ? '+' : ''} ${count === 1 ? 'match' : 'matches'}`;
-  const filesText = `${formatCount(files)}${more ? '+' : ''} ${files === 1 ? 'file' : 'files'}`;
+  const { matches, files, exact } = results.total;
+  const more = exact ? '' : '+';
+  const countText = `${formatCount(matches)}${more} ${matches === 1 ? 'match' : 'matches'}`;
+  const filesText = `${formatCount(files)}${more} ${files === 1 ? 'file' : 'files'}`;
   return `${countText} in ${filesText} · ${Math.round(results.elapsedMs)} ms${searching ? ' · updating…' : ''}`;
 }

@@ -1,0 +1,129 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fail, type Result } from '../../../shared/result';
+import type { SearchMatch, SearchPage } from '../../../shared/types';
+import type { Dispatch } from '../router';
+import { writeListing } from '../search-listing';
+import { StreamWriter } from '../stream-writer';
+
+/** The route of the streamed search. */
+export const searchStreamPath = '/stream/search';
+
+const maxBodyBytes = 64 * 1024;
+
+/**
+ * `POST /stream/search` with the search's JSON argument (no cursor; `limit` here is the most
+ * matches written, absent or 0 for all): every match as one line of NDJSON, written as the
+ * pages are read, then one last line `{"done":true,"written":N,"total":{…}}` or
+ * `{"error":{code,message}}`. Memory holds one page; the next page is read only when the
+ * socket has room. A client that disconnects cancels the search. The caller has checked the
+ * token, Host and Origin as for /rpc; returns false for any other route.
+ */
+export async function handleSearchStream(request: IncomingMessage, response: ServerResponse, url: URL, dispatch: Dispatch): Promise<boolean> {
+  if (url.pathname !== searchStreamPath) {
+    return false;
+  }
+  if (request.method !== 'POST') {
+    sendJson(response, 405, fail('bad_request', `Use POST for ${searchStreamPath}`));
+    return true;
+  }
+  const parsed = parseBody(await readBody(request));
+  if (!parsed.ok) {
+    sendJson(response, 400, parsed);
+    return true;
+  }
+  const { limit, argument } = parsed.value;
+  const gone = new AbortController();
+  response.on('close', () => {
+    if (!response.writableEnded) {
+      gone.abort();
+    }
+  });
+  const fetch = async (pageLimit: number, cursor: string | undefined): Promise<Result<SearchPage>> =>
+    asPage(await dispatch('search', { ...argument, limit: pageLimit, totals: false, ...(cursor === undefined ? {} : { cursor }) }, { signal: gone.signal }));
+  // The first page decides the status: a bad query is a plain JSON error, as on /rpc.
+  let first: Result<SearchPage> | undefined = await fetch(Math.min(1000, limit), undefined);
+  if (!first.ok) {
+    sendJson(response, first.error.code === 'bad_request' || first.error.code === 'invalid_regex' ? 400 : 500, first);
+    return true;
+  }
+  response.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  const writer = new StreamWriter(response);
+  const outcome = await writeListing({
+    fetch: (pageLimit, cursor) => {
+      if (cursor === undefined && first !== undefined) {
+        const page = first;
+        first = undefined;
+        return Promise.resolve(page);
+      }
+      return fetch(pageLimit, cursor);
+    },
+    limit,
+    writer,
+    format: (match: SearchMatch) => `${JSON.stringify(match)}\n`,
+  });
+  if (!writer.closed) {
+    const last = outcome.ok ? { done: true, written: outcome.written, total: outcome.last?.total, more: outcome.more } : { error: outcome.error, written: outcome.written };
+    response.end(`${JSON.stringify(last)}\n`);
+  }
+  return true;
+}
+
+/** Checks the shape of what `search` resolved to instead of casting it. */
+function asPage(result: Result<unknown>): Result<SearchPage> {
+  if (!result.ok) {
+    return result;
+  }
+  const value = result.value as Partial<SearchPage> | null;
+  if (value === null || typeof value !== 'object' || !Array.isArray(value.matches) || typeof value.total !== 'object') {
+    return fail('internal', 'The search returned something other than a page');
+  }
+  return { ok: true, value: value as SearchPage };
+}
+
+interface StreamRequest {
+  readonly limit: number;
+  readonly argument: Record<string, unknown>;
+}
+
+function parseBody(body: string | undefined): Result<StreamRequest> {
+  if (body === undefined) {
+    return fail('bad_request', `Request body is larger than ${maxBodyBytes} bytes`);
+  }
+  let value: unknown;
+  try {
+    value = body.length === 0 ? {} : JSON.parse(body);
+  } catch {
+    return fail('bad_request', 'Request body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('bad_request', 'Request body must be a JSON object');
+  }
+  const { limit, cursor, ...argument } = value as Record<string, unknown>;
+  if (cursor !== undefined) {
+    return fail('bad_request', 'A streamed search has no cursor: it writes every match from the first');
+  }
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0)) {
+    return fail('bad_request', 'limit must be a whole number of matches, 0 for all');
+  }
+  return { ok: true, value: { limit: limit === undefined || limit === 0 ? Number.POSITIVE_INFINITY : limit, argument } };
+}
+
+/** Reads a request body up to maxBodyBytes; undefined when it is larger. */
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) {
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  response.end(text);
+}
