@@ -1,33 +1,22 @@
-import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
-import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
+import { generateRepo } from '../../../../test/helpers/make-repo';
+import { indexedFixture, type IndexedFixture } from '../../../../test/helpers/index-in-process';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
-import { openConnection } from '../db/open-connection';
 import { clearSearchCache, countMatches, search } from './search';
 import { searchControl } from './search-control';
 
-let temp: ReturnType<typeof makeTempDir>;
+let fixture: IndexedFixture;
 let root: string;
-let writer: BetterSqlite3.Database;
 let reader: BetterSqlite3.Database;
 
 beforeAll(() => {
-  temp = makeTempDir();
-  root = join(temp.path, 'repo');
-  generateRepo(root, { seed: 11, files: 40 });
-  root = realpathSync(root);
-  writer = openWriter(join(temp.path, 'index.sqlite'));
-  indexInProcess(writer, root, { maxContentLength: 2000, maxDocumentsPerBatch: 7, chunkSize: 512 });
-  reader = openConnection(join(temp.path, 'index.sqlite'), { mode: 'reader' });
+  fixture = indexedFixture((repo) => generateRepo(repo, { seed: 11, files: 40 }), { maxContentLength: 2000, maxDocumentsPerBatch: 7, chunkSize: 512 });
+  ({ root, reader } = fixture);
 });
 
 afterAll(() => {
-  reader.close();
-  writer.close();
-  temp.remove();
+  fixture.close();
 });
 
 /** A clock that moves `step` ms each time it is read: time passes only as the scan polls it. */

@@ -1,35 +1,24 @@
-import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
-import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
+import { generateRepo } from '../../../../test/helpers/make-repo';
+import { indexedFixture, type IndexedFixture } from '../../../../test/helpers/index-in-process';
 import { allMatches } from '../../../../test/helpers/all-matches';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
-import { openConnection } from '../db/open-connection';
 import { readOps } from '../db/read-ops';
 import type { SearchMatch } from '../../../shared/types';
 
-let temp: ReturnType<typeof makeTempDir>;
+let fixture: IndexedFixture;
 let root: string;
-let writer: BetterSqlite3.Database;
 let reader: BetterSqlite3.Database;
 
 beforeAll(() => {
-  temp = makeTempDir();
-  root = join(temp.path, 'repo');
-  generateRepo(root, { seed: 7, files: 60 });
-  root = realpathSync(root);
-  writer = openWriter(join(temp.path, 'index.sqlite'));
   // Small documents and batches so lines, files and transactions are cut everywhere.
-  indexInProcess(writer, root, { maxContentLength: 2000, maxDocumentsPerBatch: 7, chunkSize: 512 });
-  reader = openConnection(join(temp.path, 'index.sqlite'), { mode: 'reader' });
+  fixture = indexedFixture((repo) => generateRepo(repo, { seed: 7, files: 60 }), { maxContentLength: 2000, maxDocumentsPerBatch: 7, chunkSize: 512 });
+  ({ root, reader } = fixture);
 });
 
 afterAll(() => {
-  reader.close();
-  writer.close();
-  temp.remove();
+  fixture.close();
 });
 
 function all(query: string, mode: 'literal' | 'regex', ignoreCase = false): SearchMatch[] {
