@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReaderPool } from './pool';
+import { PRE_PING_AFTER_IDLE_MS } from './pool-config';
 import type { TestOps } from '../query/pool-test-ops';
-import { createTempDatabase, createTestPool, threadCount, waitFor, type TempDatabase } from './pool-test-helpers';
+import { ManualClock, openConnections, threadCount, usePoolFixture, waitFor } from './pool-test-helpers';
 
 const writerModule = fileURLToPath(new URL('./pool-test-writer.ts', import.meta.url));
 
@@ -13,37 +14,27 @@ interface WriterReport {
   busy: number;
 }
 
-/** Holds `count` leases at once, so exactly that many connections are open afterwards. */
-async function openConnections(pool: ReaderPool<TestOps>, count: number): Promise<void> {
-  const leases = await Promise.all(Array.from({ length: count }, () => pool.acquire('warm-up')));
-  for (const lease of leases) {
-    lease.release();
-  }
-  expect(pool.status()).toMatchObject({ size: count, idle: count });
-}
-
-function runWriter(dbPath: string, durationMs: number): Promise<WriterReport> {
-  const worker = new Worker(writerModule, { execArgv: ['--require', 'tsx/cjs'], workerData: { dbPath, durationMs } });
-  return new Promise((resolve, reject) => {
+/**
+ * Starts the test writer; it writes until `stop()` (or `maxMs`, a bound for a machine too
+ * slow to be useful), so how much it writes does not depend on the machine's speed.
+ */
+function runWriter(dbPath: string, maxMs: number): { report: Promise<WriterReport>; stop(): void } {
+  const stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(writerModule, { execArgv: ['--require', 'tsx/cjs'], workerData: { dbPath, maxMs, stop: stopFlag.buffer } });
+  const report = new Promise<WriterReport>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  return { report, stop: () => Atomics.store(stopFlag, 0, 1) };
 }
 
 describe('ReaderPool under concurrency', () => {
-  let database: TempDatabase;
   let pool: ReaderPool<TestOps> | undefined;
 
-  beforeEach(() => {
-    database = createTempDatabase();
-  });
-  afterEach(async () => {
-    await pool?.dispose();
-    database.remove();
-  });
+  const fixture = usePoolFixture();
 
   it('runs queries in parallel on separate threads', async () => {
-    ({ pool } = createTestPool(database));
+    ({ pool } = fixture.open());
     await openConnections(pool, 4);
     const started = performance.now();
     const threads = await Promise.all([1, 2, 3, 4].map(() => pool!.run('sleep', { ms: 300 })));
@@ -54,12 +45,14 @@ describe('ReaderPool under concurrency', () => {
   });
 
   it('reads in parallel with a writer in WAL mode without SQLITE_BUSY, each read seeing a consistent snapshot', async () => {
-    ({ pool } = createTestPool(database, { DATABASE_MAX_CONNECTIONS: '4' }));
-    const writer = runWriter(database.dbPath, 1500);
+    ({ pool } = fixture.open({ DATABASE_MAX_CONNECTIONS: '4' }));
+    const writer = runWriter(fixture.database.dbPath, 60_000);
     let writerDone = false;
-    void writer.then(() => {
+    void writer.report.then(() => {
       writerDone = true;
     });
+    const seen = new Set<number>();
+    let totalReads = 0;
 
     const reader = async (): Promise<{ reads: number; counts: number[] }> => {
       const counts: number[] = [];
@@ -67,11 +60,17 @@ describe('ReaderPool under concurrency', () => {
         const [row] = (await pool!.run('sql', { sql: 'SELECT count(*) AS n, max(id) AS last FROM items' })) as { n: number; last: number }[];
         expect(row?.n).toBe(row?.last);
         counts.push(row?.n ?? -1);
+        seen.add(row?.n ?? -1);
+        totalReads++;
+        // Enough reads, spread over the writes: the writer may stop (it also has written 1,000 rows by then).
+        if (totalReads > 20 && seen.size > 3) {
+          writer.stop();
+        }
       }
       return { reads: counts.length, counts };
     };
     const results = await Promise.all([reader(), reader(), reader(), reader()]);
-    const report = await writer;
+    const report = await writer.report;
 
     expect(report.busy).toBe(0);
     expect(report.inserted).toBeGreaterThan(1000);
@@ -89,7 +88,7 @@ describe('ReaderPool under concurrency', () => {
 
   it('leaves nothing checked out and no extra thread after thousands of queries', async () => {
     const baseline = threadCount();
-    ({ pool } = createTestPool(database, { DATABASE_MAX_CONNECTIONS: '4', DATABASE_MAX_OVERFLOW: '2' }));
+    ({ pool } = fixture.open({ DATABASE_MAX_CONNECTIONS: '4', DATABASE_MAX_OVERFLOW: '2' }));
     await openConnections(pool, 4);
     const withFour = threadCount();
     expect(withFour).toBeGreaterThan(baseline);
@@ -98,8 +97,10 @@ describe('ReaderPool under concurrency', () => {
       Array.from({ length: 5000 }, (_, index) => pool!.run('sql', { sql: 'SELECT ? + 1 AS n', params: [index] })),
     );
     expect(results.every((rows, index) => (rows as { n: number }[])[0]?.n === index + 1)).toBe(true);
+    expect(pool.status()).toMatchObject({ checked_out: 0, waiting: 0, timeouts: 0 });
+    // An overflow thread still starting when the last query ended closes as soon as it is ready.
+    await waitFor(() => pool?.status().overflow === 0, 30_000);
     const status = pool.status();
-    expect(status).toMatchObject({ checked_out: 0, waiting: 0, timeouts: 0, overflow: 0 });
     expect(status.size).toBeLessThanOrEqual(4);
     expect(status.created).toBeLessThanOrEqual(6);
     await waitFor(() => threadCount() <= withFour);
@@ -113,7 +114,7 @@ describe('ReaderPool under concurrency', () => {
 
   it('shuts down under load: queries in flight finish, waiters fail, every thread ends', async () => {
     const baseline = threadCount();
-    ({ pool } = createTestPool(database, { DATABASE_MAX_CONNECTIONS: '2', DATABASE_MAX_OVERFLOW: '0' }));
+    ({ pool } = fixture.open({ DATABASE_MAX_CONNECTIONS: '2', DATABASE_MAX_OVERFLOW: '0' }));
     // Both connections open before the load: a slow thread start would let a third query in.
     await openConnections(pool, 2);
     const queries = Array.from({ length: 10 }, () => pool!.run('sleep', { ms: 200 }));
@@ -135,10 +136,12 @@ describe('ReaderPool under concurrency', () => {
   });
 
   it('ends the wait of shutdown as soon as the connection being pre-pinged fails, not at SHUTDOWN_TIMEOUT', async () => {
-    ({ pool } = createTestPool(database, { SHUTDOWN_TIMEOUT: '10' }));
+    const clock = new ManualClock();
+    ({ pool } = fixture.open({ SHUTDOWN_TIMEOUT: '10' }, { now: clock.now }));
     const lease = await pool.acquire('breaker');
     await lease.run('closeDatabase', undefined);
     lease.release();
+    clock.advance(PRE_PING_AFTER_IDLE_MS);
     // Its connection is checked out for the pre-ping when shutdown begins, so shutdown waits for it.
     const request = pool.run('sql', { sql: 'SELECT 1' }).catch((error: unknown) => error);
     expect(pool.status().checked_out).toBe(1);
@@ -151,7 +154,7 @@ describe('ReaderPool under concurrency', () => {
   });
 
   it('bounds the wait of shutdown by SHUTDOWN_TIMEOUT and stops a query that outlives it', async () => {
-    ({ pool } = createTestPool(database, { SHUTDOWN_TIMEOUT: '1' }));
+    ({ pool } = fixture.open({ SHUTDOWN_TIMEOUT: '1' }));
     const endless = pool.run('sleep', { ms: 10_000 });
     await waitFor(() => pool?.status().checked_out === 1);
     const started = performance.now();

@@ -52,3 +52,9 @@ export function poolConfigFrom(settings: PoolSettings): PoolConfig {
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT * 1000,
   };
 }
+
+/**
+ * The pre-ping checks only a connection idle at least this long: one returned more recently
+ * was just proven by the query it ran, and a ping costs a thread round trip per checkout.
+ */
+export const PRE_PING_AFTER_IDLE_MS = 5000;

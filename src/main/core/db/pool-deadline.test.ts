@@ -1,25 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { searchTimedOut } from '../search/search-control';
 import type { ReaderPool } from './pool';
 import type { TestOps } from '../query/pool-test-ops';
-import { createTempDatabase, createTestPool, type TempDatabase } from './pool-test-helpers';
+import { usePoolFixture } from './pool-test-helpers';
 
 // The ops below never finish by themselves, so each outcome is the guard's, whatever the machine's speed.
 describe('ReaderPool deadlines and cancellation', () => {
-  let database: TempDatabase;
   let pool: ReaderPool<TestOps> | undefined;
 
-  beforeEach(() => {
-    database = createTempDatabase();
-  });
-  afterEach(async () => {
-    await pool?.dispose();
-    database.remove();
-  });
+  const fixture = usePoolFixture();
 
   it('stops a cooperative op at its budget with the timeout error and keeps its reader', async () => {
-    ({ pool } = createTestPool(database, { DATABASE_MAX_CONNECTIONS: '1', DATABASE_MAX_OVERFLOW: '0' }, { stopGraceMs: 60_000 }));
+    ({ pool } = fixture.open({ DATABASE_MAX_CONNECTIONS: '1', DATABASE_MAX_OVERFLOW: '0' }, { stopGraceMs: 60_000 }));
     const before = await pool.run('threadId', undefined);
     await expect(pool.run('spin', undefined, { budgetMs: 50, timeoutError: searchTimedOut })).rejects.toMatchObject({
       code: 'timeout',
@@ -30,7 +23,7 @@ describe('ReaderPool deadlines and cancellation', () => {
   });
 
   it('cancels a running op through the shared flag when its signal aborts', async () => {
-    ({ pool } = createTestPool(database, { DATABASE_MAX_CONNECTIONS: '1', DATABASE_MAX_OVERFLOW: '0' }, { stopGraceMs: 60_000 }));
+    ({ pool } = fixture.open({ DATABASE_MAX_CONNECTIONS: '1', DATABASE_MAX_OVERFLOW: '0' }, { stopGraceMs: 60_000 }));
     const before = await pool.run('threadId', undefined);
     const controller = new AbortController();
     const running = pool.run('spin', undefined, { signal: controller.signal });
@@ -41,7 +34,7 @@ describe('ReaderPool deadlines and cancellation', () => {
   });
 
   it('ends a reader that does not stop by its budget plus the grace, and replaces it', async () => {
-    ({ pool } = createTestPool(database, { DATABASE_MAX_CONNECTIONS: '1', DATABASE_MAX_OVERFLOW: '0' }, { stopGraceMs: 50 }));
+    ({ pool } = fixture.open({ DATABASE_MAX_CONNECTIONS: '1', DATABASE_MAX_OVERFLOW: '0' }, { stopGraceMs: 50 }));
     const before = await pool.run('threadId', undefined);
     // sleep blocks its thread without polling anything, as a backtracking regex would.
     await expect(pool.run('sleep', { ms: 600_000 }, { budgetMs: 50, timeoutError: searchTimedOut })).rejects.toMatchObject({ code: 'timeout' });

@@ -1,30 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../shared/types';
 import type { ReaderPool } from './pool';
 import type { Lease } from './pool-lease';
 import type { TestOps } from '../query/pool-test-ops';
-import { createTempDatabase, createTestPool, ManualClock, waitFor, type RecordingLogger, type TempDatabase } from './pool-test-helpers';
+import { ManualClock, type RecordingLogger, usePoolFixture, waitFor } from './pool-test-helpers';
 
 describe('ReaderPool logs', () => {
-  let database: TempDatabase;
   let pool: ReaderPool<TestOps> | undefined;
   let logger: RecordingLogger;
   let clock: ManualClock;
 
+  const fixture = usePoolFixture();
+
   beforeEach(() => {
-    database = createTempDatabase();
     clock = new ManualClock();
-  });
-  afterEach(async () => {
-    await pool?.dispose();
-    database.remove();
   });
 
   const usageWarnings = (): string[] => logger.messages('warn').filter((message) => message.startsWith('High connection usage'));
 
   it("warns with the seed's text at 90% usage, at most once per DATABASE_POOL_WARN_INTERVAL", async () => {
     const alerts: AlertEvent[] = [];
-    ({ pool, logger } = createTestPool(database, {}, { now: clock.now, onAlert: (alert) => alerts.push(alert) }));
+    ({ pool, logger } = fixture.open({}, { now: clock.now, onAlert: (alert) => alerts.push(alert) }));
     const leases: Lease<TestOps>[] = [];
     for (let index = 0; index < 17; index++) {
       leases.push(await pool.acquire(`holder ${index}`));
@@ -54,7 +50,7 @@ describe('ReaderPool logs', () => {
   });
 
   it('does not warn below 90%', async () => {
-    ({ pool, logger } = createTestPool(database, { DATABASE_MAX_CONNECTIONS: '10' }, { now: clock.now }));
+    ({ pool, logger } = fixture.open({ DATABASE_MAX_CONNECTIONS: '10' }, { now: clock.now }));
     const leases = await Promise.all(Array.from({ length: 8 }, (_, index) => pool!.acquire(`holder ${index}`)));
     expect(usageWarnings()).toEqual([]);
     leases.push(await pool.acquire('ninth'));
@@ -65,7 +61,7 @@ describe('ReaderPool logs', () => {
   });
 
   it('reports a connection held past DATABASE_POOL_LEAK_TIMEOUT as a probable leak, once, naming who acquired it', async () => {
-    ({ pool, logger } = createTestPool(database, { DATABASE_POOL_LEAK_TIMEOUT: '60' }, { now: clock.now }));
+    ({ pool, logger } = fixture.open({ DATABASE_POOL_LEAK_TIMEOUT: '60' }, { now: clock.now }));
     const leaked = await pool.acquire('search "needle" from the dashboard');
     const returned = await pool.acquire('listRepositories');
     clock.advance(30_000);
@@ -85,7 +81,7 @@ describe('ReaderPool logs', () => {
   });
 
   it('finds leaks on its own timer', async () => {
-    ({ pool, logger } = createTestPool(database, { DATABASE_POOL_LEAK_TIMEOUT: '1' }));
+    ({ pool, logger } = fixture.open({ DATABASE_POOL_LEAK_TIMEOUT: '1' }));
     const leaked = await pool.acquire('forgotten lease');
     await waitFor(() => logger.messages('warn').some((message) => message.startsWith('Probable connection leak')), 3000);
     expect(logger.messages('warn').find((message) => message.startsWith('Probable connection leak'))).toMatch(
@@ -95,7 +91,7 @@ describe('ReaderPool logs', () => {
   });
 
   it('logs queries slower than DATABASE_SLOW_QUERY_MS with their duration, and no others', async () => {
-    ({ pool, logger } = createTestPool(database, { DATABASE_SLOW_QUERY_MS: '100' }));
+    ({ pool, logger } = fixture.open({ DATABASE_SLOW_QUERY_MS: '100' }));
     await pool.run('sql', { sql: 'SELECT count(*) FROM items' });
     await pool.run('sleep', { ms: 150 }, { label: 'slow search' });
     const slow = logger.entries.filter((entry) => entry.message.startsWith('Slow query'));

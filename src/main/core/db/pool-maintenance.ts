@@ -8,11 +8,6 @@ const usageWarningRatio = 0.9;
 /** Idle connections the pool keeps warm when work has ended; the others close (DATABASE_POOL_IDLE_TIMEOUT, or a cleanup). */
 export const IDLE_CONNECTIONS_KEPT = 1;
 
-/** DATABASE_POOL_RECYCLE: a connection this old is replaced the next time it is idle. */
-export function isExpired(connection: ReaderConnection, now: number, recycleMs: number): boolean {
-  return now - connection.createdAt >= recycleMs;
-}
-
 interface Checkout {
   readonly label: string;
   readonly since: number;

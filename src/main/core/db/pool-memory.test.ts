@@ -1,37 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryBudget } from '../config/memory-budget';
 import { ensureIndexFormat } from '../index/schema';
 import { openConnection } from './open-connection';
 import type { ReaderPool } from './pool';
-import { createTempDatabase, createTestPool, ManualClock, threadCount, waitFor, type TempDatabase } from './pool-test-helpers';
+import { ManualClock, openConnections, threadCount, usePoolFixture, waitFor } from './pool-test-helpers';
 import type { TestOps } from '../query/pool-test-ops';
 
 const MIB = 1024 * 1024;
 const budget = memoryBudget({ MEMORY_THRESHOLD_MB: 100, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80, MAX_DOCUMENTS_PER_BATCH: 100 });
-
-let database: TempDatabase;
 let pool: ReaderPool<TestOps> | undefined;
-beforeEach(() => {
-  database = createTempDatabase();
-});
-afterEach(async () => {
-  await pool?.dispose();
-  pool = undefined;
-  database.remove();
-});
+const fixture = usePoolFixture();
 
-/** Checks out `count` connections at once (so `count` threads open) and returns them all. */
-async function openConnections(target: ReaderPool<TestOps>, count: number): Promise<void> {
-  const leases = await Promise.all(Array.from({ length: count }, (_, index) => target.acquire(`burst ${index}`)));
-  for (const lease of leases) {
-    lease.release();
-  }
-}
 
 describe('the pool when work has ended (issue 11, item 4)', () => {
   it('closes idle connections beyond the first after DATABASE_POOL_IDLE_TIMEOUT, and their threads end', async () => {
     const clock = new ManualClock();
-    ({ pool } = createTestPool(database, { DATABASE_POOL_IDLE_TIMEOUT: '30' }, { now: clock.now }));
+    ({ pool } = fixture.open({ DATABASE_POOL_IDLE_TIMEOUT: '30' }, { now: clock.now }));
     await openConnections(pool, 3);
     expect(pool.status()).toMatchObject({ size: 3, idle: 3, idle_closed: 0, idle_timeout_s: 30 });
     const threadsOpen = threadCount();
@@ -50,7 +34,7 @@ describe('the pool when work has ended (issue 11, item 4)', () => {
 
   it('counts idle time from the last return, so a connection in use is never closed', async () => {
     const clock = new ManualClock();
-    ({ pool } = createTestPool(database, { DATABASE_POOL_IDLE_TIMEOUT: '30' }, { now: clock.now }));
+    ({ pool } = fixture.open({ DATABASE_POOL_IDLE_TIMEOUT: '30' }, { now: clock.now }));
     await openConnections(pool, 2);
     clock.advance(20_000);
     // Both used again: their idle time starts over.
@@ -69,7 +53,7 @@ describe('the pool when work has ended (issue 11, item 4)', () => {
 
 describe('the pool in a memory cleanup (issue 11, item 1)', () => {
   it('closes every idle reader beyond one at once', async () => {
-    ({ pool } = createTestPool(database, {}, { memory: budget }));
+    ({ pool } = fixture.open({}, { memory: budget }));
     await openConnections(pool, 4);
     expect(pool.status().size).toBe(4);
     const threadsOpen = threadCount();
@@ -82,7 +66,7 @@ describe('the pool in a memory cleanup (issue 11, item 1)', () => {
   });
 
   it('collects the heap of the reader it keeps', async () => {
-    ({ pool } = createTestPool(database, {}, { memory: budget }));
+    ({ pool } = fixture.open({}, { memory: budget }));
     const heapWithGarbage = await pool.run('makeGarbage', { mb: 24 });
     expect(await pool.run('heapUsed', undefined)).toBeGreaterThan(heapWithGarbage - 4 * MIB);
     await pool.run('dropGarbage', undefined);
@@ -93,7 +77,7 @@ describe('the pool in a memory cleanup (issue 11, item 1)', () => {
   });
 
   it("opens readers with the budget's SQLite page cache and shrinks it in a cleanup", async () => {
-    ({ pool } = createTestPool(database, {}, { memory: budget }));
+    ({ pool } = fixture.open({}, { memory: budget }));
     await expect(pool.run('sql', { sql: 'PRAGMA cache_size' })).resolves.toEqual([{ cache_size: -budget.readerCacheKib }]);
     await pool.releaseMemory();
     await expect(pool.run('sql', { sql: 'PRAGMA cache_size' })).resolves.toEqual([{ cache_size: -budget.readerCacheUnderPressureKib }]);
@@ -101,10 +85,10 @@ describe('the pool in a memory cleanup (issue 11, item 1)', () => {
   });
 
   it('drops the index snapshot, so the next search rebuilds it', async () => {
-    const writer = openConnection(database.dbPath, { mode: 'writer' });
+    const writer = openConnection(fixture.database.dbPath, { mode: 'writer' });
     ensureIndexFormat(writer);
     writer.close();
-    ({ pool } = createTestPool(database, {}, { memory: budget }));
+    ({ pool } = fixture.open({}, { memory: budget }));
     expect(await pool.run('markSnapshot', undefined)).toBe(false);
     // Same version, same connection: the snapshot is reused...
     expect(await pool.run('markSnapshot', undefined)).toBe(true);
@@ -116,7 +100,7 @@ describe('the pool in a memory cleanup (issue 11, item 1)', () => {
   it('caps each reader thread at the budget: a query that needs more fails with the heap error, the pool serves on', async () => {
     const small = memoryBudget({ MEMORY_THRESHOLD_MB: 32, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80, MAX_DOCUMENTS_PER_BATCH: 100 });
     expect(small.searchReaderLimits.maxOldGenerationSizeMb).toBe(16);
-    ({ pool } = createTestPool(database, {}, { memory: small }));
+    ({ pool } = fixture.open({}, { memory: small }));
     // 64 MiB retained at once cannot fit a 16 MB old generation.
     await expect(pool.run('makeGarbage', { mb: 64 })).rejects.toThrow(/memory limit/);
     await expect(pool.run('sql', { sql: 'SELECT 5 AS n' })).resolves.toEqual([{ n: 5 }]);

@@ -1,36 +1,30 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReaderPool } from './pool';
 import type { TestOps } from '../query/pool-test-ops';
-import { createTempDatabase, createTestPool, testOpsModule, threadCount, waitFor, type RecordingLogger, type TempDatabase } from './pool-test-helpers';
-
-const hangModule = fileURLToPath(new URL('./pool-test-hang.ts', import.meta.url));
+import { type RecordingLogger, threadCount, usePoolFixture, waitFor } from './pool-test-helpers';
+import { ManualTimers } from './pool-test-clock';
 
 describe('ReaderPool open timeout', () => {
-  let database: TempDatabase;
   let pool: ReaderPool<TestOps> | undefined;
   let logger: RecordingLogger;
 
-  beforeEach(() => {
-    database = createTempDatabase();
-  });
-  afterEach(async () => {
-    await pool?.dispose();
-    database.remove();
-  });
+  const fixture = usePoolFixture();
 
   /** The next reader thread to start hangs while opening and never answers. */
-  const hangNextOpen = (): void => writeFileSync(join(database.dir, 'hang-on-open'), '');
+  const hangNextOpen = (): void => writeFileSync(join(fixture.database.dir, 'hang-on-open'), '');
+  /** Until a thread has claimed the marker it is not hanging yet: the open timeout must pass after that. */
+  const hanging = (): Promise<void> => waitFor(() => !existsSync(join(fixture.database.dir, 'hang-on-open')), 30_000);
 
   it('stops a reader that does not open in time, counts a failed create, and serves every waiter in order with a replacement', async () => {
     const baseline = threadCount();
     hangNextOpen();
-    ({ pool, logger } = createTestPool(
-      database,
+    // The pool's clock is manual: the open timeout passes when the test says, however slow threads start.
+    const clock = new ManualTimers();
+    ({ pool, logger } = fixture.open(
       { DATABASE_MAX_CONNECTIONS: '1', DATABASE_MAX_OVERFLOW: '0', DATABASE_POOL_TIMEOUT: '20' },
-      { openTimeoutMs: 2000, extraOpsModules: [testOpsModule, hangModule] },
+      { openTimeoutMs: 2000, clock },
     ));
     const order: string[] = [];
     const request = (label: string): Promise<number> =>
@@ -40,12 +34,14 @@ describe('ReaderPool open timeout', () => {
         lease.release();
         return thread;
       });
-    const started = performance.now();
     const served = ['w1', 'w2', 'w3'].map(request);
     expect(pool.status()).toMatchObject({ size: 1, waiting: 3, checked_out: 0 });
 
-    await waitFor(() => pool?.status().create_failures === 1, 10_000);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(1990);
+    await hanging();
+    await clock.advance(1999);
+    expect(pool.status()).toMatchObject({ create_failures: 0, waiting: 3 });
+    await clock.advance(1);
+    expect(pool.status()).toMatchObject({ create_failures: 1 });
     // A newcomer after the hang still queues behind those who came before it.
     served.push(request('w4'));
     const threads = await Promise.all(served);
@@ -62,12 +58,13 @@ describe('ReaderPool open timeout', () => {
   it('gives up an open no later than DATABASE_POOL_TIMEOUT, stops its thread, and the next request succeeds', async () => {
     const baseline = threadCount();
     hangNextOpen();
-    ({ pool, logger } = createTestPool(
-      database,
-      { DATABASE_POOL_TIMEOUT: '2' },
-      { openTimeoutMs: 60_000, extraOpsModules: [testOpsModule, hangModule] },
-    ));
-    await expect(pool.run('sql', { sql: 'SELECT 1' }, { label: 'first search' })).rejects.toMatchObject({
+    const clock = new ManualTimers();
+    ({ pool, logger } = fixture.open({ DATABASE_POOL_TIMEOUT: '2' }, { openTimeoutMs: 60_000, clock }));
+    const first = pool.run('sql', { sql: 'SELECT 1' }, { label: 'first search' });
+    first.catch(() => {});
+    await hanging();
+    await clock.advance(2000);
+    await expect(first).rejects.toMatchObject({
       code: 'pool_timeout',
       message:
         'Timed out after 2 s waiting for a database connection: 0 checked out (1/20 pooled, 0/10 overflow), 1 waiting. ' +

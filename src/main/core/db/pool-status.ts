@@ -1,12 +1,12 @@
 import type { PoolStatus } from '../../../shared/health';
 import { AppError } from '../errors';
 import type { PoolConfig } from './pool-config';
-import type { ConnectionCounts } from './pool-connections';
+import type { ResourceCounts } from './pool-resources';
 import type { DurationWindow, PoolCounters } from './pool-stats';
 
 export interface StatusInputs {
   readonly config: PoolConfig;
-  readonly connections: ConnectionCounts;
+  readonly connections: ResourceCounts;
   readonly waiting: number;
   readonly counters: PoolCounters;
   readonly waits: DurationWindow;

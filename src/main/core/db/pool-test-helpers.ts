@@ -1,4 +1,5 @@
-/** Shared set-up of the pool tests: a real SQLite file in a temp dir and a recording logger. */
+/** Shared set-up of the pool's thread tests: a real SQLite file in a temp dir, a recording logger, a pool disposed after each test. */
+import { afterEach, beforeEach } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +8,14 @@ import type { LogEntry } from '../../../shared/types';
 import { loadConfig } from '../config/load-config';
 import type { SettingName } from '../config/definitions';
 import { SinkLogger } from '../log/logger';
-import { sourceWorkers } from '../workers';
+import { sourceWorkers, type WorkerEntry } from '../workers';
 import { openConnection } from './open-connection';
 import { ReaderPool, type ReaderPoolOptions } from './pool';
 import type { TestOps } from '../query/pool-test-ops';
 
 export const coreDir = fileURLToPath(new URL('..', import.meta.url));
-export const testOpsModule = fileURLToPath(new URL('../query/pool-test-ops.ts', import.meta.url));
+/** The test-only reader entry: the production ops plus the test ops, and the hang-on-open marker. */
+export const testReaderEntry: WorkerEntry = { filename: fileURLToPath(new URL('../query/pool-test-reader-worker.ts', import.meta.url)), execArgv: ['--require', 'tsx/cjs'] };
 
 export interface TempDatabase {
   readonly dir: string;
@@ -75,7 +77,7 @@ export function createTestPool(
     settings: poolSettings(overrides),
     workers: sourceWorkers(coreDir),
     logger,
-    extraOpsModules: [testOpsModule],
+    entry: testReaderEntry,
     ...options,
   });
   return { pool, logger };
@@ -94,5 +96,48 @@ export async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<v
       throw new Error('Condition not met in time');
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** What `usePoolFixture` gives each test: its database and a way to open pools that are disposed after it. */
+export interface PoolFixture {
+  readonly database: TempDatabase;
+  open(overrides?: Partial<Record<SettingName, string>>, options?: Partial<ReaderPoolOptions>): { pool: ReaderPool<TestOps>; logger: RecordingLogger };
+}
+
+/**
+ * The set-up every pool thread test shares: a fresh database before each test; after it,
+ * every pool it opened is disposed (threads ended) and the database removed.
+ */
+export function usePoolFixture(rows?: number): PoolFixture {
+  let database: TempDatabase | undefined;
+  const pools: ReaderPool<TestOps>[] = [];
+  beforeEach(() => {
+    database = createTempDatabase(rows);
+  });
+  afterEach(async () => {
+    await Promise.all(pools.splice(0).map((pool) => pool.dispose()));
+    database?.remove();
+  });
+  return {
+    get database(): TempDatabase {
+      if (database === undefined) {
+        throw new Error('usePoolFixture: the database exists only inside a test');
+      }
+      return database;
+    },
+    open(overrides = {}, options = {}) {
+      const opened = createTestPool(this.database, overrides, options);
+      pools.push(opened.pool);
+      return opened;
+    },
+  };
+}
+
+/** Checks out `count` connections at once (so `count` threads open) and returns them all. */
+export async function openConnections(target: ReaderPool<TestOps>, count: number): Promise<void> {
+  const leases = await Promise.all(Array.from({ length: count }, (_, index) => target.acquire(`burst ${index}`)));
+  for (const lease of leases) {
+    lease.release();
   }
 }

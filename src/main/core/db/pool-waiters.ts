@@ -1,4 +1,4 @@
-import type { ReaderConnection } from './reader-connection';
+import type { Clock, TimerHandle } from './pool-clock';
 import { abortReason } from './pool-promises';
 import { WaiterQueue } from './waiter-queue';
 
@@ -6,24 +6,24 @@ import { WaiterQueue } from './waiter-queue';
  * One request waiting for a connection. It is queued, then validating while the pool
  * pre-pings the connection picked for it, then done (served, timed out, aborted or failed).
  */
-export class Waiter {
-  readonly enqueuedAt = performance.now();
+export class Waiter<R> {
   state: 'queued' | 'validating' | 'done' = 'queued';
   /** Set when the deadline passes or the caller aborts while its connection is validated. */
   cancelled: Error | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private detach: () => void = () => {};
 
   constructor(
     /** Who is asking, for the leak and slow-query logs. */
     readonly label: string,
-    private readonly resolve: (connection: ReaderConnection) => void,
+    private readonly clock: Clock,
+    private readonly resolve: (resource: R) => void,
     private readonly reject: (error: Error) => void,
   ) {}
 
   /** Starts the deadline and listens to the caller's abort signal; both stop when the wait ends. */
   arm(timeoutMs: number, onDeadline: () => void, signal: AbortSignal | undefined, onAbort: (reason: Error) => void): void {
-    this.timer = setTimeout(onDeadline, timeoutMs);
+    this.timer = this.clock.setTimeout(onDeadline, timeoutMs);
     if (signal !== undefined) {
       const listener = (): void => onAbort(abortReason(signal));
       signal.addEventListener('abort', listener, { once: true });
@@ -32,9 +32,9 @@ export class Waiter {
   }
 
   /** Ends the wait with a connection. */
-  serve(connection: ReaderConnection): void {
+  serve(resource: R): void {
     this.end();
-    this.resolve(connection);
+    this.resolve(resource);
   }
 
   /** Ends the wait with an error. */
@@ -44,7 +44,7 @@ export class Waiter {
   }
 
   private end(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.detach();
     this.state = 'done';
   }
@@ -54,7 +54,7 @@ export interface WaitingLineHooks {
   /** The error of a waiter whose deadline passed, built when it passes (it names the pool's state). */
   readonly timeoutError: () => Error;
   /** Told of every waiter that timed out, for the counters and the log. */
-  readonly onTimeout: (waiter: Waiter, error: Error) => void;
+  readonly onTimeout: (label: string, error: Error) => void;
 }
 
 /**
@@ -62,19 +62,22 @@ export interface WaitingLineHooks {
  * deadline and abort signal. A waiter whose connection fails its pre-ping goes back to the
  * front of the line, so it does not lose its turn.
  */
-export class WaitingLine {
-  private readonly queue = new WaiterQueue<Waiter>();
+export class WaitingLine<R> {
+  private readonly queue = new WaiterQueue<Waiter<R>>();
 
-  constructor(private readonly hooks: WaitingLineHooks) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly hooks: WaitingLineHooks,
+  ) {}
 
   get size(): number {
     return this.queue.size;
   }
 
   /** Joins the end of the line; settles when a connection is handed over or the wait ends. */
-  join(label: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<ReaderConnection> {
-    return new Promise<ReaderConnection>((resolve, reject) => {
-      const waiter = new Waiter(label, resolve, reject);
+  join(label: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const waiter = new Waiter<R>(label, this.clock, resolve, reject);
       waiter.arm(
         timeoutMs,
         () => this.cancel(waiter, this.hooks.timeoutError(), true),
@@ -86,7 +89,7 @@ export class WaitingLine {
   }
 
   /** Takes the oldest waiter out of the line to validate a connection for it. */
-  next(): Waiter | undefined {
+  next(): Waiter<R> | undefined {
     const waiter = this.queue.shift();
     if (waiter !== undefined) {
       waiter.state = 'validating';
@@ -95,7 +98,7 @@ export class WaitingLine {
   }
 
   /** Puts a waiter whose connection failed validation back at the front. */
-  putBack(waiter: Waiter): void {
+  putBack(waiter: Waiter<R>): void {
     waiter.state = 'queued';
     this.queue.unshift(waiter);
   }
@@ -107,11 +110,11 @@ export class WaitingLine {
     }
   }
 
-  private cancel(waiter: Waiter, error: Error, timedOut: boolean): void {
+  private cancel(waiter: Waiter<R>, error: Error, timedOut: boolean): void {
     if (waiter.state === 'queued') {
       this.queue.remove(waiter);
       if (timedOut) {
-        this.hooks.onTimeout(waiter, error);
+        this.hooks.onTimeout(waiter.label, error);
       }
       waiter.fail(error);
     } else if (waiter.state === 'validating') {

@@ -5,8 +5,8 @@ import type { ErrorCode } from '../../../shared/result';
 import type { WorkerEntry } from '../workers';
 import type { FromReader, ReaderHeap, ReaderWorkerData, SerializedError, ToReader } from './reader-protocol';
 
-/** generic-pool's explicit resource states: a connection is in exactly one at a time. */
-export type ConnectionState = 'opening' | 'idle' | 'checked_out' | 'closing' | 'closed';
+/** The thread's own state; the pool's resource states (idle, borrowed…) are the pool's. */
+export type ConnectionState = 'opening' | 'open' | 'closing' | 'closed';
 
 export interface ReaderConnectionOptions {
   readonly id: number;
@@ -41,7 +41,7 @@ interface PendingCall {
   reject(error: Error): void;
 }
 
-/** One pooled connection: a worker thread holding one read-only better-sqlite3 connection. */
+/** One reader connection: a worker thread holding one read-only better-sqlite3 connection. */
 export class ReaderConnection {
   readonly id: number;
   readonly overflow: boolean;
@@ -98,6 +98,9 @@ export class ReaderConnection {
       switch (message.type) {
         case 'ready':
           this.heap = message.heap;
+          if (this.state === 'opening') {
+            this.state = 'open';
+          }
           settleReady?.resolve();
           break;
         case 'open_failed':

@@ -37,8 +37,6 @@ export interface ReaderWorkerData {
   readonly busyTimeoutMs: number;
   /** SQLite page cache in KiB, from the memory budget. */
   readonly cacheKib?: number;
-  /** Extra op modules (tests and benchmarks only); each exports `ops`. */
-  readonly extraOpsModules: readonly string[];
   /**
    * One Int32 the main thread sets to the sequence number of a call it cancels. The worker is
    * busy in a synchronous scan when that matters, so a message would wait behind it; shared

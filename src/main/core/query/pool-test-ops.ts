@@ -1,6 +1,6 @@
 /**
- * Ops only tests and benchmarks load (through the pool's extraOpsModules), so the
- * production reader serves nothing but readOps and the pre-ping.
+ * Ops only the test reader entry (`pool-test-reader-worker.ts`) serves, so the production
+ * reader serves nothing but readOps and the pool's own ops.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { getHeapStatistics } from 'node:v8';

@@ -1,13 +1,16 @@
 /**
- * Test op module (through the pool's extraOpsModules) that makes a reader hang while it
- * opens, as a thread starved or stuck at start-up would: it never answers "ready". Only the
- * thread that claims the marker file `hang-on-open` next to the database hangs, so a test
- * decides how many opens hang by creating the marker again.
+ * Test-only reader worker entry (never bundled): the production ops plus the test ops of
+ * `pool-test-ops.ts`. It also hangs while it opens, as a thread starved or stuck at start-up
+ * would (it never answers "ready"), when it claims the marker file `hang-on-open` next to the
+ * database: only one thread claims each marker, so a test decides how many opens hang.
  */
 import { renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { threadId, workerData } from 'node:worker_threads';
-import type { ReaderWorkerData } from './reader-protocol';
+import type { ReaderWorkerData } from '../db/reader-protocol';
+import { ops } from './pool-test-ops';
+import { readerOps } from './reader-ops';
+import { serveReader } from './reader-service';
 
 const marker = join(dirname((workerData as ReaderWorkerData).dbPath), 'hang-on-open');
 
@@ -26,4 +29,4 @@ if (claimMarker()) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
 
-export const ops = {};
+serveReader({ ...readerOps, ...ops });
