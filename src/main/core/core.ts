@@ -6,7 +6,7 @@ import { AppError } from './errors';
 import { EventHub } from './events';
 import { FaultRegister } from './faults';
 import { buildHealthReport } from './health/health-report';
-import { DisposableStore, toDisposable } from './lifecycle';
+import { DisposableStore, SHUTDOWN_MARGIN_MS, ShutdownDeadline, toDisposable } from './lifecycle';
 import { formatLogLine, levelRank, SinkLogger, type Logger, type LogSink } from './log/logger';
 import { RingBuffer } from './log/ring-buffer';
 import { RotatingFile } from './log/rotating-file';
@@ -29,7 +29,7 @@ import { createDispatch, type Dispatch, type Handlers } from './router';
 import { SearchChannels } from './search-channels';
 import { searchTimedOut } from './search/search-control';
 import { scheduleMaintenance } from './tasks/maintenance';
-import { TaskManager } from './tasks/task-manager';
+import { FORCE_WAIT_MS, TaskManager } from './tasks/task-manager';
 import type { WorkerLocator } from './workers';
 import type { LogEntry } from '../../shared/types';
 
@@ -57,7 +57,7 @@ export interface Core {
   /** The memory monitor: `onPressure` for whoever can give memory back in a cleanup, `watchWorker` for whoever starts threads. */
   readonly monitor: MemoryMonitor;
   readonly options: CoreOptions;
-  /** Graceful shutdown: tasks first (bounded by SHUTDOWN_TIMEOUT), then every resource. */
+  /** Graceful shutdown: tasks first, then every resource, all within SHUTDOWN_TIMEOUT plus SHUTDOWN_MARGIN_MS. */
   shutdown(): Promise<void>;
 }
 
@@ -238,8 +238,13 @@ export function createCore(options: CoreOptions): Core {
     options,
     shutdown() {
       shuttingDown ??= (async () => {
-        await tasks.shutdown(settings.SHUTDOWN_TIMEOUT * 1000);
-        await store.dispose();
+        // One deadline for every owner: SHUTDOWN_TIMEOUT to stop, then a margin to end by force.
+        const deadline = new ShutdownDeadline(settings.SHUTDOWN_TIMEOUT * 1000, SHUTDOWN_MARGIN_MS);
+        await tasks.shutdown(deadline.untilSoft(), Math.min(FORCE_WAIT_MS, deadline.untilHard()));
+        await store.dispose(deadline);
+        if (store.overdue > 0) {
+          logger.error(`${store.overdue} resource(s) did not close within SHUTDOWN_TIMEOUT plus ${SHUTDOWN_MARGIN_MS / 1000} s; left behind`);
+        }
       })();
       return shuttingDown;
     },

@@ -3,7 +3,7 @@ import type { MemoryBudget } from '../config/memory-budget';
 import type { PoolStatus } from '../../../shared/health';
 import type { AlertEvent, WorkerMemory } from '../../../shared/types';
 import { AppError } from '../errors';
-import type { Disposable } from '../lifecycle';
+import type { Disposable, ShutdownDeadline } from '../lifecycle';
 import type { Logger } from '../log/logger';
 import type { WorkerEntry, WorkerLocator } from '../workers';
 import { systemClock, type Clock } from './pool-clock';
@@ -236,17 +236,22 @@ export class ReaderPool<Ops extends OpTable> implements Disposable {
 
   /**
    * Stops handing out connections, fails the waiters, waits for checked-out connections to
-   * come back (at most SHUTDOWN_TIMEOUT), then closes every reader (at most 2 s more: busy
-   * ones are terminated). The writer is closed after this by its owner, so readers always go first.
+   * come back (at most SHUTDOWN_TIMEOUT, or what is left of the shutdown's deadline), then
+   * closes every reader (at most 2 s more, or until the deadline's hard end: busy ones are
+   * terminated). The writer is closed after this by its owner, so readers always go first.
    */
-  dispose(): Promise<void> {
-    this.disposing ??= this.shutdown();
+  dispose(deadline?: ShutdownDeadline): Promise<void> {
+    this.disposing ??= this.shutdown(deadline);
     return this.disposing;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(deadline: ShutdownDeadline | undefined): Promise<void> {
     const closed = this.resources.counts().size;
-    await this.resources.dispose();
+    await this.resources.dispose(
+      deadline === undefined
+        ? {}
+        : { waitMs: Math.min(this.config.shutdownTimeoutMs, deadline.untilSoft()), destroyMs: Math.min(destroyTimeoutMs, deadline.untilHard()) },
+    );
     this.options.logger.info('Reader pool closed', { connections: closed, created: this.resources.counters.created });
   }
 

@@ -93,6 +93,14 @@ export interface ResourcePoolOptions<R> {
   readonly events?: ResourcePoolEvents;
 }
 
+/** A shutdown's own limits, when its owner has less time than the policy's timeouts. */
+export interface DisposeBounds {
+  /** How long to wait for borrowed resources to come back; the shutdown timeout by default. */
+  readonly waitMs?: number;
+  /** How long to wait for the destroys; the destroy timeout by default. */
+  readonly destroyMs?: number;
+}
+
 /** Counters since the pool was created; they only grow. */
 export interface ResourcePoolCounters {
   created: number;
@@ -257,17 +265,17 @@ export class ResourcePool<R> {
    * shutdown timeout), destroys everything (borrowed ones at once) and waits for that at most
    * the destroy timeout: it settles within both timeouts whatever the resources do.
    */
-  dispose(): Promise<void> {
-    this.disposing ??= this.shutdown();
+  dispose(bounds: DisposeBounds = {}): Promise<void> {
+    this.disposing ??= this.shutdown(bounds.waitMs ?? this.policy.shutdownTimeoutMs, bounds.destroyMs ?? this.policy.destroyTimeoutMs);
     return this.disposing;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(waitMs: number, destroyMs: number): Promise<void> {
     this.clock.clearTimeout(this.maintenanceTimer);
     this.line.failAll(this.options.errors.shuttingDown());
     if (this.resources.counts().checkedOut > 0) {
       await new Promise<void>((resolve) => {
-        const timer = this.clock.setTimeout(resolve, this.policy.shutdownTimeoutMs);
+        const timer = this.clock.setTimeout(resolve, waitMs);
         this.onDrained = () => {
           this.clock.clearTimeout(timer);
           resolve();
@@ -282,7 +290,7 @@ export class ResourcePool<R> {
       const busy = item.state === 'borrowed' || item.state === 'validating';
       this.destroy(item, this.options.errors.destroyedAtShutdown(), busy ? 0 : undefined);
     }
-    if (!(await settledWithin(this.clock, this.resources.destroyed(), this.policy.destroyTimeoutMs))) {
+    if (!(await settledWithin(this.clock, this.resources.destroyed(), destroyMs))) {
       this.events.destroysOverdue?.();
     }
   }

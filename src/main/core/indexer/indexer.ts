@@ -3,7 +3,7 @@ import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'n
 import type { IndexDone, IndexSummary } from '../../../shared/types';
 import type { Config } from '../config/definitions';
 import type { EventHub } from '../events';
-import type { Disposable } from '../lifecycle';
+import type { Disposable, ShutdownDeadline } from '../lifecycle';
 import type { Logger } from '../log/logger';
 import type { PressureFlag } from '../monitor/pressure-flag';
 import { askHeap, type HeapFigures } from '../monitor/worker-heaps';
@@ -167,7 +167,8 @@ export class Indexer implements Disposable {
     return this.options.tasks.cancel(taskId, 'Indexing cancelled by request');
   }
 
-  async dispose(): Promise<void> {
+  /** Stops the run and closes the writer; with a shutdown deadline, no wait outlasts it. */
+  async dispose(deadline?: ShutdownDeadline): Promise<void> {
     if (this.disposed) {
       return;
     }
@@ -176,10 +177,11 @@ export class Indexer implements Disposable {
       Atomics.store(this.active.cancel, 0, 1);
     }
     // Bounded: a run that ignores its flag is ended with its thread, then settles as crashed.
-    if (!(await settlesWithin(this.queue, this.options.disposeGraceMs ?? DISPOSE_GRACE_MS))) {
-      this.options.logger.error(`The indexing run did not stop within ${this.options.disposeGraceMs ?? DISPOSE_GRACE_MS} ms; terminating the writer thread`);
+    const graceMs = Math.min(this.options.disposeGraceMs ?? DISPOSE_GRACE_MS, deadline?.untilSoft() ?? Infinity);
+    if (!(await settlesWithin(this.queue, graceMs))) {
+      this.options.logger.error(`The indexing run did not stop within ${graceMs} ms; terminating the writer thread`);
       await this.terminateWriter();
-      await settlesWithin(this.queue, DISPOSE_GRACE_MS);
+      await settlesWithin(this.queue, Math.min(DISPOSE_GRACE_MS, deadline?.untilHard() ?? Infinity));
     }
     const worker = this.worker;
     this.worker = null;
@@ -188,7 +190,9 @@ export class Indexer implements Disposable {
       return;
     }
     await new Promise<void>((resolveClosed) => {
-      const timer = setTimeout(() => void worker.terminate().then(() => resolveClosed()), 5000);
+      // A clean close gets 5 s, or what the deadline leaves (past its soft end, a second at most).
+      const closeMs = deadline === undefined ? 5000 : Math.min(5000, Math.max(deadline.untilSoft(), Math.min(1000, deadline.untilHard() / 2)));
+      const timer = setTimeout(() => void worker.terminate().then(() => resolveClosed()), closeMs);
       worker.once('exit', () => {
         clearTimeout(timer);
         resolveClosed();

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { LogEntry, TaskInfo } from '../../../shared/types';
 import { SinkLogger } from '../log/logger';
@@ -194,6 +195,40 @@ describe('TaskManager', () => {
       expect(logs.filter((entry) => entry.level === 'error').map((entry) => entry.message)).toEqual([
         `Task deaf ${deaf.id} did not stop within 50 ms of being cancelled; terminating its threads`,
       ]);
+    });
+    it('terminates for real the thread of a task that never yields at shutdown, and says so', async () => {
+      const { tasks } = setup();
+      // A thread in an endless loop: it never reads a message or a flag again.
+      const spinner = new Worker('for (;;) {}', { eval: true });
+      let alive = true;
+      const exited = new Promise<void>((resolve) => spinner.once('exit', () => resolve()));
+      void exited.then(() => (alive = false));
+      const stuck = tasks.run('spin', {}, (context) => {
+        context.onForce(async () => {
+          await spinner.terminate();
+        });
+        return new Promise<never>(() => {});
+      });
+      await Promise.resolve();
+      const report = await tasks.shutdown(100);
+      expect(report.stuck.map((task) => task.id)).toEqual([stuck.id]);
+      // The thread is gone (terminate() ends even a loop that never yields), not merely relabelled.
+      await Promise.resolve();
+      expect(alive).toBe(false);
+      expect(tasks.get(stuck.id)).toMatchObject({ status: 'cancelled', error: 'Forced: did not stop within 100 ms of shutdown; its threads were terminated' });
+    });
+
+    it('bounds the wait for force callbacks and says the threads did not end', async () => {
+      const { tasks } = setup();
+      const stuck = tasks.run('stuck', {}, (context) => {
+        context.onForce(() => new Promise<void>(() => {}));
+        return new Promise<never>(() => {});
+      });
+      await Promise.resolve();
+      const started = performance.now();
+      await tasks.shutdown(50, 100);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(tasks.get(stuck.id)).toMatchObject({ status: 'cancelled', error: 'Forced: did not stop within 50 ms of shutdown; its threads did not end within 100 ms' });
     });
   });
 });

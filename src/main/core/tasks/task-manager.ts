@@ -218,10 +218,10 @@ export class TaskManager {
 
   /**
    * Graceful shutdown: stops accepting, aborts every active task, waits for them up to
-   * `timeoutMs`, then forces the rest (marks them cancelled so nothing waits on them)
-   * and reports each one that did not stop.
+   * `timeoutMs`, then forces the rest (their threads terminated, waiting at most
+   * `forceWaitMs` for that) and reports each one that did not stop. Ends within both.
    */
-  async shutdown(timeoutMs: number): Promise<ShutdownReport> {
+  async shutdown(timeoutMs: number, forceWaitMs = FORCE_WAIT_MS): Promise<ShutdownReport> {
     const started = Date.now();
     this.accepting = false;
     const active = [...this.tasks.values()].filter((record) => isActive(record.info.status));
@@ -236,15 +236,16 @@ export class TaskManager {
     clearTimeout(timer);
     const stuck = active.filter((record) => isActive(record.info.status));
     const stuckInfos = stuck.map((record) => record.info);
-    await Promise.all(stuck.map((record) => this.force(record, `did not stop within ${timeoutMs} ms of shutdown`)));
+    await Promise.all(stuck.map((record) => this.force(record, `did not stop within ${timeoutMs} ms of shutdown`, forceWaitMs)));
     return { stopped: active.length - stuck.length, stuck: stuckInfos, elapsedMs: Date.now() - started };
   }
 
   /**
    * Ends a task that ignored its signal: runs its force callbacks (waiting at most
-   * FORCE_WAIT_MS for them), then marks it cancelled so nothing waits on it any more.
+   * `waitMs` for them), then marks it cancelled so nothing waits on it any more. The record
+   * says whether its threads were terminated or did not end in time.
    */
-  private async force(record: TaskRecord, why: string): Promise<void> {
+  private async force(record: TaskRecord, why: string, waitMs = FORCE_WAIT_MS): Promise<void> {
     if (record.forceTimer !== null) {
       clearTimeout(record.forceTimer);
       record.forceTimer = null;
@@ -256,14 +257,16 @@ export class TaskManager {
       type: record.info.type,
     });
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled(record.force.map(async (stop) => stop())),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, FORCE_WAIT_MS);
+    const ended = await Promise.race([
+      Promise.allSettled(record.force.map(async (stop) => stop())).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), waitMs);
       }),
     ]);
     clearTimeout(timer);
-    this.finish(record, 'cancelled', `Forced: ${why}${terminated ? '; its threads were terminated' : ''}`);
+    // Without force callbacks the task is only detached (its promise no longer awaited): the message says no more than that.
+    const outcome = !terminated ? '' : ended ? '; its threads were terminated' : `; its threads did not end within ${waitMs} ms`;
+    this.finish(record, 'cancelled', `Forced: ${why}${outcome}`);
   }
 
   private isStuck(record: TaskRecord, now: number): boolean {
