@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { IndexDone, TaskInfo } from '../src/shared/types';
 import { makeTempDir } from './helpers/make-repo';
+import { SHUTDOWN_MARGIN_MS } from '../src/main/core/lifecycle';
 import { createTestCore, testWorkers, type TestCore } from './helpers/test-core';
 
 /** The real threads, except a writer that never yields once a run starts. */
@@ -62,6 +63,31 @@ it('core.shutdown() ends within SHUTDOWN_TIMEOUT plus a margin while a run never
   // SHUTDOWN_TIMEOUT (1 s) + FORCE_WAIT_MS (2 s) at most, plus a generous margin for a loaded machine.
   expect(Date.now() - started).toBeLessThan(10_000);
   expect(test.core.tasks.get(taskId)?.status).toBe('cancelled');
+});
+
+it('core.shutdown() ends within SHUTDOWN_TIMEOUT plus the margin while a run and a search both never yield', async () => {
+  // A writer that never yields, and a reader whose search never yields either, holding its connection checked out.
+  const stuckThreads = (name: Parameters<typeof testWorkers>[0]) =>
+    name === 'reader-worker'
+      ? { filename: resolve(__dirname, '../src/main/core/query/never-yielding-reader-worker.ts'), execArgv: ['--require', 'tsx/cjs'] }
+      : stuckWriter(name);
+  test = createTestCore({ SHUTDOWN_TIMEOUT: '3', SEARCH_TIMEOUT_MS: '600000' }, { logToFile: false, workers: stuckThreads });
+  const taskId = await startStuckRun(test.core, repo());
+  const search = test.core.dispatch('search', { query: 'text', mode: 'literal', channel: 'stuck' });
+  // Wait until the search holds a reader (checked out), so shutdown has it to wait for.
+  for (let attempt = 0; ; attempt++) {
+    const health = await test.core.dispatch('getHealth', {});
+    if (health.ok && (health.value as { database_pool?: { checked_out: number } }).database_pool?.checked_out === 1) break;
+    if (attempt > 1500) throw new Error(`The search never held a reader: ${JSON.stringify(health)}`);
+    await new Promise((wait) => setTimeout(wait, 20));
+  }
+  const started = Date.now();
+  await test.core.shutdown();
+  // 3 s to stop + SHUTDOWN_MARGIN_MS (3 s) at most, + 1 s for a loaded machine's timers. Before
+  // the deadline every owner added its own wait: tasks 3 + 2 s, then the pool 3 + 2 s more.
+  expect(Date.now() - started).toBeLessThan(3000 + SHUTDOWN_MARGIN_MS + 1000);
+  expect(test.core.tasks.get(taskId)).toMatchObject({ status: 'cancelled', error: 'Forced: did not stop within 3000 ms of shutdown; its threads were terminated' });
+  expect(await search).toMatchObject({ ok: false, error: { code: 'shutting_down' } });
 });
 
 it('a writer that dies says where and why, in the task, the run event and the log', async () => {
