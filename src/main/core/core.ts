@@ -3,7 +3,10 @@ import type { Worker } from 'node:worker_threads';
 import type { ProcessMemory } from '../../shared/types';
 import type { LoadedConfig } from './config/load-config';
 import { AppError } from './errors';
+import { createApi } from '../../shared/client';
+import type { GitbotApi } from '../../shared/contract';
 import { EventHub } from './events';
+import { inProcessTransport } from './in-process-transport';
 import { FaultRegister } from './faults';
 import { buildHealthReport } from './health/health-report';
 import { DisposableStore, toDisposable } from './lifecycle';
@@ -49,6 +52,9 @@ export interface CoreOptions {
 }
 
 export interface Core {
+  /** The typed API the renderer has, for callers in this process (the CLI, the tests). */
+  readonly api: GitbotApi;
+  /** What every transport calls: a name and an unchecked argument in, a Result out. */
   readonly dispatch: Dispatch;
   readonly events: EventHub;
   readonly logger: Logger;
@@ -228,8 +234,10 @@ export function createCore(options: CoreOptions): Core {
   };
 
   let shuttingDown: Promise<void> | undefined;
+  const dispatch = createDispatch(handlers, logger);
   return {
-    dispatch: createDispatch(handlers, logger),
+    api: createApi(inProcessTransport(dispatch, events)),
+    dispatch,
     events,
     logger,
     tasks,
