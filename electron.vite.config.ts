@@ -27,7 +27,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           'indexer-worker': resolve(__dirname, 'src/main/core/indexer/indexer-worker.ts'),
           'index-reader-worker': resolve(__dirname, 'src/main/core/indexer/index-reader-worker.ts'),
-          'reader-worker': resolve(__dirname, 'src/main/core/db/reader-worker.ts'),
+          'reader-worker': resolve(__dirname, 'src/main/core/query/reader-worker.ts'),
         },
       },
     },

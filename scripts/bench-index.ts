@@ -14,7 +14,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openConnection } from '../src/main/core/db/open-connection';
-import { readOps } from '../src/main/core/db/read-ops';
+import { readOps } from '../src/main/core/query/read-ops';
 import { EventHub } from '../src/main/core/events';
 import { Indexer } from '../src/main/core/indexer/indexer';
 import type { Logger } from '../src/main/core/log/logger';

@@ -18,7 +18,8 @@ import { loadConfig } from '../src/main/core/config/load-config';
 import { openConnection } from '../src/main/core/db/open-connection';
 import { ReaderPool } from '../src/main/core/db/pool';
 import { percentile } from '../src/main/core/db/pool-stats';
-import { readOps } from '../src/main/core/db/read-ops';
+import { readOps } from '../src/main/core/query/read-ops';
+import type { ReaderOps } from '../src/main/core/query/reader-ops';
 import { ensureIndexFormat } from '../src/main/core/index/schema';
 import { IndexRun } from '../src/main/core/indexer/index-run';
 import { IndexWriter } from '../src/main/core/indexer/index-writer';
@@ -125,9 +126,9 @@ function singleConnection(queries: readonly SearchArgs[]): Figures {
   return figures('single connection, main thread, one by one', latencies, wall);
 }
 
-function createPool(prePing: boolean): ReaderPool {
+function createPool(prePing: boolean): ReaderPool<ReaderOps> {
   const settings = loadConfig({ env: {}, overrides: { DATABASE_POOL_PRE_PING: String(prePing) } }).values;
-  return new ReaderPool({ dbPath, settings, workers, logger: silentLogger });
+  return new ReaderPool<ReaderOps>({ dbPath, settings, workers, logger: silentLogger });
 }
 
 async function throughPool(queries: readonly SearchArgs[], clients: number, prePing: boolean): Promise<Figures> {

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { readOps } from '../../src/main/core/db/read-ops';
+import { readOps } from '../../src/main/core/query/read-ops';
 import type { SearchQuery } from '../../src/main/core/search/search';
 import { MAX_PAGE_MATCHES } from '../../src/shared/search-limits';
 import type { SearchMatch } from '../../src/shared/types';

@@ -3,7 +3,7 @@ import { requestSchemas, type RequestArg } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
 import type { SearchPage } from '../../shared/types';
 import { openConnection } from '../core/db/open-connection';
-import { readOps } from '../core/db/read-ops';
+import { readOps } from '../core/query/read-ops';
 import { AppError, toResultError } from '../core/errors';
 import { resolvePaths } from '../core/paths';
 import { searchControl } from '../core/search/search-control';

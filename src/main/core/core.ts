@@ -25,6 +25,7 @@ import { memoryBudget } from './config/memory-budget';
 import type { AppPaths } from './paths';
 import { prepareDatabase } from './db/prepare-database';
 import { ReaderPool } from './db/pool';
+import type { ReaderOps } from './query/reader-ops';
 import { Indexer } from './indexer/indexer';
 import { assertIndexedTextFile } from './indexed-file';
 import { createDispatch, type Dispatch, type Handlers } from './router';
@@ -119,8 +120,8 @@ export function createCore(options: CoreOptions): Core {
   const indexer = store.add(
     new Indexer({ dbPath: paths.dbPath, excludedPaths: [dirname(paths.logFile), paths.snapshotsDir], config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker, pressure: { flag: pressure, heapBytes: budget.indexThreadHeapBytes, minDocumentsPerBatch: budget.minDocumentsPerBatch } }),
   );
-  const pool: ReaderPool = store.add(
-    new ReaderPool({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker, memory: budget }),
+  const pool: ReaderPool<ReaderOps> = store.add(
+    new ReaderPool<ReaderOps>({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker, memory: budget }),
   );
   const poolStatus = () => pool.status();
 

@@ -22,7 +22,7 @@ export function bundledWorkers(bundleDir: string): WorkerLocator {
 const sourceFiles: Readonly<Record<WorkerName, string>> = {
   'indexer-worker': 'indexer/indexer-worker.ts',
   'index-reader-worker': 'indexer/index-reader-worker.ts',
-  'reader-worker': 'db/reader-worker.ts',
+  'reader-worker': 'query/reader-worker.ts',
 };
 
 export function sourceWorkers(coreDir: string): WorkerLocator {

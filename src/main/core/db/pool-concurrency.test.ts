@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReaderPool } from './pool';
-import type { TestOps } from './pool-test-ops';
+import type { TestOps } from '../query/pool-test-ops';
 import { createTempDatabase, createTestPool, threadCount, waitFor, type TempDatabase } from './pool-test-helpers';
 
 const writerModule = fileURLToPath(new URL('./pool-test-writer.ts', import.meta.url));

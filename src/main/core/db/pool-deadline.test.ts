@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { searchTimedOut } from '../search/search-control';
 import type { ReaderPool } from './pool';
-import type { TestOps } from './pool-test-ops';
+import type { TestOps } from '../query/pool-test-ops';
 import { createTempDatabase, createTestPool, type TempDatabase } from './pool-test-helpers';
 
 // The ops below never finish by themselves, so each outcome is the guard's, whatever the machine's speed.

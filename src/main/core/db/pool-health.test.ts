@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReaderPool } from './pool';
-import type { TestOps } from './pool-test-ops';
+import type { TestOps } from '../query/pool-test-ops';
 import { createTempDatabase, createTestPool, ManualClock, waitFor, type RecordingLogger, type TempDatabase } from './pool-test-helpers';
 
 const hour = 3600 * 1000;

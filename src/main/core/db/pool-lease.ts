@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger';
 import { guardCall } from './pool-call-guard';
 import type { ReaderConnection } from './reader-connection';
-import type { OpArgs, OpResult, OpTable } from './reader-ops';
+import type { OpArgs, OpResult, OpTable } from './reader-protocol';
 
 /** Bounds of one op run on a lease. */
 export interface LeaseRunOptions {

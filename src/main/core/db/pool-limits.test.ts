@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReaderPool } from './pool';
 import type { Lease } from './pool-lease';
-import type { TestOps } from './pool-test-ops';
+import type { TestOps } from '../query/pool-test-ops';
 import { createTempDatabase, createTestPool, waitFor, type TempDatabase } from './pool-test-helpers';
 
 describe('ReaderPool limits', () => {

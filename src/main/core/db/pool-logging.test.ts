@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../shared/types';
 import type { ReaderPool } from './pool';
 import type { Lease } from './pool-lease';
-import type { TestOps } from './pool-test-ops';
+import type { TestOps } from '../query/pool-test-ops';
 import { createTempDatabase, createTestPool, ManualClock, waitFor, type RecordingLogger, type TempDatabase } from './pool-test-helpers';
 
 describe('ReaderPool logs', () => {

@@ -4,7 +4,7 @@ import { ensureIndexFormat } from '../index/schema';
 import { openConnection } from './open-connection';
 import type { ReaderPool } from './pool';
 import { createTempDatabase, createTestPool, ManualClock, threadCount, waitFor, type TempDatabase } from './pool-test-helpers';
-import type { TestOps } from './pool-test-ops';
+import type { TestOps } from '../query/pool-test-ops';
 
 const MIB = 1024 * 1024;
 const budget = memoryBudget({ MEMORY_THRESHOLD_MB: 100, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80, MAX_DOCUMENTS_PER_BATCH: 100 });

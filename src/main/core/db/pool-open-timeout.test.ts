@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReaderPool } from './pool';
-import type { TestOps } from './pool-test-ops';
+import type { TestOps } from '../query/pool-test-ops';
 import { createTempDatabase, createTestPool, testOpsModule, threadCount, waitFor, type RecordingLogger, type TempDatabase } from './pool-test-helpers';
 
 const hangModule = fileURLToPath(new URL('./pool-test-hang.ts', import.meta.url));

@@ -10,10 +10,10 @@ import { SinkLogger } from '../log/logger';
 import { sourceWorkers } from '../workers';
 import { openConnection } from './open-connection';
 import { ReaderPool, type ReaderPoolOptions } from './pool';
-import type { TestOps } from './pool-test-ops';
+import type { TestOps } from '../query/pool-test-ops';
 
 export const coreDir = fileURLToPath(new URL('..', import.meta.url));
-export const testOpsModule = fileURLToPath(new URL('./pool-test-ops.ts', import.meta.url));
+export const testOpsModule = fileURLToPath(new URL('../query/pool-test-ops.ts', import.meta.url));
 
 export interface TempDatabase {
   readonly dir: string;

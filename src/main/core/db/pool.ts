@@ -16,8 +16,7 @@ import { DurationWindow, type PoolCounters } from './pool-stats';
 import { poolStatus, poolTimeoutError } from './pool-status';
 import { WaitingLine, type Waiter } from './pool-waiters';
 import type { ReaderConnection } from './reader-connection';
-import type { ReleasedMemory } from './reader-memory';
-import type { OpArgs, OpResult, OpTable, ReaderOps } from './reader-ops';
+import type { OpArgs, OpResult, OpTable, ReleasedMemory } from './reader-protocol';
 
 export interface ReaderPoolOptions {
   readonly dbPath: string;
@@ -75,7 +74,7 @@ const stopGraceMs = 1000;
  * seed's SQLAlchemy semantics: a fixed size opened lazily, overflow while full, a FIFO wait
  * bounded by a timeout, recycling by age and a pre-ping before each hand-out.
  */
-export class ReaderPool<Ops extends OpTable = ReaderOps> implements Disposable {
+export class ReaderPool<Ops extends OpTable> implements Disposable {
   private readonly config: PoolConfig;
   private readonly now: () => number;
   private readonly opener: OpenerOptions;

@@ -1,7 +1,35 @@
 /**
  * Messages between the pool (main thread) and a reader worker. Requests and replies are
- * discriminated unions matched by sequence number, as in Signal-Desktop's ts/sql.
+ * discriminated unions matched by sequence number, as in Signal-Desktop's ts/sql. The pool
+ * knows ops only by name and these shapes; the ops themselves live in the query layer.
  */
+import type BetterSqlite3 from 'better-sqlite3';
+
+type Database = BetterSqlite3.Database;
+
+/**
+ * A named read operation as the pool sees it: synchronous, runs inside a reader worker on
+ * its own connection. What the worker passes as the third argument is the query layer's.
+ */
+export type ReadOp = (db: Database, args: never, context: never) => unknown;
+
+export type OpTable = Readonly<Record<string, ReadOp>>;
+
+/** The argument type of an op; `unknown` for ops that take none (pass `undefined`). */
+export type OpArgs<F> = F extends (db: Database, args: infer A) => unknown ? A : never;
+
+export type OpResult<F> = F extends (db: Database, args: never) => infer R ? R : never;
+
+export interface ReleaseMemoryArgs {
+  /** SQLite page cache to keep from now on, in KiB (the budget's figure while memory is short). */
+  readonly cacheKib: number;
+}
+
+/** What a reader's part of the memory cleanup (the `releaseMemory` op) returns. */
+export interface ReleasedMemory {
+  readonly heapBefore: number;
+  readonly heapAfter: number;
+}
 
 /** What a reader worker is started with. */
 export interface ReaderWorkerData {

@@ -6,7 +6,7 @@ import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-pr
 import { makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { openConnection } from '../db/open-connection';
-import { readOps } from '../db/read-ops';
+import { readOps } from '../query/read-ops';
 import { AppError } from '../errors';
 import { INDEX_FORMAT_VERSION } from './format';
 import { describeFormatOutcome, ensureIndexFormat } from './schema';

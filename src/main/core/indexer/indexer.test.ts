@@ -11,7 +11,7 @@ import { allMatches } from '../../../../test/helpers/all-matches';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { writeSymlinkZoo } from '../../../../test/helpers/hostile-repo';
 import { openConnection } from '../db/open-connection';
-import { readOps } from '../db/read-ops';
+import { readOps } from '../query/read-ops';
 import { EventHub } from '../events';
 import { silentLogger } from '../log/logger';
 import { TaskManager } from '../tasks/task-manager';

@@ -4,7 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRepo } from '../../../../test/helpers/make-repo';
 import { indexedFixture, type IndexedFixture } from '../../../../test/helpers/index-in-process';
-import { readerOps } from '../db/reader-ops';
+import { readerOps } from '../query/reader-ops';
 import { MAX_LINE_CHARACTERS } from './file-lines';
 
 let fixture: IndexedFixture;

@@ -7,7 +7,7 @@ import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
 import { parseQueryFilters } from '../../../shared/query-filters';
 import { openConnection } from '../db/open-connection';
-import { readOps } from '../db/read-ops';
+import { readOps } from '../query/read-ops';
 import { allMatches } from '../../../../test/helpers/all-matches';
 
 let temp: ReturnType<typeof makeTempDir>;

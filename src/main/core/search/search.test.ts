@@ -4,7 +4,7 @@ import { generateRepo } from '../../../../test/helpers/make-repo';
 import { indexedFixture, type IndexedFixture } from '../../../../test/helpers/index-in-process';
 import { allMatches } from '../../../../test/helpers/all-matches';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
-import { readOps } from '../db/read-ops';
+import { readOps } from '../query/read-ops';
 import type { SearchMatch } from '../../../shared/types';
 
 let fixture: IndexedFixture;

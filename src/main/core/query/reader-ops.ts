@@ -7,17 +7,12 @@ import { releaseReaderMemory } from './reader-memory';
 type Database = BetterSqlite3.Database;
 
 /**
- * A named read operation: synchronous, runs inside a reader worker on its own connection.
+ * A named read operation as the reader worker runs it: synchronous, on its own connection.
  * Long ops poll `context.control` for their deadline and cancellation.
  */
-export type ReadOp = (db: Database, args: never, context: OpContext) => unknown;
+export type QueryOp = (db: Database, args: never, context: OpContext) => unknown;
 
-export type OpTable = Readonly<Record<string, ReadOp>>;
-
-/** The argument type of an op; `unknown` for ops that take none (pass `undefined`). */
-export type OpArgs<F> = F extends (db: Database, args: infer A) => unknown ? A : never;
-
-export type OpResult<F> = F extends (db: Database, args: never) => infer R ? R : never;
+export type QueryOpTable = Readonly<Record<string, QueryOp>>;
 
 const pingStatements = new WeakMap<Database, BetterSqlite3.Statement>();
 

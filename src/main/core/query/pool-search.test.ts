@@ -5,14 +5,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IndexRun } from '../indexer/index-run';
 import { IndexWriter } from '../indexer/index-writer';
 import { sourceWorkers } from '../workers';
-import { openConnection } from './open-connection';
-import { ReaderPool } from './pool';
-import { coreDir, poolSettings, RecordingLogger } from './pool-test-helpers';
+import { openConnection } from '../db/open-connection';
+import { ReaderPool } from '../db/pool';
+import type { ReaderOps } from './reader-ops';
+import { coreDir, poolSettings, RecordingLogger } from '../db/pool-test-helpers';
 import { ensureIndexFormat } from '../index/schema';
 
 describe('ReaderPool serving the real read ops', () => {
   let dir: string;
-  let pool: ReaderPool | undefined;
+  let pool: ReaderPool<ReaderOps> | undefined;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'gitbot-pool-search-'));
@@ -29,7 +30,7 @@ describe('ReaderPool serving the real read ops', () => {
       onProgress: () => {},
     }).run();
     db.close();
-    pool = new ReaderPool({ dbPath, settings: poolSettings(), workers: sourceWorkers(coreDir), logger: new RecordingLogger() });
+    pool = new ReaderPool<ReaderOps>({ dbPath, settings: poolSettings(), workers: sourceWorkers(coreDir), logger: new RecordingLogger() });
   });
   afterEach(async () => {
     await pool?.dispose();

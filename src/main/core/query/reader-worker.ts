@@ -7,10 +7,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openConnection } from './open-connection';
+import { openConnection } from '../db/open-connection';
 import { searchControl } from '../search/search-control';
-import { readerOps, type OpTable, type ReadOp } from './reader-ops';
-import { serializeError, type FromReader, type ReaderHeap, type ReaderWorkerData, type ToReader } from './reader-protocol';
+import { readerOps, type QueryOp, type QueryOpTable } from './reader-ops';
+import { serializeError, type FromReader, type ReaderHeap, type ReaderWorkerData, type ToReader } from '../db/reader-protocol';
 
 const port = parentPort;
 if (port === null) {
@@ -28,20 +28,20 @@ function send(message: FromReader): void {
   port?.postMessage(message);
 }
 
-function loadOps(): OpTable {
-  let ops: Record<string, ReadOp> = { ...readerOps };
+function loadOps(): QueryOpTable {
+  let ops: Record<string, QueryOp> = { ...readerOps };
   // require, not import(): the worker runs as CommonJS (bundled, or through tsx/cjs from source),
   // and only the require hook knows how to load a .ts module.
   const load = createRequire(join(process.cwd(), 'reader-worker.js'));
   for (const module of data.extraOpsModules) {
-    const loaded = load(module) as { ops: OpTable };
+    const loaded = load(module) as { ops: QueryOpTable };
     ops = { ...ops, ...loaded.ops };
   }
   return ops;
 }
 
 function start(): void {
-  let ops: OpTable;
+  let ops: QueryOpTable;
   let db: ReturnType<typeof openConnection>;
   try {
     ops = loadOps();

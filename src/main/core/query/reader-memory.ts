@@ -3,18 +3,9 @@ import { getHeapStatistics } from 'node:v8';
 import { collectWorkerGarbage } from '../monitor/gc';
 import { forgetSnapshot } from '../search/index-snapshot';
 import { clearSearchCache } from '../search/search';
+import type { ReleaseMemoryArgs, ReleasedMemory } from '../db/reader-protocol';
 
 type Database = BetterSqlite3.Database;
-
-export interface ReleaseMemoryArgs {
-  /** SQLite page cache to keep from now on, in KiB (the budget's figure while memory is short). */
-  readonly cacheKib: number;
-}
-
-export interface ReleasedMemory {
-  readonly heapBefore: number;
-  readonly heapAfter: number;
-}
 
 /**
  * A reader's part of the memory cleanup, run in its own thread: drops the query cache and the
