@@ -15,6 +15,7 @@ import { RingBuffer } from './log/ring-buffer';
 import { RotatingFile } from './log/rotating-file';
 import { canCollectGarbage, collectGarbage } from './monitor/gc';
 import { startHeapProfile } from './monitor/heap-profile';
+import { periodicGc } from './monitor/periodic-gc';
 import { startHeapSnapshot } from './monitor/heap-snapshot';
 import { allowedHeapFolder } from './monitor/profile-files';
 import { MemoryMonitor } from './monitor/memory-monitor';
@@ -107,10 +108,8 @@ export function createCore(options: CoreOptions): Core {
   store.add(
     scheduleMaintenance({
       tasks,
-      logger,
       cleanupIntervalMs: settings.TASK_CLEANUP_INTERVAL * 1000,
-      gcIntervalMs: settings.GC_INTERVAL * 1000,
-      ...(canCollectGarbage() ? { collectGarbage } : {}),
+      jobs: canCollectGarbage() ? [{ type: 'periodic_gc', intervalMs: settings.GC_INTERVAL * 1000, run: () => periodicGc(collectGarbage, logger) }] : [],
     }),
   );
   // The indexer (the one writer) is registered before the pool: the store disposes in
