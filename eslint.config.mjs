@@ -17,9 +17,41 @@ const toRenderer = { group: ['**/renderer/**'], message: 'Nothing imports the re
 const toPreload = { group: ['**/preload/**', '**/preload'], message: 'Nothing imports the preload.' };
 const toShell = { group: ['**/shell/**', '**/shell'], message: 'The core never imports the Electron shell.' };
 
+// The core's folders in layers, lowest first (docs/ARCHITECTURE.md). A folder imports only
+// folders of lower layers and the leaf files of the core's root (errors, lifecycle, paths,
+// workers, faults, events), never a folder of its own layer or above, nor the composition
+// root: so no two folders can import each other (dependency-cruiser checks cycles too).
+const coreLayers = [['log', 'files', 'index'], ['config', 'search', 'monitor', 'tasks'], ['db'], ['query', 'indexer'], ['health', 'server']];
+const compositionFiles = ['core', 'router', 'search-channels', 'indexed-file', 'search-listing', 'stream-writer', 'in-process-transport'];
+const coreLayerRules = coreLayers.flatMap((layer, level) =>
+  layer.map((folder) => {
+    const above = coreLayers.slice(level).flat().filter((other) => other !== folder);
+    const patterns = [toRenderer, toPreload, toShell, toElectronSubpath];
+    if (above.length > 0) {
+      patterns.push({ group: above.flatMap((other) => [`../${other}`, `../${other}/*`]), message: `core/${folder} is in layer ${level + 1} of the core (eslint.config.mjs coreLayers): it imports only lower layers.` });
+    }
+    // The loopback server is a transport: it reaches the core through core.ts and the router.
+    if (folder !== 'server') {
+      patterns.push({ group: compositionFiles.map((file) => `../${file}`), message: `The composition root (${compositionFiles.join(', ')}) imports the core's folders, never the reverse.` });
+    }
+    // Tests and test helpers are leaves: nothing in the core imports them.
+    return { files: [`src/main/core/${folder}/**/*.ts`], ignores: ['**/*.test.ts', '**/*-test-helpers.ts'], rules: restrict(patterns, [noElectron]) };
+  }),
+);
+
+// The sandboxed preload bundles everything it imports: Electron's ipcRenderer, its own files,
+// and the schema-free part of shared (zod stays out; contract.ts for its types only).
+const preloadAllowed = ['electron', './<file>', '../shared/{client,names,event,result,types}'];
+const preloadAllowedRegex = '^(?!(electron|\\./[\\w.-]+|\\.\\./shared/(client|names|event|result|types|contract))$)';
+
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**', 'bin/**', 'scripts/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**', 'bin/**'] },
   ...tseslint.configs.recommended,
+  {
+    // CommonJS helpers of the scripts (loaded by Electron's launcher before any bundler).
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     rules: {
       curly: ['error', 'multi-line'],
@@ -37,6 +69,11 @@ export default tseslint.config(
     files: ['src/main/core/**/*.ts', 'src/main/cli/**/*.ts'],
     rules: restrict([toRenderer, toPreload, toShell, toElectronSubpath], [noElectron]),
   },
+  ...coreLayerRules,
+  {
+    files: ['src/main/index.ts'],
+    rules: restrict([toRenderer, toPreload]),
+  },
   {
     files: ['src/main/shell/**/*.ts'],
     rules: {
@@ -48,7 +85,13 @@ export default tseslint.config(
   },
   {
     files: ['src/preload/**/*.ts'],
-    rules: restrict([toMain, toRenderer]),
+    ignores: ['**/*.test.ts'],
+    rules: restrict([
+      toMain,
+      toRenderer,
+      { regex: preloadAllowedRegex, message: `The preload imports only ${preloadAllowed.join(', ')} (and contract.ts types).` },
+      { group: ['../shared/contract'], allowTypeImports: true, message: 'The preload takes only types from contract.ts: its zod schemas stay in main.' },
+    ]),
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],

@@ -9,6 +9,9 @@ import { openReadOnlySearch } from '../src/main/cli/read-only-search';
 import type { CliIo } from '../src/main/cli/command';
 import { toResultError } from '../src/main/core/errors';
 import { EventHub } from '../src/main/core/events';
+import { inProcessTransport } from '../src/main/core/in-process-transport';
+import type { Dispatch } from '../src/main/core/router';
+import { createApi } from '../src/shared/client';
 import { Indexer } from '../src/main/core/indexer/indexer';
 import { silentLogger } from '../src/main/core/log/logger';
 import { TaskManager } from '../src/main/core/tasks/task-manager';
@@ -38,14 +41,15 @@ function testCore(dbPath: string): CliCore {
       return fail(code, message);
     }
   };
+  // The two requests the command makes, behind the same in-process transport as core.api.
+  const dispatch: Dispatch = (name, raw) => {
+    const arg = raw as { path: string; taskId: string };
+    if (name === 'startIndexing') return call(() => indexer.start(arg.path));
+    if (name === 'cancelIndexing') return call(() => ({ cancelled: indexer.cancel(arg.taskId) }));
+    return Promise.resolve(fail('unknown_request', name));
+  };
   return {
-    events,
-    dispatch: (name, raw) => {
-      const arg = raw as { path: string; taskId: string };
-      if (name === 'startIndexing') return call(() => indexer.start(arg.path));
-      if (name === 'cancelIndexing') return call(() => ({ cancelled: indexer.cancel(arg.taskId) }));
-      return Promise.resolve(fail('unknown_request', name));
-    },
+    api: createApi(inProcessTransport(dispatch, events)),
     shutdown: async () => {
       await tasks.shutdown(5000);
       await indexer.dispose();

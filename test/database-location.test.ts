@@ -1,8 +1,9 @@
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import type { IndexDone, SearchPage, SkippedFile } from '../src/shared/types';
+import type { IndexDone } from '../src/shared/types';
 import { createTestCore, type TestCore } from './helpers/test-core';
+import { indexThroughApi, valueOf } from './helpers/core-api';
 
 let test: TestCore | undefined;
 
@@ -10,11 +11,8 @@ afterEach(async () => {
   await test?.close();
 });
 
-async function index(core: TestCore['core'], root: string): Promise<IndexDone> {
-  const done = new Promise<IndexDone>((resolve) => core.events.subscribe((event, payload) => (event === 'indexDone' ? resolve(payload as IndexDone) : undefined)));
-  const started = await core.dispatch('startIndexing', { path: root });
-  if (!started.ok) throw new Error(started.error.message);
-  return done;
+function index(core: TestCore['core'], root: string): Promise<IndexDone> {
+  return indexThroughApi(core.api, root);
 }
 
 it('indexes the folder that holds the database, its logs and snapshots, skipping exactly those files', async () => {
@@ -31,8 +29,8 @@ it('indexes the folder that holds the database, its logs and snapshots, skipping
     expect(done.error).toBeNull();
     expect(done.summary.files_skipped).toEqual({});
   }
-  const page = await test.core.dispatch('search', { query: 'needle', mode: 'literal', limit: 1000 });
-  expect(page.ok && (page.value as SearchPage).matches.map((match) => match.path)).toEqual(['src/code.txt']);
-  const skipped = await test.core.dispatch('listSkippedFiles', { repo: root });
-  expect(skipped.ok && (skipped.value as { files: SkippedFile[] }).files).toEqual([]);
+  const page = await valueOf(test.core.api.search({ query: 'needle', mode: 'literal', limit: 1000 }));
+  expect(page.matches.map((match) => match.path)).toEqual(['src/code.txt']);
+  const skipped = await valueOf(test.core.api.listSkippedFiles({ repo: root }));
+  expect(skipped.files).toEqual([]);
 });

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import type { IndexDone, TaskInfo } from '../src/shared/types';
+import type { TaskInfo } from '../src/shared/types';
 import { makeTempDir } from './helpers/make-repo';
 import { SHUTDOWN_MARGIN_MS } from '../src/main/core/lifecycle';
 import { createTestCore, testWorkers, type TestCore } from './helpers/test-core';
+import { nextEvent } from './helpers/core-api';
 
 /** The real threads, except a writer that never yields once a run starts. */
 const stuckWriter = (name: Parameters<typeof testWorkers>[0]) =>
@@ -35,9 +36,9 @@ async function task(core: TestCore['core'], taskId: string, status: TaskInfo['st
 }
 
 async function startStuckRun(core: TestCore['core'], root: string): Promise<string> {
-  const started = await core.dispatch('startIndexing', { path: root });
+  const started = await core.api.startIndexing({ path: root });
   if (!started.ok) throw new Error(started.error.message);
-  const { taskId } = started.value as { taskId: string };
+  const { taskId } = started.value;
   await task(core, taskId, 'running');
   return taskId;
 }
@@ -46,7 +47,7 @@ it('cancelIndexing ends a run that never yields, and the next run is not queued 
   test = createTestCore({ SHUTDOWN_TIMEOUT: '1' }, { logToFile: false, workers: stuckWriter });
   const root = repo();
   const first = await startStuckRun(test.core, root);
-  const cancelled = await test.core.dispatch('cancelIndexing', { taskId: first });
+  const cancelled = await test.core.api.cancelIndexing({ taskId: first });
   expect(cancelled).toEqual({ ok: true, value: { cancelled: true } });
   const ended = await task(test.core, first, 'cancelled');
   expect(['Indexing cancelled by request', 'Forced: did not stop within 1000 ms of being cancelled; its threads were terminated']).toContain(ended.error);
@@ -95,10 +96,10 @@ it('a writer that dies says where and why, in the task, the run event and the lo
   const outOfMemory = (name: Parameters<typeof testWorkers>[0]) =>
     name === 'indexer-worker' ? { filename: resolve(__dirname, 'helpers', 'out-of-memory-indexer.ts'), execArgv: ['--require', 'tsx/cjs'] } : testWorkers(name);
   test = createTestCore({}, { logToFile: false, workers: outOfMemory, logSinks: [(entry) => (entry.level === 'error' ? errors.push(entry.message) : undefined)] });
-  const done = new Promise<IndexDone>((resolveDone) => test?.core.events.subscribe((event, payload) => (event === 'indexDone' ? resolveDone(payload as IndexDone) : undefined)));
-  const started = await test.core.dispatch('startIndexing', { path: repo() });
+  const done = nextEvent(test!.core.api, 'indexDone');
+  const started = await test.core.api.startIndexing({ path: repo() });
   if (!started.ok) throw new Error(started.error.message);
-  const { taskId } = started.value as { taskId: string };
+  const { taskId } = started.value;
   const message = "The indexer's writer thread stopped while indexing huge.txt: it ran out of memory (heap limit 16 MB)";
   expect(await done).toMatchObject({ status: 'failed', error: message });
   expect(await task(test.core, taskId, 'failed')).toMatchObject({ error: message });

@@ -27,21 +27,21 @@ it('writes heap files only under the snapshots folder or a natively picked one, 
   folders.push(elsewhere, picked);
   test = createTestCore({}, { logToFile: false, nativeHandlers: { chooseFolder: async () => ({ path: picked }) } });
   const core = test.core;
-  const refused = await core.dispatch('takeHeapSnapshot', { target: 'main', directory: join(elsewhere, 'new') });
+  const refused = await core.api.takeHeapSnapshot({ target: 'main', directory: join(elsewhere, 'new') });
   expect(refused).toEqual({ ok: false, error: { code: 'bad_request', message: `Heap files are written only to ${join(test.dir, 'snapshots')} or a folder picked in the folder dialog, not ${join(elsewhere, 'new')}` } });
   expect(() => statSync(join(elsewhere, 'new'))).toThrow('ENOENT');
 
-  const snapshot = await core.dispatch('takeHeapSnapshot', { target: 'main' });
+  const snapshot = await core.api.takeHeapSnapshot({ target: 'main' });
   if (!snapshot.ok) throw new Error(snapshot.error.message);
-  const { taskId, path } = snapshot.value as { taskId: string; path: string };
+  const { taskId, path } = snapshot.value;
   expect((await finished(core, taskId)).status).toBe('completed');
   expect(dirname(path)).toBe(join(test.dir, 'snapshots'));
   expect(statSync(path).mode & 0o777).toBe(0o600);
 
-  expect(await core.dispatch('chooseFolder', {})).toEqual({ ok: true, value: { path: picked } });
-  const profile = await core.dispatch('takeHeapProfile', { seconds: 1, directory: picked });
+  expect(await core.api.chooseFolder({})).toEqual({ ok: true, value: { path: picked } });
+  const profile = await core.api.takeHeapProfile({ seconds: 1, directory: picked });
   if (!profile.ok) throw new Error(profile.error.message);
-  const written = profile.value as { taskId: string; path: string };
+  const written = profile.value;
   expect((await finished(core, written.taskId)).status).toBe('completed');
   expect(dirname(written.path)).toBe(picked);
   expect(statSync(written.path).mode & 0o777).toBe(0o600);

@@ -1,10 +1,10 @@
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import type { IndexDone } from '../src/shared/types';
 import { bigIgnoreText, makeFifo } from './helpers/hostile-repo';
 import { makeTempDir } from './helpers/make-repo';
 import { createTestCore, type TestCore } from './helpers/test-core';
+import { indexThroughApi, valueOf } from './helpers/core-api';
 
 let test: TestCore | undefined;
 let temp: ReturnType<typeof makeTempDir> | undefined;
@@ -13,18 +13,6 @@ afterEach(async () => {
   await test?.close();
   temp?.remove();
 });
-
-/** Indexes `root` through the API and resolves with the run's final event. */
-async function indexThroughApi(core: TestCore['core'], root: string): Promise<IndexDone> {
-  const finished = new Promise<IndexDone>((resolve) => {
-    core.events.subscribe((event, payload) => {
-      if (event === 'indexDone') resolve(payload as IndexDone);
-    });
-  });
-  const started = await core.dispatch('startIndexing', { path: root });
-  if (!started.ok) throw new Error(started.error.message);
-  return finished;
-}
 
 it('applies a large .gitignore and skips with a warning an ignore file that is huge, /dev/zero or a FIFO', async () => {
   temp = makeTempDir('gitbot-ignore-');
@@ -44,7 +32,7 @@ it('applies a large .gitignore and skips with a warning an ignore file that is h
   writeFileSync(join(root, 'huge', '.gitignore'), bigIgnoreText(10_000));
   const warnings: string[] = [];
   test = createTestCore({ IGNORE_FILE_MAX_BYTES: '200000' }, { logToFile: false, logSinks: [(entry) => (entry.level === 'warn' ? warnings.push(entry.message) : undefined)] });
-  const done = await indexThroughApi(test.core, root);
+  const done = await indexThroughApi(test.core.api, root);
   expect(done.error).toBeNull();
   expect(done.status).toBe('completed');
   const real = realpathSync(root);
@@ -53,8 +41,7 @@ it('applies a large .gitignore and skips with a warning an ignore file that is h
     `Ignore file skipped, its rules are not applied: ${join(real, 'huge', '.gitignore')} was not read: it is larger than 200000 bytes`,
     `Ignore file skipped, its rules are not applied: ${join(real, 'zero', '.gitignore')} was not read: it is a symlink, which is not followed`,
   ]);
-  const found = await test.core.dispatch('search', { query: 'needle', mode: 'literal', limit: 1000 });
-  if (!found.ok) throw new Error(found.error.message);
-  const paths = (found.value as { matches: { path: string }[] }).matches.map((match) => match.path);
+  const found = await valueOf(test.core.api.search({ query: 'needle', mode: 'literal', limit: 1000 }));
+  const paths = found.matches.map((match) => match.path);
   expect(paths).toEqual(['fifo/file.txt', 'generated/m-7/x.txt', 'huge/file.txt', 'kept.txt', 'zero/file.txt']);
 });

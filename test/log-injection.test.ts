@@ -2,10 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { resolvePaths } from '../src/main/core/paths';
-import type { IndexDone } from '../src/shared/types';
 import { makeFifo } from './helpers/hostile-repo';
 import { makeTempDir } from './helpers/make-repo';
 import { createTestCore, type TestCore } from './helpers/test-core';
+import { nextEvent } from './helpers/core-api';
 
 let test: TestCore | undefined;
 let temp: ReturnType<typeof makeTempDir> | undefined;
@@ -24,8 +24,8 @@ it('a path with a newline and an escape sequence cannot forge a line in the log 
   // A FIFO .gitignore makes the run log a warning that names the folder.
   makeFifo(join(root, evil, '.gitignore'));
   test = createTestCore();
-  const done = new Promise<IndexDone>((resolve) => test?.core.events.subscribe((event, payload) => (event === 'indexDone' ? resolve(payload as IndexDone) : undefined)));
-  const started = await test.core.dispatch('startIndexing', { path: root });
+  const done = nextEvent(test!.core.api, 'indexDone');
+  const started = await test.core.api.startIndexing({ path: root });
   expect(started.ok).toBe(true);
   expect((await done).status).toBe('completed');
   const logFile = resolvePaths({ dbSetting: '', dataDirSetting: test.dir }).logFile;

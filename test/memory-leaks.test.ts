@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PoolStatus } from '../src/shared/health';
-import type { IndexDone, TaskInfo } from '../src/shared/types';
+import type { RequestArg } from '../src/shared/contract';
+import type { IndexDone, SearchPage } from '../src/shared/types';
 import { streamFile } from '../src/main/core/indexer/file-reader';
 import { silentLogger } from '../src/main/core/log/logger';
 import { linearFit } from '../src/main/core/monitor/leak-detector';
 import { TaskManager } from '../src/main/core/tasks/task-manager';
+import { nextEvent, valueOf } from './helpers/core-api';
 import { createTestCore, type TestCore } from './helpers/test-core';
 
 const MIB = 1024 * 1024;
@@ -187,18 +189,11 @@ describe('indexing', () => {
   }
 
   async function indexOnce(testCore: TestCore, repo: string): Promise<IndexDone> {
-    const done = new Promise<IndexDone>((resolve) => {
-      const subscription = testCore.core.events.subscribe((name, payload) => {
-        if (name === 'indexDone') {
-          subscription.dispose();
-          resolve(payload as IndexDone);
-        }
-      });
-    });
-    const started = await testCore.core.dispatch('startIndexing', { path: repo });
+    const done = nextEvent(testCore.core.api, 'indexDone');
+    const started = await testCore.core.api.startIndexing({ path: repo });
     if (!started.ok) throw new Error(`startIndexing failed: ${started.error.message}`);
     const result = await done;
-    expect(result.taskId).toBe((started.value as { taskId: string }).taskId);
+    expect(result.taskId).toBe(started.value.taskId);
     return result;
   }
 
@@ -231,10 +226,10 @@ describe('indexing', () => {
         expect(result.summary.files_indexed).toBe(changedPerRun);
         expect(result.summary.files_unchanged).toBe(files - changedPerRun);
         await new Promise((resolve) => setTimeout(resolve, 50));
-        const tasks = (await testCore.core.dispatch('listTasks', {})) as { ok: true; value: TaskInfo[] };
-        expect(tasks.value.filter((task) => task.status === 'running' || task.status === 'pending')).toEqual([]);
-        const pool = (await testCore.core.dispatch('getPoolStatus', {})) as { ok: true; value: PoolStatus };
-        expect(pool.value.checked_out).toBe(0);
+        const tasks = await valueOf(testCore.core.api.listTasks({}));
+        expect(tasks.filter((task) => task.status === 'running' || task.status === 'pending')).toEqual([]);
+        const pool = await valueOf(testCore.core.api.getPoolStatus({}));
+        expect(pool.checked_out).toBe(0);
         heaps.push({ time: run, heap: liveHeap() });
       }
       const growth = heaps.at(-1)!.heap - baseline;
@@ -260,13 +255,13 @@ describe('indexing', () => {
     // A short idle timeout, so "idle" takes a second, not half a minute.
     const testCore = createTestCore({ DATABASE_POOL_IDLE_TIMEOUT: '1' }, { logToFile: false });
     const { core } = testCore;
-    const search = async (arg: Record<string, unknown>): Promise<{ matches: unknown[]; nextCursor?: string }> => {
-      const result = await core.dispatch('search', arg);
+    const search = async (arg: RequestArg<'search'>): Promise<SearchPage> => {
+      const result = await core.api.search(arg);
       if (!result.ok) throw new Error(`search ${JSON.stringify(arg)}: ${result.error.message}`);
-      return result.value as { matches: unknown[]; nextCursor?: string };
+      return result.value;
     };
     /** Every page of a query, through the cursors. */
-    const listing = async (arg: Record<string, unknown>): Promise<number> => {
+    const listing = async (arg: RequestArg<'search'>): Promise<number> => {
       let count = 0;
       let cursor: string | undefined;
       do {
@@ -276,7 +271,7 @@ describe('indexing', () => {
       } while (cursor !== undefined);
       return count;
     };
-    const poolStatus = async (): Promise<PoolStatus> => ((await core.dispatch('getPoolStatus', {})) as { ok: true; value: PoolStatus }).value;
+    const poolStatus = (): Promise<PoolStatus> => valueOf(core.api.getPoolStatus({}));
     /** One round of every mode, four at a time so the pool opens several readers. */
     async function round(index: number): Promise<number> {
       const word = `identifier_${index % 97}`;

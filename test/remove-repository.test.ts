@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createRemoveCommand } from '../src/main/cli/commands/remove-command';
 import { runCli } from '../src/main/cli/run-cli';
-import type { IndexDone, RepositoryInfo, SearchPage } from '../src/shared/types';
 import { makeTempDir } from './helpers/make-repo';
 import { captureIo, createTestCore, type TestCore } from './helpers/test-core';
+import { nextEvent, valueOf } from './helpers/core-api';
 
 let temp: ReturnType<typeof makeTempDir>;
 let dbPath: string;
@@ -35,15 +35,9 @@ function repo(name: string): string {
   return realpathSync(root);
 }
 
-async function value<T>(result: Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>): Promise<T> {
-  const settled = await result;
-  if (!settled.ok) throw new Error(settled.error.message);
-  return settled.value as T;
-}
-
 async function index(core: TestCore['core'], root: string): Promise<void> {
-  const done = new Promise<IndexDone>((resolve) => core.events.subscribe((event, payload) => (event === 'indexDone' ? resolve(payload as IndexDone) : undefined)));
-  await value(core.dispatch('startIndexing', { path: root }));
+  const done = nextEvent(core.api, 'indexDone');
+  await valueOf(core.api.startIndexing({ path: root }));
   expect((await done).status).toBe('completed');
 }
 
@@ -53,18 +47,18 @@ it('removeRepository drops one repository through the writer, keeps the others, 
   const second = repo('second');
   await index(core, first);
   await index(core, second);
-  expect(await value(core.dispatch('removeRepository', { repo: first }))).toEqual({ removed: true });
-  const repositories = await value<RepositoryInfo[]>(core.dispatch('listRepositories', {}));
+  expect(await valueOf(core.api.removeRepository({ repo: first }))).toEqual({ removed: true });
+  const repositories = await valueOf(core.api.listRepositories({}));
   expect(repositories.map((repository) => repository.root)).toEqual([second]);
-  const page = await value<SearchPage>(core.dispatch('search', { query: 'needle', mode: 'literal', limit: 1000 }));
+  const page = await valueOf(core.api.search({ query: 'needle', mode: 'literal', limit: 1000 }));
   expect(page.matches.map((match) => `${match.repo} ${match.text}`)).toEqual([`${second} needle in second`]);
-  expect(await value(core.dispatch('removeRepository', { repo: first }))).toEqual({ removed: false });
+  expect(await valueOf(core.api.removeRepository({ repo: first }))).toEqual({ removed: false });
   // A repository whose folder was deleted can still be removed from the index.
   rmSync(second, { recursive: true });
-  expect(await value(core.dispatch('removeRepository', { repo: second }))).toEqual({ removed: true });
-  expect(await value(core.dispatch('listRepositories', {}))).toEqual([]);
+  expect(await valueOf(core.api.removeRepository({ repo: second }))).toEqual({ removed: true });
+  expect(await valueOf(core.api.listRepositories({}))).toEqual([]);
   expect(core.tasks.list().filter((task) => task.type === 'remove_repository').map((task) => task.status)).toEqual(['completed', 'completed', 'completed']);
-  expect(await core.dispatch('removeRepository', { repo: '' })).toEqual({ ok: false, error: { code: 'bad_request', message: 'Invalid argument for removeRepository: repo: path is empty; repo: must be an absolute path' } });
+  expect(await core.api.removeRepository({ repo: '' })).toEqual({ ok: false, error: { code: 'bad_request', message: 'Invalid argument for removeRepository: repo: path is empty; repo: must be an absolute path' } });
 });
 
 it('gitbot remove <folder> says what it did and exits 1 when the folder was not indexed', async () => {
@@ -87,10 +81,10 @@ it('an empty path is an error on every surface: gitbot index "", gitbot remove "
   expect(await runCli(['remove', ''], removeCli.io)).toBe(2);
   expect(removeCli.stderr()).toBe('gitbot remove: missing the folder to remove (see "gitbot remove --help")\n');
   const core = openCore();
-  expect(await core.dispatch('startIndexing', { path: '' })).toEqual({
+  expect(await core.api.startIndexing({ path: '' })).toEqual({
     ok: false,
     error: { code: 'bad_request', message: 'Invalid argument for startIndexing: path: path is empty; path: must be an absolute path' },
   });
   // Nothing was indexed from the working folder.
-  expect(await value(core.dispatch('listRepositories', {}))).toEqual([]);
+  expect(await valueOf(core.api.listRepositories({}))).toEqual([]);
 });

@@ -9,9 +9,9 @@ afterEach(async () => {
 });
 
 async function health(core: TestCore['core']): Promise<HealthReport> {
-  const result = await core.dispatch('getHealth', {});
+  const result = await core.api.getHealth({});
   if (!result.ok) throw new Error(result.error.message);
-  return result.value as HealthReport;
+  return result.value;
 }
 
 async function until(check: () => Promise<boolean>): Promise<void> {

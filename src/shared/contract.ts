@@ -23,7 +23,7 @@ import type {
   StatsSample,
   TaskInfo,
 } from './types';
-import type { RequestName } from './names';
+import type { eventNames, RequestName } from './names';
 import { MAX_PAGE_MATCHES } from './search-limits';
 
 const noArg = z.strictObject({});
@@ -128,6 +128,20 @@ export interface EventPayloads {
   log: LogEntry;
   alert: AlertEvent;
 }
+
+/**
+ * `true` when two unions of names are the same set; otherwise an object naming the strays,
+ * which the `Agree` constraint below rejects at compile time.
+ */
+export type NamesAgree<Listed extends string, Mapped extends string> = [Exclude<Listed, Mapped> | Exclude<Mapped, Listed>] extends [never]
+  ? true
+  : { readonly listedButNotMapped: Exclude<Listed, Mapped>; readonly mappedButNotListed: Exclude<Mapped, Listed> };
+type Agree<T extends true> = T;
+// The schema-free lists of names.ts drive both transports: an event or request present in a
+// map here but not in the list (or the other way) would be silently dropped, so it must not compile.
+// (requestSchemas is checked by its `satisfies` above.)
+export type EventNamesAgree = Agree<NamesAgree<(typeof eventNames)[number], keyof EventPayloads>>;
+export type RequestNamesAgree = Agree<NamesAgree<RequestName, keyof RequestResults>>;
 
 export type RequestArg<N extends RequestName> = z.input<(typeof requestSchemas)[N]>;
 export type ParsedArg<N extends RequestName> = z.output<(typeof requestSchemas)[N]>;

@@ -3,7 +3,10 @@ import type { Worker } from 'node:worker_threads';
 import type { ProcessMemory } from '../../shared/types';
 import type { LoadedConfig } from './config/load-config';
 import { AppError } from './errors';
+import { createApi } from '../../shared/client';
+import type { GitbotApi } from '../../shared/contract';
 import { EventHub } from './events';
+import { inProcessTransport } from './in-process-transport';
 import { FaultRegister } from './faults';
 import { buildHealthReport } from './health/health-report';
 import { DisposableStore, SHUTDOWN_MARGIN_MS, ShutdownDeadline, toDisposable } from './lifecycle';
@@ -12,6 +15,7 @@ import { RingBuffer } from './log/ring-buffer';
 import { RotatingFile } from './log/rotating-file';
 import { canCollectGarbage, collectGarbage } from './monitor/gc';
 import { startHeapProfile } from './monitor/heap-profile';
+import { periodicGc } from './monitor/periodic-gc';
 import { startHeapSnapshot } from './monitor/heap-snapshot';
 import { allowedHeapFolder } from './monitor/profile-files';
 import { MemoryMonitor } from './monitor/memory-monitor';
@@ -50,6 +54,9 @@ export interface CoreOptions {
 }
 
 export interface Core {
+  /** The typed API the renderer has, for callers in this process (the CLI, the tests). */
+  readonly api: GitbotApi;
+  /** What every transport calls: a name and an unchecked argument in, a Result out. */
   readonly dispatch: Dispatch;
   readonly events: EventHub;
   readonly logger: Logger;
@@ -101,10 +108,8 @@ export function createCore(options: CoreOptions): Core {
   store.add(
     scheduleMaintenance({
       tasks,
-      logger,
       cleanupIntervalMs: settings.TASK_CLEANUP_INTERVAL * 1000,
-      gcIntervalMs: settings.GC_INTERVAL * 1000,
-      ...(canCollectGarbage() ? { collectGarbage } : {}),
+      jobs: canCollectGarbage() ? [{ type: 'periodic_gc', intervalMs: settings.GC_INTERVAL * 1000, run: () => periodicGc(collectGarbage, logger) }] : [],
     }),
   );
   // The indexer (the one writer) is registered before the pool: the store disposes in
@@ -229,8 +234,10 @@ export function createCore(options: CoreOptions): Core {
   };
 
   let shuttingDown: Promise<void> | undefined;
+  const dispatch = createDispatch(handlers, logger);
   return {
-    dispatch: createDispatch(handlers, logger),
+    api: createApi(inProcessTransport(dispatch, events)),
+    dispatch,
     events,
     logger,
     tasks,

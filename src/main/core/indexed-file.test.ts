@@ -1,9 +1,9 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IndexDone } from '../../shared/types';
 import { makeTempDir } from '../../../test/helpers/make-repo';
 import { createTestCore, type TestCore } from '../../../test/helpers/test-core';
+import { nextEvent } from '../../../test/helpers/core-api';
 
 describe('openInEditor only opens files of an indexed repository', () => {
   let test: TestCore;
@@ -35,12 +35,8 @@ describe('openInEditor only opens files of an indexed repository', () => {
         },
       },
     });
-    const done = new Promise<IndexDone>((resolve) => {
-      test.core.events.subscribe((event, payload) => {
-        if (event === 'indexDone') resolve(payload as IndexDone);
-      });
-    });
-    expect((await test.core.dispatch('startIndexing', { path: repo.path })).ok).toBe(true);
+    const done = nextEvent(test.core.api, 'indexDone');
+    expect((await test.core.api.startIndexing({ path: repo.path })).ok).toBe(true);
     expect((await done).status).toBe('completed');
   });
   afterEach(async () => {
@@ -50,7 +46,7 @@ describe('openInEditor only opens files of an indexed repository', () => {
   });
 
   it('opens a file inside the repository', async () => {
-    const result = await test.core.dispatch('openInEditor', { path: join(repo.path, 'src', 'main.ts'), line: 3 });
+    const result = await test.core.api.openInEditor({ path: join(repo.path, 'src', 'main.ts'), line: 3 });
     expect(result).toEqual({ ok: true, value: { opened: true } });
     expect(opened).toEqual([join(repo.path, 'src', 'main.ts')]);
   });
@@ -66,7 +62,7 @@ describe('openInEditor only opens files of an indexed repository', () => {
       [join(repo.path, '.git', 'hooks', 'post-checkout'), `Only files the index holds as text can be opened: ${join(repo.path, '.git', 'hooks', 'post-checkout')}`],
     ];
     for (const [path, message] of cases) {
-      const result = await test.core.dispatch('openInEditor', { path });
+      const result = await test.core.api.openInEditor({ path });
       expect(result.ok ? 'ok' : result.error.message).toBe(message);
     }
     expect(opened).toEqual([]);

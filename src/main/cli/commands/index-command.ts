@@ -6,7 +6,7 @@ import { UsageError, type CliCommand, type CliIo } from '../command';
 import { openCliCore } from '../open-core';
 
 /** The part of the core the CLI commands use; tests pass a smaller one. */
-export type CliCore = Pick<Core, 'dispatch' | 'events' | 'shutdown'>;
+export type CliCore = Pick<Core, 'api' | 'shutdown'>;
 export type OpenCore = (options: { db?: string | undefined; env: NodeJS.ProcessEnv; cwd: string }) => CliCore | Promise<CliCore>;
 
 const BAR_WIDTH = 30;
@@ -51,14 +51,14 @@ async function indexFolder(core: CliCore, folder: string, json: boolean, io: Cli
   let taskId: string | null = null;
   let wake: (() => void) | null = null;
   const showBar = !json && io.stdout.isTTY === true;
-  const subscription = core.events.subscribe((event, payload) => {
-    if (event === 'indexProgress' && showBar && (payload as IndexProgress).taskId === taskId) {
-      io.stdout.write(`\r${formatProgress(payload as IndexProgress)}`);
-    } else if (event === 'indexDone') {
-      const done = payload as IndexDone;
-      finished.set(done.taskId, done);
-      wake?.();
+  const offProgress = core.api.on('indexProgress', (progress) => {
+    if (showBar && progress.taskId === taskId) {
+      io.stdout.write(`\r${formatProgress(progress)}`);
     }
+  });
+  const offDone = core.api.on('indexDone', (done) => {
+    finished.set(done.taskId, done);
+    wake?.();
   });
   // Ctrl-C or SIGTERM cancels the run (whole batches are kept, the next run resumes); a signal
   // that comes before the task exists is remembered; a second one stops at once.
@@ -70,28 +70,29 @@ async function indexFolder(core: CliCore, folder: string, json: boolean, io: Cli
       process.exit(130);
     }
     if (taskId !== null) {
-      void core.dispatch('cancelIndexing', { taskId });
+      void core.api.cancelIndexing({ taskId });
     }
   };
   process.on('SIGINT', cancel);
   process.on('SIGTERM', cancel);
   try {
-    const started = await core.dispatch('startIndexing', { path: folder });
+    const started = await core.api.startIndexing({ path: folder });
     if (!started.ok) {
       io.stderr.write(`gitbot index: ${started.error.message}\n`);
       return 1;
     }
-    const id = (started.value as { taskId: string }).taskId;
+    const id = started.value.taskId;
     taskId = id;
     if (signals > 0) {
-      await core.dispatch('cancelIndexing', { taskId: id });
+      await core.api.cancelIndexing({ taskId: id });
     }
-    while (!finished.has(id)) {
+    let done = finished.get(id);
+    while (done === undefined) {
       await new Promise<void>((resolveWake) => {
         wake = resolveWake;
       });
+      done = finished.get(id);
     }
-    const done = finished.get(id) as IndexDone;
     if (showBar) {
       io.stdout.write('\r\u001b[2K');
     }
@@ -110,7 +111,8 @@ async function indexFolder(core: CliCore, folder: string, json: boolean, io: Cli
   } finally {
     process.removeListener('SIGINT', cancel);
     process.removeListener('SIGTERM', cancel);
-    await subscription.dispose();
+    offProgress();
+    offDone();
   }
 }
 

@@ -26,12 +26,12 @@ Options:
       const folder = resolve(io.cwd, positionals[0] as string);
       const core = await openCore({ db: values.db, env: io.env, cwd: io.cwd });
       try {
-        const result = await core.dispatch('removeRepository', { repo: folder });
+        const result = await core.api.removeRepository({ repo: folder });
         if (!result.ok) {
           io.stderr.write(`gitbot remove: ${result.error.message}\n`);
           return 1;
         }
-        const { removed } = result.value as { removed: boolean };
+        const { removed } = result.value;
         io.stdout.write(values.json === true ? `${JSON.stringify({ removed })}\n` : removed ? `Removed ${folder} from the index\n` : `${folder} is not in the index\n`);
         return removed ? 0 : 1;
       } finally {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Result } from '../../../shared/result';
 import type { TaskInfo } from '../../../shared/types';
 import { createTestCore, type TestCore } from '../../../../test/helpers/test-core';
+import { nextEvent } from '../../../../test/helpers/core-api';
 
 let testCore: TestCore | undefined;
 afterEach(async () => {
@@ -12,15 +12,7 @@ afterEach(async () => {
 });
 
 function taskEnded(core: TestCore['core'], taskId: string): Promise<TaskInfo> {
-  return new Promise((resolve) => {
-    const subscription = core.events.subscribe((name, payload) => {
-      const task = payload as TaskInfo;
-      if (name === 'task' && task.id === taskId && task.finishedAt !== null) {
-        subscription.dispose();
-        resolve(task);
-      }
-    });
-  });
+  return nextEvent(core.api, 'task', (task) => task.id === taskId && task.finishedAt !== null);
 }
 
 describe('reader threads and the memory monitor, through the core', () => {
@@ -29,7 +21,7 @@ describe('reader threads and the memory monitor, through the core', () => {
     const { core } = testCore;
     expect(core.monitor.watchedWorkers()).toEqual([]);
 
-    const search = (await core.dispatch('search', { query: 'needle', mode: 'literal' })) as Result<unknown>;
+    const search = await core.api.search({ query: 'needle', mode: 'literal' });
     expect(search.ok).toBe(true);
     const watched = core.monitor.watchedWorkers();
     expect(watched.map((entry) => entry.name)).toEqual(['reader-worker-1']);
@@ -41,7 +33,7 @@ describe('reader threads and the memory monitor, through the core', () => {
       { threadId, name: 'reader-worker-1', heapUsed: expect.any(Number), heapTotal: expect.any(Number), external: expect.any(Number) },
     ]);
 
-    const started = (await core.dispatch('takeHeapSnapshot', { target: 'worker' })) as Result<{ taskId: string; path: string }>;
+    const started = await core.api.takeHeapSnapshot({ target: 'worker' });
     if (!started.ok) {
       throw new Error(started.error.message);
     }

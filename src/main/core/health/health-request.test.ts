@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HealthReport } from '../../../shared/health';
-import type { AlertEvent, LogEntry, StatsSample } from '../../../shared/types';
+import type { AlertEvent } from '../../../shared/types';
+import type { EventName, EventPayloads } from '../../../shared/contract';
+import { nextEvent, valueOf } from '../../../../test/helpers/core-api';
 import { createTestCore, type TestCore } from '../../../../test/helpers/test-core';
 
 let opened: TestCore | undefined;
@@ -14,26 +15,9 @@ function open(settings: Record<string, string>): TestCore {
   return opened;
 }
 
-async function request<T>(testCore: TestCore, name: string, arg: unknown = {}): Promise<T> {
-  const result = await testCore.core.dispatch(name, arg);
-  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-  return result.value as T;
-}
 
-function waitFor<T>(testCore: TestCore, event: string, accept: (payload: T) => boolean, timeoutMs = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`No ${event} event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const subscription = testCore.core.events.subscribe((name, payload) => {
-      if (name === event && accept(payload as T)) {
-        clearTimeout(timer);
-        subscription.dispose();
-        resolve(payload as T);
-      }
-    });
-  });
+function waitFor<E extends EventName>(testCore: TestCore, event: E, accept: (payload: EventPayloads[E]) => boolean): Promise<EventPayloads[E]> {
+  return nextEvent(testCore.core.api, event, accept);
 }
 
 describe('getHealth through the core', () => {
@@ -41,7 +25,7 @@ describe('getHealth through the core', () => {
     const testCore = open({ MEMORY_THRESHOLD_MB: '100000', MEMORY_LIMIT_MB: '0' });
     const done = testCore.core.tasks.run('rag_cleanup', {}, async () => 1);
     await done.done;
-    const report = await request<HealthReport>(testCore, 'getHealth');
+    const report = await valueOf(testCore.core.api.getHealth({}));
     expect(report.status).toBe('healthy');
     expect(report.reasons).toEqual([]);
     expect(Object.keys(report).sort()).toEqual(['background_tasks', 'database_pool', 'event_loop', 'memory', 'reasons', 'status']);
@@ -61,41 +45,39 @@ describe('getHealth through the core', () => {
 
   it('is degraded when the RSS stays over MEMORY_THRESHOLD_MB after the cleanup, and pushes memory_cleanup', async () => {
     const testCore = open({ MEMORY_THRESHOLD_MB: '1', STATS_INTERVAL_MS: '50' });
-    const alert = await waitFor<AlertEvent>(testCore, 'alert', (payload) => payload.kind === 'memory_cleanup');
+    const alert = await waitFor(testCore, 'alert', (payload) => payload.kind === 'memory_cleanup');
     expect(alert.message).toMatch(/^Memory cleanup performed: RSS [\d.]+ MB → [\d.]+ MB, main heap [\d.]+ MB → [\d.]+ MB \(threshold 1 MB\)$/);
     // The next sample carries the cleanup's outcome.
-    await waitFor<StatsSample>(testCore, 'stats', (sample) => sample.lastCleanup?.stillOver === true);
-    const report = await request<HealthReport>(testCore, 'getHealth');
+    await waitFor(testCore, 'stats', (sample) => sample.lastCleanup?.stillOver === true);
+    const report = await valueOf(testCore.core.api.getHealth({}));
     expect(report.status).toBe('degraded');
     expect(report.reasons).toHaveLength(1);
     expect(report.reasons[0]).toMatch(/^RSS [\d.]+ MB stays over MEMORY_THRESHOLD_MB 1 after a cleanup \([\d.]+ MB → [\d.]+ MB\); the thread holding most is \S+ \(heap [\d.]+ MB, external [\d.]+ MB\)$/);
     expect(report.memory.last_cleanup?.still_over).toBe(true);
-    const logs = await request<LogEntry[]>(testCore, 'getLogs', { level: 'info' });
+    const logs = await valueOf(testCore.core.api.getLogs({ level: 'info' }));
     expect(logs.some((entry) => entry.message === 'Memory cleanup performed' && entry.fields?.reason === 'threshold')).toBe(true);
   });
 
   it('is unhealthy above ALERT_PERCENT of MEMORY_LIMIT_MB and pushes memory_alert once', async () => {
     const testCore = open({ MEMORY_LIMIT_MB: '10', ALERT_PERCENT: '50', STATS_INTERVAL_MS: '50' });
     const alerts: AlertEvent[] = [];
-    testCore.core.events.subscribe((name, payload) => {
-      if (name === 'alert') alerts.push(payload as AlertEvent);
-    });
-    await waitFor<StatsSample>(testCore, 'stats', () => true);
+    testCore.core.api.on('alert', (payload) => alerts.push(payload));
+    await waitFor(testCore, 'stats', () => true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(alerts.filter((alert) => alert.kind === 'memory_alert')).toHaveLength(1);
     expect(alerts.find((alert) => alert.kind === 'memory_alert')?.message).toMatch(/ is \d+(\.\d)?% of the 5 MB alert level$/);
-    const report = await request<HealthReport>(testCore, 'getHealth');
+    const report = await valueOf(testCore.core.api.getHealth({}));
     expect(report.status).toBe('unhealthy');
     expect(report.reasons[0]).toMatch(new RegExp(`^RSS ${report.memory.rss_mb} MB is at or above the alert level of 5 MB; the thread holding most is main \\(heap [\\d.]+ MB, external [\\d.]+ MB\\)$`));
   });
 
   it('pushes stats with V8 figures and keeps them in getStatsHistory', async () => {
     const testCore = open({ STATS_INTERVAL_MS: '50' });
-    const sample = await waitFor<StatsSample>(testCore, 'stats', () => true);
+    const sample = await waitFor(testCore, 'stats', () => true);
     expect(sample.v8?.usedHeapSize).toBeGreaterThan(0);
     expect(sample.alertBytes).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const history = await request<StatsSample[]>(testCore, 'getStatsHistory', { seconds: 60 });
+    const history = await valueOf(testCore.core.api.getStatsHistory({ seconds: 60 }));
     expect(history.length).toBeGreaterThanOrEqual(3);
     expect(history.map((entry) => entry.time)).toEqual([...history.map((entry) => entry.time)].sort((a, b) => a - b));
   });

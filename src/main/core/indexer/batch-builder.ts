@@ -1,9 +1,11 @@
 import { getHeapStatistics } from 'node:v8';
 import type { SkipReason } from '../../../shared/types';
 import { DocumentSplitter } from './document-splitter';
-import { MAX_BATCH_CHARACTERS } from './protocol';
+import { MAX_BATCH_CHARACTERS, type BatchSettings } from './protocol';
 import { streamFile } from './file-reader';
 import { PostingBuilder, type GramCursor, type PackedPostings } from './posting-builder';
+
+export type { BatchSettings };
 
 const NEWLINE = 10;
 
@@ -52,11 +54,6 @@ export interface Batch {
   readonly characters: number;
   /** Heap bytes of the thread that built the batch, for the writer's memory-pressure check. */
   readonly heapUsed: number;
-}
-
-export interface BatchSettings {
-  readonly maxContentLength: number;
-  readonly chunkSize: number;
 }
 
 /**

@@ -1,19 +1,11 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { BatchBuilder, type Batch, type BatchSettings, type Chunk } from './batch-builder';
+import type { PipelineStats } from './protocol';
+
+export type { PipelineStats };
 
 /** Chunks one reader may hold at once (being read, or read and waiting for the writer). */
 export const MAX_CHUNKS_IN_FLIGHT = 2;
-
-/** How full the pipeline got during a run: the backpressure figures. */
-export interface PipelineStats {
-  readonly readers: number;
-  /** Most chunks any one reader held at once (never above MAX_CHUNKS_IN_FLIGHT). */
-  readonly maxChunksInFlight: number;
-  /** Most batches read but not yet committed, over all readers. */
-  readonly maxBatchesWaiting: number;
-  /** Milliseconds the writer waited for a batch. */
-  readonly writerWaitMs: number;
-}
 
 /**
  * Where the writer gets its batches from. It submits chunks of files while `canSubmit`,

@@ -7,19 +7,9 @@ import type { MergeStats } from '../index/segment-merger';
 import { DEFAULT_IGNORE_FILE_MAX_BYTES } from './ignore-rules';
 import { RootWatch } from './root-watch';
 import { walk, type WalkEntry } from './walker';
+import type { RunSettings } from './protocol';
 
-export interface RunSettings {
-  readonly maxFileSize: number;
-  readonly maxContentLength: number;
-  readonly maxDocumentsPerBatch: number;
-  /** Memory pressure halves batches down to this size, not below (the memory budget's floor); 1 when absent. */
-  readonly minDocumentsPerBatch?: number;
-  readonly chunkSize: number;
-  /** Encoded postings buffered before they become a segment (tests make it tiny); RUN_BUFFER_BYTES when absent. */
-  readonly runBufferBytes?: number;
-  /** IGNORE_FILE_MAX_BYTES: an ignore file larger than this is skipped with a warning. */
-  readonly ignoreFileMaxBytes?: number;
-}
+export type { RunSettings };
 
 export interface RunHooks {
   /** Polled between files and batches; true stops the run after the current batch. */

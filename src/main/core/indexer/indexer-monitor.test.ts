@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Result } from '../../../shared/result';
 import type { WorkerMemory } from '../../../shared/types';
 import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
 import { createTestCore, type TestCore } from '../../../../test/helpers/test-core';
@@ -32,7 +31,7 @@ describe('indexer threads and the memory monitor, through the core', () => {
         finished = true;
       }
     });
-    const started = (await core.dispatch('startIndexing', { path: root })) as Result<{ taskId: string }>;
+    const started = await core.api.startIndexing({ path: root });
     expect(started.ok).toBe(true);
     // Thread name → heaps read while the run was going on (after its first progress event).
     const seen = new Map<string, WorkerMemory[]>();

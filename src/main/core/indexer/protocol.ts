@@ -1,8 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { IndexProgress, IndexSummary } from '../../../shared/types';
-import type { BatchSettings } from './batch-builder';
-import type { PipelineStats } from './batch-source';
-import type { RunSettings } from './index-run';
 import type { HeapFigures, HeapReply, HeapRequest } from '../monitor/worker-heaps';
 import type { MergeStats } from '../index/segment-merger';
 
@@ -15,6 +12,37 @@ import type { MergeStats } from '../index/segment-merger';
  * large corpus from 141-144 to 122 MB with the writer reading too (HybridSource).
  */
 export const MAX_BATCH_CHARACTERS = 512 * 1024;
+
+// The settings and figures the messages carry are defined here, so this file imports
+// nothing else of indexer/: every side of the protocol depends on it, never the reverse.
+export interface BatchSettings {
+  readonly maxContentLength: number;
+  readonly chunkSize: number;
+}
+
+/** How full the pipeline got during a run: the backpressure figures. */
+export interface PipelineStats {
+  readonly readers: number;
+  /** Most chunks any one reader held at once (never above MAX_CHUNKS_IN_FLIGHT). */
+  readonly maxChunksInFlight: number;
+  /** Most batches read but not yet committed, over all readers. */
+  readonly maxBatchesWaiting: number;
+  /** Milliseconds the writer waited for a batch. */
+  readonly writerWaitMs: number;
+}
+
+export interface RunSettings {
+  readonly maxFileSize: number;
+  readonly maxContentLength: number;
+  readonly maxDocumentsPerBatch: number;
+  /** Memory pressure halves batches down to this size, not below (the memory budget's floor); 1 when absent. */
+  readonly minDocumentsPerBatch?: number;
+  readonly chunkSize: number;
+  /** Encoded postings buffered before they become a segment (tests make it tiny); RUN_BUFFER_BYTES when absent. */
+  readonly runBufferBytes?: number;
+  /** IGNORE_FILE_MAX_BYTES: an ignore file larger than this is skipped with a warning. */
+  readonly ignoreFileMaxBytes?: number;
+}
 
 /** What the indexer worker is started with. */
 export interface IndexerWorkerData {

@@ -47,17 +47,15 @@ describe('logging through the core', () => {
     const testCore = createTestCore({ LOG_LEVEL: 'debug' }, { logToFile: true });
     try {
       const events: LogEntry[] = [];
-      testCore.core.events.subscribe((name, payload) => {
-        if (name === 'log') events.push(payload as LogEntry);
-      });
+      testCore.core.api.on('log', (payload) => events.push(payload));
       testCore.core.logger.debug('a debug line');
       testCore.core.logger.info('Cleaned up 2 old background tasks');
       testCore.core.logger.warn('a warning');
       testCore.core.logger.error('an error');
       expect(events.map((entry) => entry.level)).toEqual(['debug', 'info', 'warn', 'error']);
-      const warnAndAbove = await testCore.core.dispatch('getLogs', { level: 'warn' });
+      const warnAndAbove = await testCore.core.api.getLogs({ level: 'warn' });
       expect(warnAndAbove.ok && warnAndAbove.value).toEqual(events.slice(2));
-      const lastTwo = await testCore.core.dispatch('getLogs', { limit: 2 });
+      const lastTwo = await testCore.core.api.getLogs({ limit: 2 });
       expect(lastTwo.ok && lastTwo.value).toEqual(events.slice(2));
       const file = readFileSync(`${testCore.dir}/logs/gitbot.log`, 'utf8').trim().split('\n');
       expect(file.map((line) => line.replace(/^\S+ /, ''))).toEqual([

@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogEntry, TaskInfo } from '../../../shared/types';
+import { valueOf } from '../../../../test/helpers/core-api';
 import { createTestCore, type TestCore } from '../../../../test/helpers/test-core';
 import { makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 
-async function value<T>(core: TestCore['core'], name: string, arg: unknown = {}): Promise<T> {
-  const result = await core.dispatch(name, arg);
-  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-  return result.value as T;
-}
 
 describe('the threshold cleanup', () => {
   let test: TestCore | undefined;
@@ -22,9 +17,9 @@ describe('the threshold cleanup', () => {
     test = createTestCore({ MEMORY_THRESHOLD_MB: '1', STATS_INTERVAL_MS: '50' }, { logToFile: false });
     const core = test.core;
     await expect
-      .poll(async () => (await value<TaskInfo[]>(core, 'listTasks')).filter((task) => task.type === 'memory_cleanup').map((task) => task.status))
+      .poll(async () => (await valueOf(core.api.listTasks({}))).filter((task) => task.type === 'memory_cleanup').map((task) => task.status))
       .toContain('completed');
-    const logs = await value<LogEntry[]>(core, 'getLogs', { level: 'info' });
+    const logs = await valueOf(core.api.getLogs({ level: 'info' }));
     const line = logs.find((entry) => entry.message === 'Memory cleanup performed');
     expect(line?.fields).toMatchObject({ reason: 'threshold', threshold_mb: 1 });
     expect(line?.fields?.rss_before_mb).toBeGreaterThan(1);
@@ -37,20 +32,20 @@ describe('the threshold cleanup', () => {
     // Default threshold, samples a minute apart: only the cleanup asked for below runs.
     test = createTestCore({ STATS_INTERVAL_MS: '60000' }, { logToFile: false });
     const core = test.core;
-    const { taskId } = await value<{ taskId: string }>(core, 'startIndexing', { path: repo.path });
-    await expect.poll(async () => (await value<TaskInfo[]>(core, 'listTasks')).find((task) => task.id === taskId)?.status, { timeout: 30_000 }).toBe('completed');
+    const { taskId } = await valueOf(core.api.startIndexing({ path: repo.path }));
+    await expect.poll(async () => (await valueOf(core.api.listTasks({}))).find((task) => task.id === taskId)?.status, { timeout: 30_000 }).toBe('completed');
     // A burst opens several readers.
-    await Promise.all(Array.from({ length: 4 }, () => value(core, 'search', { query: 'beta', mode: 'literal' })));
+    await Promise.all(Array.from({ length: 4 }, () => valueOf(core.api.search({ query: 'beta', mode: 'literal' }))));
     // Every reader the burst opened is open and idle (none still opening).
-    await expect.poll(async () => { const status = await value<{ size: number; idle: number }>(core, 'getPoolStatus'); return status.size > 1 && status.size === status.idle; }).toBe(true);
+    await expect.poll(async () => { const status = await valueOf(core.api.getPoolStatus({})); return status.size > 1 && status.size === status.idle; }).toBe(true);
     const report = await core.monitor.relieve();
     expect(report.listeners).toBeGreaterThan(0);
-    const pool = await value<{ size: number; idle_closed: number }>(core, 'getPoolStatus');
+    const pool = await valueOf(core.api.getPoolStatus({}));
     expect(pool.size).toBe(1);
     expect(pool.idle_closed).toBeGreaterThan(0);
-    const logs = await value<LogEntry[]>(core, 'getLogs', { level: 'info' });
+    const logs = await valueOf(core.api.getLogs({ level: 'info' }));
     expect(logs.find((entry) => entry.message === 'Reader pool released memory')?.fields).toMatchObject({ readers: 1 });
-    const page = await value<{ matches: unknown[] }>(core, 'search', { query: 'beta', mode: 'literal' });
+    const page = await valueOf(core.api.search({ query: 'beta', mode: 'literal' }));
     expect(page.matches).toHaveLength(2);
   });
 });

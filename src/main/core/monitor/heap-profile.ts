@@ -3,7 +3,7 @@ import { Session } from 'node:inspector';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
-import type { TaskManager } from '../tasks/task-manager';
+import type { TaskRunner } from './run-task';
 import type { StartedProfile } from './heap-snapshot';
 import { HEAP_FILE_MODE, prepareDirectory, timestampedPath } from './profile-files';
 
@@ -15,7 +15,7 @@ export interface HeapProfileRequest {
 }
 
 export interface HeapProfileDependencies {
-  readonly tasks: TaskManager;
+  readonly tasks: TaskRunner;
   readonly logger: Logger;
 }
 

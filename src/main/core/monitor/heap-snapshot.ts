@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { getHeapSnapshot } from 'node:v8';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
-import type { TaskManager } from '../tasks/task-manager';
+import type { TaskRunner } from './run-task';
 import { HEAP_FILE_MODE, prepareDirectory, timestampedPath } from './profile-files';
 import type { WatchedWorker } from './worker-heaps';
 
@@ -22,7 +22,7 @@ export interface StartedProfile {
 }
 
 export interface HeapSnapshotDependencies {
-  readonly tasks: TaskManager;
+  readonly tasks: TaskRunner;
   readonly logger: Logger;
   /** The watched worker threads; a worker snapshot takes the first one. */
   readonly workers: () => readonly WatchedWorker[];

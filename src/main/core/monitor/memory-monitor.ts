@@ -3,6 +3,7 @@ import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node
 import { getHeapStatistics } from 'node:v8';
 import type { PoolStatus } from '../../../shared/health';
 import type { AlertEvent, CleanupSummary, GcEvent, ProcessMemory, StatsSample, V8HeapFigures, WorkerMemory } from '../../../shared/types';
+import { Emitter } from '../../../shared/event';
 import { toDisposable, type Disposable } from '../lifecycle';
 import { silentLogger, type Logger } from '../log/logger';
 import { RingBuffer } from '../log/ring-buffer';
@@ -89,8 +90,9 @@ export class MemoryMonitor implements Disposable {
   private readonly history: RingBuffer<StatsSample>;
   private readonly delay: IntervalHistogram;
   private readonly workerRegistry = new WorkerRegistry();
-  private readonly pressureListeners = new Set<PressureListener>();
-  private readonly reliefListeners = new Set<() => void>();
+  // A pressure event collects each listener's work, so the cleanup can wait for all of it.
+  private readonly pressureEmitter = new Emitter<MemoryPressure & { readonly waitUntil: (work: Promise<void>) => void }>();
+  private readonly reliefEmitter = new Emitter<void>({ onListenerError: (error) => this.logger.warn(`A memory relief listener failed: ${String(error)}`) });
   private readonly workerSources = new Set<() => readonly WorkerMemory[]>();
   private readonly leaks: LeakDetector;
   private readonly logger: Logger;
@@ -132,18 +134,12 @@ export class MemoryMonitor implements Disposable {
    * indexer shrinks its batches). Dispose the result to unsubscribe.
    */
   onPressure(listener: PressureListener): Disposable {
-    this.pressureListeners.add(listener);
-    return toDisposable(() => {
-      this.pressureListeners.delete(listener);
-    });
+    return this.pressureEmitter.event(({ waitUntil, ...pressure }) => waitUntil(Promise.resolve(pressure).then(listener)));
   }
 
   /** Registers a listener called when a sample finds RSS back under the threshold after a cleanup (batches may grow again). */
   onRelief(listener: () => void): Disposable {
-    this.reliefListeners.add(listener);
-    return toDisposable(() => {
-      this.reliefListeners.delete(listener);
-    });
+    return this.reliefEmitter.event(listener);
   }
 
   /** True while the latest cleanup left the RSS over the threshold and no sample since was under it. */
@@ -267,8 +263,8 @@ export class MemoryMonitor implements Disposable {
     this.delay.disable();
     this.gcObserver?.dispose();
     this.gcObserver = undefined;
-    this.pressureListeners.clear();
-    this.reliefListeners.clear();
+    this.pressureEmitter.dispose();
+    this.reliefEmitter.dispose();
   }
 
   private collectWorkerHeaps(): WorkerMemory[] {
@@ -325,7 +321,7 @@ export class MemoryMonitor implements Disposable {
   private noteRelief(rss: number): void {
     if (rss <= this.options.thresholdBytes && this.lastCleanup !== null && this.cleaning === undefined) {
       this.lastCleanup = null;
-      for (const listener of this.reliefListeners) listener();
+      this.reliefEmitter.fire();
     }
   }
 
@@ -337,8 +333,9 @@ export class MemoryMonitor implements Disposable {
     const heapBefore = process.memoryUsage().heapUsed;
     const rssBefore = this.readRss();
     const pressure: MemoryPressure = { reason, rss: rssBefore, thresholdBytes: this.options.thresholdBytes };
-    const listeners = [...this.pressureListeners];
-    const results = await Promise.allSettled(listeners.map(async (listener) => listener(pressure)));
+    const work: Promise<void>[] = [];
+    this.pressureEmitter.fire({ ...pressure, waitUntil: (promise) => work.push(promise) });
+    const results = await Promise.allSettled(work);
     for (const result of results) {
       if (result.status === 'rejected') {
         this.logger.warn(`A memory pressure listener failed: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`);
@@ -347,7 +344,7 @@ export class MemoryMonitor implements Disposable {
     const collected = (this.options.collectGarbage ?? collectGarbage)();
     const heapAfter = process.memoryUsage().heapUsed;
     const rssAfter = this.readRss();
-    const report: CleanupReport = { reason, heapBefore, heapAfter, rssBefore, rssAfter, listeners: listeners.length, collected };
+    const report: CleanupReport = { reason, heapBefore, heapAfter, rssBefore, rssAfter, listeners: work.length, collected };
     const stillOver = rssAfter > this.options.thresholdBytes;
     this.lastCleanup = { time: this.now(), rssBefore, rssAfter, stillOver };
     this.logger.info('Memory cleanup performed', {
@@ -357,7 +354,7 @@ export class MemoryMonitor implements Disposable {
       heap_before_mb: toMb(heapBefore),
       heap_after_mb: toMb(heapAfter),
       threshold_mb: toMb(this.options.thresholdBytes),
-      listeners: listeners.length,
+      listeners: work.length,
       gc: collected,
     });
     this.alert(

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../../shared/types';
 import type { Disposable } from '../lifecycle';
 import { SinkLogger } from '../log/logger';
-import { periodicGc, scheduleMaintenance } from './maintenance';
+import { periodicGc } from '../monitor/periodic-gc';
+import { scheduleMaintenance } from './maintenance';
 import { TaskManager } from './task-manager';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,7 +22,7 @@ describe('scheduleMaintenance', () => {
       await tasks.run('short', {}, async () => i).done;
     }
     let collections = 0;
-    maintenance = scheduleMaintenance({ tasks, logger, cleanupIntervalMs: 40, gcIntervalMs: 60, collectGarbage: () => ++collections > 0 });
+    maintenance = scheduleMaintenance({ tasks, cleanupIntervalMs: 40, jobs: [{ type: 'periodic_gc', intervalMs: 60, run: () => periodicGc(() => ++collections > 0, logger) }] });
     await sleep(200);
     await maintenance.dispose();
     const counted = tasks.list().filter((task) => task.type === 'short').length;
@@ -39,23 +40,11 @@ describe('scheduleMaintenance', () => {
     expect(collections).toBe(before);
   });
 
-  it('schedules no GC task where GC is not exposed', async () => {
+  it('schedules nothing but the cleanup when no other job is given (GC not exposed)', async () => {
     const logger = new SinkLogger('debug', []);
     const tasks = new TaskManager({ logger });
-    maintenance = scheduleMaintenance({ tasks, logger, cleanupIntervalMs: 10_000, gcIntervalMs: 20 });
+    maintenance = scheduleMaintenance({ tasks, cleanupIntervalMs: 10_000 });
     await sleep(100);
     expect(tasks.list()).toEqual([]);
-  });
-
-  it('periodicGc says whether it collected and logs the heap before and after', () => {
-    const logs: LogEntry[] = [];
-    const logger = new SinkLogger('debug', [(entry) => logs.push(entry)]);
-    expect(periodicGc(() => false, logger)).toBe(false);
-    expect(logs).toEqual([]);
-    expect(periodicGc(() => true, logger)).toBe(true);
-    expect(logs).toHaveLength(1);
-    expect(logs[0]?.message).toBe('Memory cleanup performed');
-    expect(logs[0]?.fields).toMatchObject({ reason: 'periodic' });
-    expect(logs[0]?.fields?.heap_before_mb).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
-import type { Transport } from '../../../shared/client';
-import type { EventName } from '../../../shared/contract';
+import type { Transport, TransportEvent } from '../../../shared/client';
+import { Emitter } from '../../../shared/event';
 import { eventNames, type RequestName } from '../../../shared/names';
 import type { Result } from '../../../shared/result';
 
@@ -13,8 +13,6 @@ export interface LoopbackOptions {
   readonly EventSource?: typeof EventSource;
 }
 
-type EventListener = (event: EventName, payload: unknown) => void;
-
 /**
  * The browser side of the loopback transport: requests are `POST /rpc/<name>` with the
  * token as a bearer header, events come from ONE `EventSource` on `/events`, opened with
@@ -23,8 +21,15 @@ type EventListener = (event: EventName, payload: unknown) => void;
 export function loopbackTransport(options: LoopbackOptions): Transport {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const EventSourceClass = options.EventSource ?? globalThis.EventSource;
-  const listeners = new Set<EventListener>();
   let source: EventSource | null = null;
+  // ONE EventSource, opened with the first subscriber and closed with the last.
+  const events = new Emitter<TransportEvent>({
+    onWillAddFirstListener: () => openSource(),
+    onDidRemoveLastListener: () => {
+      source?.close();
+      source = null;
+    },
+  });
 
   const openSource = (): void => {
     const url = `${options.origin}/events?token=${encodeURIComponent(options.token ?? '')}`;
@@ -37,9 +42,7 @@ export function loopbackTransport(options: LoopbackOptions): Transport {
         } catch {
           return;
         }
-        for (const listener of [...listeners]) {
-          listener(name, payload);
-        }
+        events.fire({ name, payload });
       });
     }
   };
@@ -71,19 +74,7 @@ export function loopbackTransport(options: LoopbackOptions): Transport {
       return internal(`The Gitbot core answered ${name} with HTTP ${response.status} and an unexpected body`);
     },
 
-    subscribe(listener: EventListener): () => void {
-      listeners.add(listener);
-      if (source === null) {
-        openSource();
-      }
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0 && source !== null) {
-          source.close();
-          source = null;
-        }
-      };
-    },
+    onEvent: events.event,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AlertEvent, StatsSample } from '../../../shared/types';
+import { Emitter, type Event } from '../../../shared/event';
 import { lowerBound, SeriesRing } from './series-ring';
 
 /** What a memory source is: the main process, a worker thread, or an app process (Electron). */
@@ -123,7 +124,9 @@ export class StatsStore {
   readonly markers: MarkerRing;
   private readonly maxSources: number;
   private readonly series = new Map<string, SourceSeries>();
-  private readonly listeners = new Set<() => void>();
+  private readonly changed = new Emitter<void>();
+  /** Fires after every change the charts must redraw for. */
+  readonly onChange: Event<void> = this.changed.event;
   private sourceList: readonly SourceInfo[] = [];
   private newestTime = Number.NEGATIVE_INFINITY;
   private latestSample: StatsSample | null = null;
@@ -199,11 +202,10 @@ export class StatsStore {
     this.notify();
   }
 
+  /** `onChange` in the shape useSyncExternalStore wants. */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    const subscription = this.onChange(listener);
+    return () => subscription.dispose();
   }
 
   private record(sample: StatsSample): boolean {
@@ -274,8 +276,6 @@ export class StatsStore {
   }
 
   private notify(): void {
-    for (const listener of this.listeners) {
-      listener();
-    }
+    this.changed.fire();
   }
 }
