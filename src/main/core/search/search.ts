@@ -6,6 +6,7 @@ import { indexSnapshot, type IndexSnapshot } from './index-snapshot';
 import { createMatcher } from './line-matcher';
 import { lineNeedles } from './line-needles';
 import { applyQueryFilters, type PathFilter } from './path-filter';
+import type { Verifier } from './line-scan';
 import { planIndexOf, scanPlan, type PlanScan, type ScanStart, type ScanStatements } from './plan-scan';
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
@@ -42,10 +43,12 @@ interface CountState {
   files: number;
 }
 
-/** What a connection keeps of one query between its pages: the read plan and the count so far. */
+/** What a connection keeps of one query between its pages: the read plan, its verifier and the count so far. */
 interface QueryState {
   readonly version: number;
   readonly plan: ReadPlan;
+  /** Compiled once per query: a full listing asks for thousands of pages of the same query. */
+  readonly verifier: Verifier;
   readonly count: CountState;
 }
 
@@ -179,16 +182,16 @@ function queryKey(args: SearchQuery, repoId: number | null, paths: PathFilter): 
 /** The query's cached plan and count (computed on first use), and the scan that reads it. */
 function prepareScan(db: Database, snapshot: IndexSnapshot, args: SearchQuery, repoId: number | null, paths: PathFilter, key: string, control: SearchControl): { scan: PlanScan; state: QueryState } {
   const ignoreCase = args.ignoreCase === true;
-  const matcher = createMatcher(args.mode === 'regex' ? 'regex' : 'literal', args.query, ignoreCase);
   const connection = connectionState(db);
   let state = connection.cache.get(key, snapshot.version);
   if (state === undefined) {
+    const matcher = createMatcher(args.mode === 'regex' ? 'regex' : 'literal', args.query, ignoreCase);
     const units = queryCandidates(db, snapshot, matcher.query, ignoreCase, repoId);
     const plan = paths.keep(db, units === null ? wholeFiles(filesInScope(snapshot, repoId)) : unitPlan(snapshot, units));
-    state = { version: snapshot.version, plan, count: { next: 0, matches: 0, files: 0 } };
+    state = { version: snapshot.version, plan, verifier: { matcher, needles: lineNeedles(matcher.query, ignoreCase) }, count: { next: 0, matches: 0, files: 0 } };
     connection.cache.set(key, state);
   }
-  const scan: PlanScan = { statements: connection.statements, snapshot, plan: state.plan, verifier: { matcher, needles: lineNeedles(matcher.query, ignoreCase) }, control };
+  const scan: PlanScan = { statements: connection.statements, snapshot, plan: state.plan, verifier: state.verifier, control };
   return { scan, state };
 }
 
