@@ -11,7 +11,7 @@ import { planIndexOf, scanPlan, type PlanScan, type ScanStart, type ScanStatemen
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
 import { documentStatements, unitPlan, wholeFiles, type ReadPlan } from './read-plan';
-import { DEFAULT_PAGE_MATCHES, MAX_PAGE_MATCHES, PAGE_COUNT_BUDGET_MS, PAGE_TEXT_BUDGET_BYTES } from './search-budget';
+import { DEFAULT_PAGE_MATCHES, MATCH_HEAP_BYTES, MAX_PAGE_MATCHES, PAGE_COUNT_BUDGET_MS, pageBudgetBytes, RANGE_HEAP_BYTES } from './search-budget';
 import { unbounded, type SearchControl } from './search-control';
 import { decodeCursor, encodeCursor, invalidCursor, type CursorPosition } from './search-cursor';
 import { wordsSearch } from './words';
@@ -116,6 +116,7 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
   const { scan, state } = prepareScan(db, snapshot, args, repoId, paths, key, control);
   const start = position === undefined ? { index: 0, afterLine: 0 } : lineStart(snapshot, state.plan, position);
   const matches: SearchMatch[] = [];
+  const pageBytes = pageBudgetBytes();
   let bytes = 0;
   let more = false;
   let last: { index: number; line: number } | undefined;
@@ -126,7 +127,9 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
     scan,
     start,
     (index, line, text, ranges) => {
-      if (matches.length >= limit || bytes >= PAGE_TEXT_BUDGET_BYTES) {
+      const cost = MATCH_HEAP_BYTES + text.length * 2 + ranges.length * RANGE_HEAP_BYTES;
+      // A page holds at least one line, so a cursor always moves on.
+      if (matches.length >= limit || (matches.length > 0 && bytes + cost > pageBytes)) {
         more = true;
         return false;
       }
@@ -135,7 +138,7 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
         path = { index, path: scan.statements.path.get(fileId) as string, repo: snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '' };
       }
       matches.push({ path: path.path, repo: path.repo, line, text, ranges, score: null });
-      bytes += text.length * 2;
+      bytes += cost;
       last = { index, line };
       return true;
     },
