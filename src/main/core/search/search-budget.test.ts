@@ -6,7 +6,7 @@ import { allMatches } from '../../../../test/helpers/all-matches';
 import { memoryBudget, searchHold } from '../config/memory-budget';
 import { definitions } from '../config/definitions';
 import { readOps } from '../db/read-ops';
-import { candidateBudgetBytes, MATCH_HEAP_BYTES, pageBudgetBytes, RANGE_HEAP_BYTES, useSearchHold } from './search-budget';
+import { candidateBudgetBytes, MATCH_HEAP_BYTES, pageBudgetBytes, RANGE_HEAP_BYTES, rangesPerLine, useSearchHold } from './search-budget';
 
 let fixture: IndexedFixture;
 // 40 lines of 200 one-letter words: each line is 400 characters and 200 ranges of \w+.
@@ -44,6 +44,22 @@ describe('the bytes a search holds come from the memory policy', () => {
     expect(page.nextCursor).toBeDefined();
     const all = allMatches(fixture.reader, { query: '\\w+', mode: 'regex' });
     expect(all.map((match) => match.line)).toEqual(Array.from({ length: LINES }, (_, index) => index + 1));
+  });
+
+  it.each([
+    ['regex on V8', '\\w+', 'regex'],
+    ['regex on the linear engine', '(?:a|b)', 'regex'],
+    ['literal', 'a', 'literal'],
+  ] as const)('keeps at most rangesPerLine() ranges of a line (%s), and still reports the whole line', (_name, query, mode) => {
+    useSearchHold({ searchHoldBytes: 1024 * 1024, searchPageBytes: 100 * 4 * RANGE_HEAP_BYTES });
+    expect(rangesPerLine()).toBe(100);
+    const page = readOps.search(fixture.reader, { query, mode, limit: 3 });
+    expect(page.matches).toHaveLength(3);
+    for (const match of page.matches) {
+      expect(match.text).toBe(line);
+      expect(match.ranges).toHaveLength(100);
+      expect(match.ranges[99]).toEqual([198, 199]);
+    }
   });
 
   it('still serves one line when that line alone is over the page budget', () => {
