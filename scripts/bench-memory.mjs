@@ -11,7 +11,9 @@
  * MEMORY_THRESHOLD_MB, then checks the issue's targets (printed, never asserted).
  *
  * Usage: node scripts/bench-memory.mjs [--small DIR] [--large DIR] [--idle SECONDS] [--json FILE]
- * Extra environment variables are passed to the core (e.g. MALLOC_ARENA_MAX=2 to compare).
+ * Extra environment variables are passed to the core. It runs with the glibc tuning `gitbot serve`
+ * gets from bin/gitbot.cjs (set here, so the measured pid is the core's own and not a launcher's);
+ * pass e.g. MALLOC_ARENA_MAX=16 MALLOC_MMAP_THRESHOLD_=33554432 to compare without it.
  */
 import { spawn } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { withMallocTuning } from './malloc-env.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({
@@ -41,7 +44,7 @@ const TARGET_LISTING_OVER_PAGED_MB = 20;
 
 async function startCore(dataDir) {
   const child = spawn(process.execPath, [join(root, 'bin', 'gitbot.cjs'), 'serve', '--port', '0'], {
-    env: { ...process.env, GITBOT_DATA_DIR: dataDir, GITBOT_DB: '', LOG_LEVEL: 'info' },
+    env: withMallocTuning({ ...process.env, GITBOT_DATA_DIR: dataDir, GITBOT_DB: '', LOG_LEVEL: 'info' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
