@@ -44,7 +44,9 @@ const TARGET_LISTING_OVER_PAGED_MB = 20;
 
 async function startCore(dataDir) {
   const child = spawn(process.execPath, [join(root, 'bin', 'gitbot.cjs'), 'serve', '--port', '0'], {
-    env: withMallocTuning({ ...process.env, GITBOT_DATA_DIR: dataDir, GITBOT_DB: '', LOG_LEVEL: 'info' }),
+    // A long time budget: on a shared machine a page of a common query can take over the default
+    // 10 s, and a timed-out page would end the run without its figures (override to compare).
+    env: withMallocTuning({ SEARCH_TIMEOUT_MS: '300000', ...process.env, GITBOT_DATA_DIR: dataDir, GITBOT_DB: '', LOG_LEVEL: 'info' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -63,12 +65,19 @@ async function startCore(dataDir) {
   });
   const token = url.searchParams.get('token');
   const origin = url.origin;
-  async function rpc(name, arg = {}) {
-    const response = await fetch(`${origin}/rpc/${name}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(arg),
-    });
+  async function rpc(name, arg = {}, retried = false) {
+    let response;
+    try {
+      response = await fetch(`${origin}/rpc/${name}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(arg),
+      });
+    } catch (error) {
+      // A kept-alive socket the server closed as the request went out: ask again once.
+      if (!retried && error.cause?.code === 'UND_ERR_SOCKET') return rpc(name, arg, true);
+      throw error;
+    }
     const body = await response.json();
     if (!body.ok) throw new Error(`${name}: ${body.error.code}: ${body.error.message}`);
     return body.value;
@@ -200,7 +209,15 @@ async function fullListing(core, arg) {
   });
   if (streamed.ok && (streamed.headers.get('content-type') ?? '').includes('ndjson')) {
     let bytes = 0;
-    for await (const chunk of streamed.body) bytes += chunk.length;
+    let tail = '';
+    const started = performance.now();
+    for await (const chunk of streamed.body) {
+      bytes += chunk.length;
+      tail = (tail + Buffer.from(chunk).toString('utf8')).slice(-4096);
+    }
+    const last = JSON.parse(tail.trimEnd().split('\n').at(-1));
+    if (last.done !== true) throw new Error(`after ${last.written} lines: ${last.error?.message ?? 'no end line'}`);
+    process.stderr.write(`  ${arg.query}: ${last.written} lines, ${mb(bytes)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     return { route: 'stream', bytes };
   }
   await streamed.body?.cancel();

@@ -83,6 +83,11 @@ function connectionState(db: Database): ConnectionState {
   return state;
 }
 
+/** Queries whose plan a connection keeps (tests, to see the cache drop). */
+export function cachedQueries(db: Database): number {
+  return connections.get(db)?.cache.size ?? 0;
+}
+
 /** Empties a connection's query cache (the pool calls it on memory pressure). */
 export function clearSearchCache(db: Database): void {
   connections.get(db)?.cache.clear();
