@@ -11,7 +11,9 @@
  * MEMORY_THRESHOLD_MB, then checks the issue's targets (printed, never asserted).
  *
  * Usage: node scripts/bench-memory.mjs [--small DIR] [--large DIR] [--idle SECONDS] [--json FILE]
- * Extra environment variables are passed to the core (e.g. MALLOC_ARENA_MAX=2 to compare).
+ * Extra environment variables are passed to the core. It runs with the glibc tuning `gitbot serve`
+ * gets from bin/gitbot.cjs (set here, so the measured pid is the core's own and not a launcher's);
+ * pass e.g. MALLOC_ARENA_MAX=16 MALLOC_MMAP_THRESHOLD_=33554432 to compare without it.
  */
 import { spawn } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { withMallocTuning } from './malloc-env.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({
@@ -41,7 +44,9 @@ const TARGET_LISTING_OVER_PAGED_MB = 20;
 
 async function startCore(dataDir) {
   const child = spawn(process.execPath, [join(root, 'bin', 'gitbot.cjs'), 'serve', '--port', '0'], {
-    env: { ...process.env, GITBOT_DATA_DIR: dataDir, GITBOT_DB: '', LOG_LEVEL: 'info' },
+    // A long time budget: on a shared machine a page of a common query can take over the default
+    // 10 s, and a timed-out page would end the run without its figures (override to compare).
+    env: withMallocTuning({ SEARCH_TIMEOUT_MS: '300000', ...process.env, GITBOT_DATA_DIR: dataDir, GITBOT_DB: '', LOG_LEVEL: 'info' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -60,12 +65,19 @@ async function startCore(dataDir) {
   });
   const token = url.searchParams.get('token');
   const origin = url.origin;
-  async function rpc(name, arg = {}) {
-    const response = await fetch(`${origin}/rpc/${name}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(arg),
-    });
+  async function rpc(name, arg = {}, retried = false) {
+    let response;
+    try {
+      response = await fetch(`${origin}/rpc/${name}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(arg),
+      });
+    } catch (error) {
+      // A kept-alive socket the server closed as the request went out: ask again once.
+      if (!retried && error.cause?.code === 'UND_ERR_SOCKET') return rpc(name, arg, true);
+      throw error;
+    }
     const body = await response.json();
     if (!body.ok) throw new Error(`${name}: ${body.error.code}: ${body.error.message}`);
     return body.value;
@@ -197,7 +209,15 @@ async function fullListing(core, arg) {
   });
   if (streamed.ok && (streamed.headers.get('content-type') ?? '').includes('ndjson')) {
     let bytes = 0;
-    for await (const chunk of streamed.body) bytes += chunk.length;
+    let tail = '';
+    const started = performance.now();
+    for await (const chunk of streamed.body) {
+      bytes += chunk.length;
+      tail = (tail + Buffer.from(chunk).toString('utf8')).slice(-4096);
+    }
+    const last = JSON.parse(tail.trimEnd().split('\n').at(-1));
+    if (last.done !== true) throw new Error(`after ${last.written} lines: ${last.error?.message ?? 'no end line'}`);
+    process.stderr.write(`  ${arg.query}: ${last.written} lines, ${mb(bytes)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     return { route: 'stream', bytes };
   }
   await streamed.body?.cancel();

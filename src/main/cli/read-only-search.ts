@@ -6,6 +6,8 @@ import { openConnection } from '../core/db/open-connection';
 import { readOps } from '../core/query/read-ops';
 import { AppError, toResultError } from '../core/errors';
 import { resolvePaths } from '../core/paths';
+import { searchHold } from '../core/config/memory-budget';
+import { useSearchHold } from '../core/search/search-budget';
 import { searchControl } from '../core/search/search-control';
 import { loadCliConfig } from './open-core';
 
@@ -37,6 +39,7 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
     throw new AppError('database_error', `Cannot open the database ${dbPath}: ${(error as Error).message}`);
   }
   const budgetMs = config.values.SEARCH_TIMEOUT_MS;
+  useSearchHold(searchHold(config.values.MEMORY_THRESHOLD_MB));
   return {
     search(arg) {
       const parsed = requestSchemas.search.safeParse(arg);

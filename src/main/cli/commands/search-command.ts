@@ -56,9 +56,7 @@ Options:
         ...(values.repo === undefined ? {} : { repo: resolve(io.cwd, values.repo) }),
       } as const;
       const json = values.json === true;
-      const format = json
-        ? (match: SearchMatch) => `${JSON.stringify({ path: match.path, line: match.line, text: match.text, ranges: match.ranges })}\n`
-        : (match: SearchMatch) => `${relative(io.cwd, join(match.repo, match.path))}:${match.line}:${match.text}\n`;
+      const format = json ? jsonLine() : plainLine(io.cwd);
       const source = openSource({ db: values.db, env: io.env, cwd: io.cwd });
       try {
         const outcome = await writeListing({
@@ -80,6 +78,45 @@ Options:
         source.close();
       }
     },
+  };
+}
+
+/**
+ * `path:line:text` lines. Matches come file after file, so the path (relative to `cwd`) is
+ * worked out once per file: per match it cost as much as the search itself on a full listing.
+ */
+export function plainLine(cwd: string): (match: SearchMatch) => string {
+  let repo = '';
+  let path = '';
+  let prefix = '';
+  return (match) => {
+    if (match.path !== path || match.repo !== repo) {
+      repo = match.repo;
+      path = match.path;
+      prefix = `${relative(cwd, join(repo, path))}:`;
+    }
+    return `${prefix}${match.line}:${match.text}\n`;
+  };
+}
+
+/**
+ * One `{"path","line","text","ranges"}` object per line, as JSON.stringify writes it, with
+ * the path encoded once per file and the ranges written directly (a \w+ listing has tens of
+ * millions of them).
+ */
+export function jsonLine(): (match: SearchMatch) => string {
+  let path = '';
+  let prefix = '{"path":"",';
+  return (match) => {
+    if (match.path !== path) {
+      path = match.path;
+      prefix = `{"path":${JSON.stringify(path)},`;
+    }
+    let ranges = '';
+    for (const [start, end] of match.ranges) {
+      ranges += ranges.length === 0 ? `[${start},${end}]` : `,[${start},${end}]`;
+    }
+    return `${prefix}"line":${match.line},"text":${JSON.stringify(match.text)},"ranges":[${ranges}]}\n`;
   };
 }
 

@@ -14,6 +14,7 @@ describe('memoryBudget', () => {
       readerCacheKib: 16_384,
       readerCacheUnderPressureKib: 4096,
       searchHoldBytes: 12.5 * MIB,
+      searchPageBytes: 3.125 * MIB,
       indexThreadHeapBytes: 12.5 * MIB,
       minDocumentsPerBatch: 25,
     });

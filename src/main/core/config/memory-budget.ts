@@ -8,7 +8,8 @@
  * - cleanup runs when the process's RSS is over 100 MB (at most every 30 s);
  * - a search reader thread's V8 old generation is capped at 50 MB, its young generation at
  *   4 MB, and its SQLite page cache at 16 MB (4 MB after a cleanup);
- * - a search holds at most 12.5 MB of candidate text at once;
+ * - a search holds at most 12.5 MB of candidate text at once, and one page of results at most
+ *   about 3 MB of heap (its lines' text and match ranges), whatever the page's match count;
  * - index batches halve, down to 25 documents (a quarter of MAX_DOCUMENTS_PER_BATCH), from a
  *   cleanup until the RSS is back under the threshold, or while an index thread's heap is over 12.5 MB;
  * - an idle reader connection beyond the first is closed after DATABASE_POOL_IDLE_TIMEOUT, and
@@ -37,6 +38,8 @@ export interface MemoryBudget {
   readonly readerCacheUnderPressureKib: number;
   /** Bytes of candidate text one search may hold at once (the stream of candidate units). */
   readonly searchHoldBytes: number;
+  /** Estimated heap bytes of one page of results (its lines and ranges); a fuller page ends early and its cursor goes on. */
+  readonly searchPageBytes: number;
   /** Heap of an index thread (writer or file reader) above which index batches shrink. */
   readonly indexThreadHeapBytes: number;
   /**
@@ -53,6 +56,8 @@ const SHARES = {
   searchReaderOldGeneration: 1 / 2,
   /** Candidate text a search holds: an eighth, several times a page's worth. */
   searchHold: 1 / 8,
+  /** One page of results: a quarter of what a search holds, so a page and the text it came from fit together. */
+  searchPage: 1 / 4,
   /** An index thread's heap: an eighth; their live data is bounded by the batch settings (see indexer.ts). */
   indexThreadHeap: 1 / 8,
   /**
@@ -89,10 +94,16 @@ export function memoryBudget(settings: BudgetSettings, systemBytes: number = tot
     },
     readerCacheKib,
     readerCacheUnderPressureKib: Math.max(FLOORS.readerCacheKib, Math.round(readerCacheKib * SHARES.readerCacheUnderPressure)),
-    searchHoldBytes: Math.max(FLOORS.searchHoldBytes, Math.round(thresholdBytes * SHARES.searchHold)),
+    ...searchHold(thresholdMb),
     indexThreadHeapBytes: Math.max(FLOORS.indexThreadHeapBytes, Math.round(thresholdBytes * SHARES.indexThreadHeap)),
     minDocumentsPerBatch: Math.max(1, Math.ceil(settings.MAX_DOCUMENTS_PER_BATCH / 4)),
   };
+}
+
+/** What one search may hold with this threshold (the part of the budget a search thread needs). */
+export function searchHold(thresholdMb: number): Pick<MemoryBudget, 'searchHoldBytes' | 'searchPageBytes'> {
+  const searchHoldBytes = Math.max(FLOORS.searchHoldBytes, Math.round(thresholdMb * MIB * SHARES.searchHold));
+  return { searchHoldBytes, searchPageBytes: Math.round(searchHoldBytes * SHARES.searchPage) };
 }
 
 /** The RSS at which `memory_alert` fires: ALERT_PERCENT of MEMORY_LIMIT_MB, or of system memory when the limit is 0. */

@@ -4,6 +4,7 @@ import { linearV8Form, re2Source, usesUnicodeBoundary, type Markers, type V8Form
 import { literalQuery, stringQuery, type LiteralQuery } from './regex-literals';
 import { parseRegex, regexSize, type RegexNode } from './regex-syntax';
 import { isWordCodePoint } from './unicode-classes';
+import { rangesPerLine } from './search-budget';
 
 export type Range = readonly [number, number];
 
@@ -93,8 +94,11 @@ function scanHits(text: string, firstLine: number, sink: LineSink, next: (from: 
     line += countBetween(text, counted, start);
     counted = start;
     const ranges: Range[] = [];
+    const most = rangesPerLine();
     while (hit !== null && hit.end <= end) {
-      ranges.push([hit.start - start, hit.end - start]);
+      if (ranges.length < most) {
+        ranges.push([hit.start - start, hit.end - start]);
+      }
       // An empty hit would be found again at the same place.
       hit = next(hit.end > hit.start ? hit.end : hit.end + 1);
     }
@@ -154,8 +158,9 @@ function v8Ranges(form: V8Form): LineRanges {
     }
     const regex = all[which];
     const ranges: Range[] = [];
+    const most = rangesPerLine();
     regex.lastIndex = 0;
-    for (let match = regex.exec(content); match !== null; match = regex.exec(content)) {
+    for (let match = regex.exec(content); match !== null && ranges.length < most; match = regex.exec(content)) {
       if (match[0].length === 0) {
         // Step over a whole character: with the u flag V8 moves an index inside a surrogate
         // pair back to its start, so stepping one unit would find the same empty match forever.
@@ -187,8 +192,11 @@ function engineRanges(engine: LinearRegex, content: string, origin: Int32Array |
     return null;
   }
   const ranges: Range[] = [];
+  const most = rangesPerLine();
   engine.forEachMatch(content, (start, end) => {
-    ranges.push(origin === null ? [start, end] : [origin[start] as number, origin[end] as number]);
+    if (ranges.length < most) {
+      ranges.push(origin === null ? [start, end] : [origin[start] as number, origin[end] as number]);
+    }
   });
   return ranges;
 }

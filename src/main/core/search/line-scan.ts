@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { AppError } from '../errors';
 import type { LineMatcher, LineSink } from './line-matcher';
 import { visitNeedleLines, type Needles } from './line-needles';
-import { CANDIDATE_TEXT_BUDGET_BYTES } from './search-budget';
+import { candidateBudgetBytes } from './search-budget';
 import type { SearchControl } from './search-control';
 
 const NEWLINE = 10;
@@ -24,7 +24,7 @@ export function endsLine(row: DocumentRow): boolean {
 /**
  * Runs the matcher over a file's documents, in order: each is completed with the unfinished
  * last line of the previous one, so lines longer than a document are matched whole (within
- * CANDIDATE_TEXT_BUDGET_BYTES). `control` is polled before each document. Returns false when
+ * candidateBudgetBytes()). `control` is polled before each document. Returns false when
  * the sink stopped early.
  */
 export function scanDocuments(rows: Iterable<DocumentRow>, verifier: Verifier, sink: LineSink, control: SearchControl, path: () => string): boolean {
@@ -35,11 +35,12 @@ export function scanDocuments(rows: Iterable<DocumentRow>, verifier: Verifier, s
   let carryLine = 1;
   let lastData: Buffer | null = null;
   let lastStart = 1;
+  const budget = candidateBudgetBytes();
   for (const [firstLine, content] of rows) {
     control.check();
     const startLine = carry.length > 0 && carryLine !== -1 ? carryLine : firstLine;
-    if (carried + content.length > CANDIDATE_TEXT_BUDGET_BYTES) {
-      throw new AppError('unsupported', `A line of ${path()} is longer than the ${CANDIDATE_TEXT_BUDGET_BYTES / 1024 / 1024} MiB a search holds at once`);
+    if (carried + content.length > budget) {
+      throw new AppError('unsupported', `A line of ${path()} is longer than the ${describeBytes(budget)} a search holds at once (MEMORY_THRESHOLD_MB / 8)`);
     }
     const newline = content.lastIndexOf(NEWLINE);
     if (newline === -1) {
@@ -82,6 +83,10 @@ function scanLines(data: Buffer, firstLine: number, verifier: Verifier, sink: Li
     return verifier.matcher.scan(data.toString('utf8'), firstLine, sink, ascii);
   }
   return visitNeedleLines(data, firstLine, verifier.needles, (text, line) => verifier.matcher.scan(text, line, sink, ascii));
+}
+
+function describeBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
 function countByte(data: Buffer, byte: number): number {

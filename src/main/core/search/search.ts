@@ -6,11 +6,12 @@ import { indexSnapshot, type IndexSnapshot } from './index-snapshot';
 import { createMatcher } from './line-matcher';
 import { lineNeedles } from './line-needles';
 import { applyQueryFilters, type PathFilter } from './path-filter';
+import type { Verifier } from './line-scan';
 import { planIndexOf, scanPlan, type PlanScan, type ScanStart, type ScanStatements } from './plan-scan';
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
 import { documentStatements, unitPlan, wholeFiles, type ReadPlan } from './read-plan';
-import { DEFAULT_PAGE_MATCHES, MAX_PAGE_MATCHES, PAGE_COUNT_BUDGET_MS, PAGE_TEXT_BUDGET_BYTES } from './search-budget';
+import { DEFAULT_PAGE_MATCHES, MATCH_HEAP_BYTES, MAX_PAGE_MATCHES, PAGE_COUNT_BUDGET_MS, pageBudgetBytes, RANGE_HEAP_BYTES } from './search-budget';
 import { unbounded, type SearchControl } from './search-control';
 import { decodeCursor, encodeCursor, invalidCursor, type CursorPosition } from './search-cursor';
 import { wordsSearch } from './words';
@@ -42,10 +43,12 @@ interface CountState {
   files: number;
 }
 
-/** What a connection keeps of one query between its pages: the read plan and the count so far. */
+/** What a connection keeps of one query between its pages: the read plan, its verifier and the count so far. */
 interface QueryState {
   readonly version: number;
   readonly plan: ReadPlan;
+  /** Compiled once per query: a full listing asks for thousands of pages of the same query. */
+  readonly verifier: Verifier;
   readonly count: CountState;
 }
 
@@ -78,6 +81,11 @@ function connectionState(db: Database): ConnectionState {
     connections.set(db, state);
   }
   return state;
+}
+
+/** Queries whose plan a connection keeps (tests, to see the cache drop). */
+export function cachedQueries(db: Database): number {
+  return connections.get(db)?.cache.size ?? 0;
 }
 
 /** Empties a connection's query cache (the pool calls it on memory pressure). */
@@ -113,6 +121,7 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
   const { scan, state } = prepareScan(db, snapshot, args, repoId, paths, key, control);
   const start = position === undefined ? { index: 0, afterLine: 0 } : lineStart(snapshot, state.plan, position);
   const matches: SearchMatch[] = [];
+  const pageBytes = pageBudgetBytes();
   let bytes = 0;
   let more = false;
   let last: { index: number; line: number } | undefined;
@@ -123,7 +132,9 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
     scan,
     start,
     (index, line, text, ranges) => {
-      if (matches.length >= limit || bytes >= PAGE_TEXT_BUDGET_BYTES) {
+      const cost = MATCH_HEAP_BYTES + text.length * 2 + ranges.length * RANGE_HEAP_BYTES;
+      // A page holds at least one line, so a cursor always moves on.
+      if (matches.length >= limit || (matches.length > 0 && bytes + cost > pageBytes)) {
         more = true;
         return false;
       }
@@ -132,7 +143,7 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
         path = { index, path: scan.statements.path.get(fileId) as string, repo: snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '' };
       }
       matches.push({ path: path.path, repo: path.repo, line, text, ranges, score: null });
-      bytes += text.length * 2;
+      bytes += cost;
       last = { index, line };
       return true;
     },
@@ -179,16 +190,16 @@ function queryKey(args: SearchQuery, repoId: number | null, paths: PathFilter): 
 /** The query's cached plan and count (computed on first use), and the scan that reads it. */
 function prepareScan(db: Database, snapshot: IndexSnapshot, args: SearchQuery, repoId: number | null, paths: PathFilter, key: string, control: SearchControl): { scan: PlanScan; state: QueryState } {
   const ignoreCase = args.ignoreCase === true;
-  const matcher = createMatcher(args.mode === 'regex' ? 'regex' : 'literal', args.query, ignoreCase);
   const connection = connectionState(db);
   let state = connection.cache.get(key, snapshot.version);
   if (state === undefined) {
+    const matcher = createMatcher(args.mode === 'regex' ? 'regex' : 'literal', args.query, ignoreCase);
     const units = queryCandidates(db, snapshot, matcher.query, ignoreCase, repoId);
     const plan = paths.keep(db, units === null ? wholeFiles(filesInScope(snapshot, repoId)) : unitPlan(snapshot, units));
-    state = { version: snapshot.version, plan, count: { next: 0, matches: 0, files: 0 } };
+    state = { version: snapshot.version, plan, verifier: { matcher, needles: lineNeedles(matcher.query, ignoreCase) }, count: { next: 0, matches: 0, files: 0 } };
     connection.cache.set(key, state);
   }
-  const scan: PlanScan = { statements: connection.statements, snapshot, plan: state.plan, verifier: { matcher, needles: lineNeedles(matcher.query, ignoreCase) }, control };
+  const scan: PlanScan = { statements: connection.statements, snapshot, plan: state.plan, verifier: state.verifier, control };
   return { scan, state };
 }
 
