@@ -235,6 +235,9 @@ async function benchCorpus(root: string): Promise<void> {
       const kind = kindOf(query);
       pages.set(kind, [...(pages.get(kind) ?? []), seconds]);
     }
+    if (ours.length % 100 === 0) {
+      console.log(`  … ${ours.length} queries searched, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
     // Lets rg's finished processes be replaced while the search works.
     await new Promise((resolve) => setImmediate(resolve));
   }
