@@ -157,15 +157,18 @@ function rgOutcomes(root: string, stamp: string, queries: readonly GeneratedQuer
   return ripgrepBatch(
     root,
     missing.map(({ query }) => ({ pattern: query.query, fixed: query.mode === 'literal', ignoreCase: query.ignoreCase })),
-    { concurrency: 2, maxHits: maxLines, timeoutMs: QUERY_BUDGET_MS },
-  ).then((fresh) => {
-    fresh.forEach((outcome, position) => {
-      const { index } = missing[position] as { index: number };
-      cached[index] = outcome;
-      writeFileSync(join(CACHE, `${keys[index] as string}.json`), JSON.stringify(outcome));
-    });
-    return cached as RgOutcome[];
-  });
+    {
+      concurrency: 2,
+      maxHits: maxLines,
+      timeoutMs: QUERY_BUDGET_MS,
+      // Cached as each answer arrives, so an interrupted run keeps what rg already did.
+      onOutcome: (position, outcome) => {
+        const { index } = missing[position] as { index: number };
+        cached[index] = outcome;
+        writeFileSync(join(CACHE, `${keys[index] as string}.json`), JSON.stringify(outcome));
+      },
+    },
+  ).then(() => cached as RgOutcome[]);
 }
 
 /** True when every match must contain a string of 3 or more characters (the trigram index narrows it). */

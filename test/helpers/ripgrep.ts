@@ -94,6 +94,8 @@ export interface RgBatchOptions {
   readonly timeoutMs?: number;
   /** rg's --threads for each process (several processes already share the cores). */
   readonly threads?: number;
+  /** Called as each query's outcome arrives (its index in `queries`). */
+  readonly onOutcome?: (index: number, outcome: RgOutcome) => void;
 }
 
 /**
@@ -120,6 +122,7 @@ export function ripgrepBatch(root: string, queries: readonly RgQuery[], options:
         runOne(root, queries[index] as RgQuery, maxHits, options)
           .then((outcome) => {
             outcomes[index] = outcome;
+            options.onOutcome?.(index, outcome);
             running -= 1;
             launch();
           })
