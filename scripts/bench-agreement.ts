@@ -1,27 +1,43 @@
 /**
- * `npm run bench:agreement [-- CORPUS_DIR...] [--queries N] [--seed S] [--runs N]`: search's
- * agreement with rg, and the regex verifier's speed next to rg's, measured in one run.
+ * `npm run bench:agreement [-- CORPUS_DIR...] [--queries N] [--seed S] [--runs N] [--max-lines N] [--budget-ms N]`:
+ * search's agreement with rg and its first-page speed, measured in one run, with rg's figures
+ * side by side.
  *
- * For each corpus (default /tmp/corpus-small and /tmp/corpus-large): index it in process into a
- * temporary database, then
- * 1. run N generated queries (test/helpers/differential-queries.ts, seeded) through search and
- *    through `rg --hidden --max-filesize 1M -g '!.git' [-i] [-F]`, and print how many agree line
- *    for line (refusals included), with the first disagreements;
- * 2. time the full listing of `\w+` (limit 0) in process next to rg's whole-process time.
- * Then the pathological patterns on a corpus of long runs of `a` and `x`: ours in process
- * next to rg's whole process. Medians of --runs; peak RSS of this process.
+ * Each corpus (default /tmp/corpus-small and /tmp/corpus-large) is indexed with the CLI
+ * (`gitbot index DIR --db /tmp/search-<name>.sqlite`; an index already there is brought up to
+ * date, which is quick), then:
+ * 1. N generated queries (test/helpers/differential-queries.ts, seeded, from the corpus's own
+ *    lines) go through the search in process and through
+ *    `rg --hidden --max-filesize 1M -g '!.git' [-i] [-F]`, compared line by line, refusals
+ *    included. rg runs once per query, two processes at a time, in the background; its answers
+ *    are cached in /tmp/search-rg-cache (keyed by rg's version, the corpus's files and the query),
+ *    so a second run only pays for the search. Each query is bounded: a query with more than
+ *    --max-lines lines (either side), or that rg or the search cannot finish within its time
+ *    budget, is counted as "not compared" and listed.
+ * 2. First pages (50 lines, no totals) of every generated query, by kind: literal, regex whose
+ *    literals narrow the candidates (a required string of 3 or more characters), other regexes.
+ * 3. Words mode first pages, `use[A-Z]\w+State` time to the first result, and the full listing
+ *    of `\w+`, next to rg's whole-process time.
+ * Then the pathological patterns on a corpus of long runs of `a` and `x`. Medians of --runs;
+ * peak RSS of this process.
  */
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import { openConnection } from '../src/main/core/db/open-connection';
 import { isAppError } from '../src/main/core/errors';
-import { allMatches } from '../test/helpers/all-matches';
+import { indexSnapshot } from '../src/main/core/index/snapshot';
+import { regexQuery, type LiteralQuery } from '../src/main/core/search/regex-literals';
+import { search, type SearchArgs } from '../src/main/core/search/search';
+import { searchControl } from '../src/main/core/search/search-control';
+import { wordsSearch } from '../src/main/core/search/words';
 import { corpusLines } from '../test/helpers/differential-corpus';
 import { generateQueries, PATHOLOGICAL, type GeneratedQuery } from '../test/helpers/differential-queries';
 import { indexInProcess, openWriter } from '../test/helpers/index-in-process';
-import { ripgrepOrError } from '../test/helpers/ripgrep';
+import { ripgrepBatch, type RgOutcome } from '../test/helpers/ripgrep';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -32,117 +48,307 @@ const corpora = argv.filter((value, index) => !value.startsWith('--') && !argv[i
 const queryCount = Number(option('queries', '500'));
 const seed = Number(option('seed', '12'));
 const runs = Number(option('runs', '5'));
+const maxLines = Number(option('max-lines', '5000'));
+/** Each query's budget, for the search and for rg. */
+const QUERY_BUDGET_MS = Number(option('budget-ms', '5000'));
 const RG_ARGS = ['--no-config', '--hidden', '--max-filesize', '1M', '-g', '!.git'];
+const CACHE = '/tmp/search-rg-cache';
+const WORDS = ['function', 'return', 'memory leak', 'useState', 'prototype', 'deprecated', 'subscriber', 'zyzzyva'];
+
+type Db = BetterSqlite3.Database;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] as number;
+}
+
+const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;
+
 function peakRssMb(): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   return Math.round((match === null ? process.resourceUsage().maxRSS : Number(match[1])) / 1024);
 }
 
+/**
+ * rg's whole-process time for a pattern, its output read through a pipe: rg stops at the first
+ * match when its output is /dev/null, so that would not measure a listing.
+ */
 function rgSeconds(root: string, pattern: string): number {
   const started = performance.now();
-  const result = spawnSync('rg', [...RG_ARGS, '-e', pattern, '.'], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
-  if (result.status !== 0 && result.status !== 1) {
+  const quoted = [...RG_ARGS, '-e', pattern, '.'].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
+  const result = spawnSync('sh', ['-c', `rg ${quoted} | wc -c`], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+  if (result.status !== 0) {
     throw new Error(`rg failed on ${pattern}`);
   }
   return (performance.now() - started) / 1000;
 }
 
-type Db = ReturnType<typeof openConnection>;
-
-function oursSeconds(reader: Db, pattern: string): { seconds: number; lines: number } {
-  const started = performance.now();
-  const matches = allMatches(reader, { query: pattern, mode: 'regex' });
-  return { seconds: (performance.now() - started) / 1000, lines: matches.length };
+/** Seconds one call takes, median of `runs`, and its last result. */
+function timed<T>(work: () => T, count = runs): { seconds: number; result: T } {
+  const times: number[] = [];
+  let result: T | undefined;
+  for (let run = 0; run < count; run += 1) {
+    const started = performance.now();
+    result = work();
+    times.push((performance.now() - started) / 1000);
+  }
+  return { seconds: median(times), result: result as T };
 }
 
-function outcome(reader: Db, query: GeneratedQuery): string {
+type Ours = { lines: string[] } | { refused: true } | { notCompared: string };
+
+/** Every line of a query, page after page, within the query's budget and --max-lines. */
+function oursOutcome(reader: Db, query: GeneratedQuery): Ours {
+  const control = searchControl({ budgetMs: QUERY_BUDGET_MS });
+  const lines: string[] = [];
+  let cursor: string | undefined;
   try {
-    const matches = allMatches(reader, { query: query.query, mode: query.mode, ignoreCase: query.ignoreCase });
-    return JSON.stringify(matches.map((match) => `${match.path}:${match.line}`));
+    do {
+      const page = search(reader, { query: query.query, mode: query.mode, ignoreCase: query.ignoreCase, limit: 1000, totals: false, ...(cursor === undefined ? {} : { cursor }) }, control);
+      for (const match of page.matches) {
+        lines.push(`${match.path}:${match.line}`);
+      }
+      if (lines.length > maxLines) {
+        return { notCompared: `more than ${maxLines} lines` };
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
   } catch (error) {
     if (isAppError(error) && error.code === 'invalid_regex') {
-      return 'refused';
+      return { refused: true };
+    }
+    if (isAppError(error) && error.code === 'timeout') {
+      return { notCompared: `search over its ${QUERY_BUDGET_MS} ms budget` };
+    }
+    throw error;
+  }
+  return { lines };
+}
+
+function rgComparable(outcome: RgOutcome): Ours {
+  if ('timedOut' in outcome) {
+    return { notCompared: `rg over its ${QUERY_BUDGET_MS} ms budget` };
+  }
+  if ('error' in outcome) {
+    return { refused: true };
+  }
+  if (outcome.truncated) {
+    return { notCompared: `more than ${maxLines} lines` };
+  }
+  return { lines: outcome.hits.map((hit) => `${hit.path}:${hit.line}`) };
+}
+
+/** The rg outcomes of the queries, from the cache or from rg (run in the background). */
+function rgOutcomes(root: string, stamp: string, queries: readonly GeneratedQuery[]): Promise<RgOutcome[]> {
+  mkdirSync(CACHE, { recursive: true });
+  const version = spawnSync('rg', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
+  const keys = queries.map((query) => createHash('sha1').update(JSON.stringify([version, root, stamp, maxLines, query])).digest('hex'));
+  const cached = keys.map((key): RgOutcome | undefined => {
+    const path = join(CACHE, `${key}.json`);
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RgOutcome) : undefined;
+  });
+  const missing = queries.flatMap((query, index) => (cached[index] === undefined ? [{ index, query }] : []));
+  console.log(`  rg: ${queries.length - missing.length} answers cached, ${missing.length} to run`);
+  return ripgrepBatch(
+    root,
+    missing.map(({ query }) => ({ pattern: query.query, fixed: query.mode === 'literal', ignoreCase: query.ignoreCase })),
+    {
+      concurrency: 2,
+      maxHits: maxLines,
+      timeoutMs: QUERY_BUDGET_MS,
+      // Cached as each answer arrives, so an interrupted run keeps what rg already did.
+      onOutcome: (position, outcome) => {
+        const { index } = missing[position] as { index: number };
+        cached[index] = outcome;
+        writeFileSync(join(CACHE, `${keys[index] as string}.json`), JSON.stringify(outcome));
+      },
+    },
+  ).then(() => cached as RgOutcome[]);
+}
+
+/** True when every match must contain a string of 3 or more characters (the trigram index narrows it). */
+function narrows(query: LiteralQuery): boolean {
+  switch (query.kind) {
+    case 'all':
+      return false;
+    case 'string':
+      return query.text.length >= 3;
+    case 'and':
+      return query.parts.some(narrows);
+    case 'or':
+      return query.parts.length > 0 && query.parts.every(narrows);
+  }
+}
+
+function kindOf(query: GeneratedQuery): 'literal' | 'narrowing regex' | 'other regex' {
+  if (query.mode === 'literal') {
+    return 'literal';
+  }
+  try {
+    return narrows(regexQuery(query.query, query.ignoreCase)) ? 'narrowing regex' : 'other regex';
+  } catch {
+    return 'other regex';
+  }
+}
+
+/** The first page (50 lines, no totals) of a query, in seconds; null when refused. */
+function firstPageSeconds(reader: Db, args: SearchArgs): number | null {
+  try {
+    return timed(() => search(reader, { ...args, limit: 50, totals: false }, searchControl({ budgetMs: QUERY_BUDGET_MS })), 1).seconds;
+  } catch (error) {
+    if (isAppError(error) && (error.code === 'invalid_regex' || error.code === 'timeout')) {
+      return null;
     }
     throw error;
   }
 }
 
-function rgOutcome(root: string, query: GeneratedQuery): string {
-  const result = ripgrepOrError(root, query.query, { fixed: query.mode === 'literal', ignoreCase: query.ignoreCase });
-  return 'error' in result ? 'refused' : JSON.stringify(result.hits.map((hit) => `${hit.path}:${hit.line}`));
-}
-
-function indexed(root: string, work: string): Db {
-  const dbPath = join(work, `${Math.random().toString(36).slice(2)}.sqlite`);
-  const writer = openWriter(dbPath);
+/** Indexes the corpus with the CLI (incremental when the database exists) and opens a reader. */
+function indexWithCli(root: string): { reader: Db; stamp: string } {
+  const dbPath = `/tmp/search-${basename(root).replace(/^corpus-/, '')}.sqlite`;
   const started = performance.now();
-  indexInProcess(writer, root);
-  writer.close();
-  console.log(`  indexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return openConnection(dbPath, { mode: 'reader' });
+  const result = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'gitbot.cjs'), 'index', root, '--db', dbPath], { encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`gitbot index failed: ${result.stderr}`);
+  }
+  console.log(`  ${result.stdout.trim().split('\n').at(-1) ?? ''} (whole process ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  const reader = openConnection(dbPath, { mode: 'reader' });
+  const stamp = JSON.stringify(reader.prepare('SELECT count(*) AS files, sum(size) AS bytes, max(mtime_ms) AS newest FROM files').get());
+  return { reader, stamp };
 }
 
-const work = mkdtempSync(join(tmpdir(), 'bench-agreement-'));
-try {
-  for (const root of corpora.length > 0 ? corpora : ['/tmp/corpus-small', '/tmp/corpus-large']) {
-    console.log(`\n${root}`);
-    const reader = indexed(root, work);
-    const queries = generateQueries(corpusLines(root), queryCount, seed);
-    let agree = 0;
-    const differing: string[] = [];
-    for (const query of queries) {
-      if (outcome(reader, query) === rgOutcome(root, query)) {
-        agree += 1;
-      } else if (differing.length < 10) {
-        differing.push(JSON.stringify(query));
-      }
+async function benchCorpus(root: string): Promise<void> {
+  console.log(`\n${root}`);
+  const { reader, stamp } = indexWithCli(root);
+  const queries = generateQueries(corpusLines(root), queryCount, seed);
+  const theirs = rgOutcomes(root, stamp, queries);
+  const ours: Ours[] = [];
+  const pages = new Map<string, number[]>();
+  const started = performance.now();
+  for (const query of queries) {
+    ours.push(oursOutcome(reader, query));
+    // The page after the full listing: its file pages are warm, as in an app searching as you type.
+    const seconds = firstPageSeconds(reader, { query: query.query, mode: query.mode, ignoreCase: query.ignoreCase });
+    if (seconds !== null) {
+      const kind = kindOf(query);
+      pages.set(kind, [...(pages.get(kind) ?? []), seconds]);
     }
-    console.log(`  agreement with rg: ${agree} / ${queries.length} generated queries (${((100 * agree) / queries.length).toFixed(1)}%, seed ${seed})`);
-    for (const query of differing) {
-      console.log(`    differs: ${query}`);
+    if (ours.length % 100 === 0) {
+      console.log(`  … ${ours.length} queries searched, ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
-    const ours: number[] = [];
-    const theirs: number[] = [];
-    let lines = 0;
-    for (let run = 0; run < runs; run += 1) {
-      const result = oursSeconds(reader, String.raw`\w+`);
-      ours.push(result.seconds);
-      lines = result.lines;
-      theirs.push(rgSeconds(root, String.raw`\w+`));
-    }
-    console.log(`  \\w+ full listing (${lines} lines): ours ${median(ours).toFixed(2)} s in process, rg ${median(theirs).toFixed(2)} s whole process, ratio ${(median(ours) / median(theirs)).toFixed(2)}`);
-    reader.close();
+    // Lets rg's finished processes be replaced while the search works.
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  const oursSeconds = (performance.now() - started) / 1000;
+  const rg = await theirs;
+  console.log(`  ${queries.length} queries: search ${oursSeconds.toFixed(0)} s in process; rg waited ${((performance.now() - started) / 1000 - oursSeconds).toFixed(0)} s more`);
+  let agree = 0;
+  let compared = 0;
+  const differing: string[] = [];
+  const skipped: string[] = [];
+  queries.forEach((query, index) => {
+    const mine = ours[index] as Ours;
+    const wanted = rgComparable(rg[index] as RgOutcome);
+    const reason = 'notCompared' in mine ? mine.notCompared : 'notCompared' in wanted ? wanted.notCompared : null;
+    if (reason !== null) {
+      skipped.push(`${JSON.stringify(query)}: ${reason}`);
+      return;
+    }
+    compared += 1;
+    if (JSON.stringify(mine) === JSON.stringify(wanted)) {
+      agree += 1;
+    } else {
+      differing.push(`${JSON.stringify(query)}\n      rg:   ${JSON.stringify(wanted).slice(0, 300)}\n      ours: ${JSON.stringify(mine).slice(0, 300)}`);
+    }
+  });
+  console.log(`  agreement with rg: ${agree} / ${compared} compared (${((100 * agree) / Math.max(compared, 1)).toFixed(1)}%), ${skipped.length} of ${queries.length} not compared (seed ${seed})`);
+  for (const line of differing.slice(0, 20)) {
+    console.log(`    differs: ${line}`);
+  }
+  for (const line of skipped.slice(0, 20)) {
+    console.log(`    not compared: ${line}`);
+  }
+  console.log('  first page (50 lines, no totals), in process: kind, queries, median, p90, max');
+  for (const [kind, times] of pages) {
+    console.log(`    ${kind.padEnd(16)} ${String(times.length).padStart(4)} ${ms(median(times)).padStart(10)} ${ms(quantile(times, 0.9)).padStart(10)} ${ms(Math.max(...times)).padStart(10)}`);
+  }
+  const snapshot = indexSnapshot(reader);
+  console.log('  words mode first page (50 documents), in process:');
+  for (const words of WORDS) {
+    const { seconds, result } = timed(() => wordsSearch(reader, snapshot, { query: words, repoId: null, limit: 50, offset: 0 }));
+    console.log(`    ${words.padEnd(12)} ${String(result.total).padStart(6)} documents ${ms(seconds).padStart(10)}`);
+  }
+  const useState = String.raw`use[A-Z]\w+State`;
+  const firstResult = timed(() => search(reader, { query: useState, mode: 'regex', limit: 1, totals: false }));
+  const firstPage = timed(() => search(reader, { query: useState, mode: 'regex', limit: 50, totals: false }));
+  const rgUseState = timed(() => rgSeconds(root, useState));
+  console.log(`  ${useState}: first result ${ms(firstResult.seconds)}, first page ${ms(firstPage.seconds)} in process; rg whole process ${ms(rgUseState.result)}`);
+  const listingRuns = Math.min(runs, 2);
+  const listing = timed(() => {
+    let lines = 0;
+    let cursor: string | undefined;
+    do {
+      const page = search(reader, { query: String.raw`\w+`, mode: 'regex', limit: 1000, totals: false, ...(cursor === undefined ? {} : { cursor }) });
+      lines += page.matches.length;
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return lines;
+  }, listingRuns);
+  const rgListing = timed(() => rgSeconds(root, String.raw`\w+`), listingRuns);
+  console.log(
+    `  \\w+ full listing (${listing.result} lines): ours ${listing.seconds.toFixed(2)} s in process, rg ${rgListing.result.toFixed(2)} s whole process, ratio ${(listing.seconds / rgListing.result).toFixed(2)} (median of ${listingRuns})`,
+  );
+  reader.close();
+}
 
+async function benchPathological(work: string): Promise<void> {
   const runsRoot = join(work, 'runs');
   mkdirSync(runsRoot);
   const lines = ['a'.repeat(41), `${'a'.repeat(20_000)}!`, 'x'.repeat(41), `${'x'.repeat(20_000)}!`, `${'a '.repeat(5000)}!`];
   for (let file = 0; file < 20; file += 1) {
     writeFileSync(join(runsRoot, `runs-${file}.txt`), `${lines.join('\n')}\nfunction plain(code) { return code; }\n`);
   }
-  const reader = indexed(runsRoot, work);
-  console.log('\nPathological patterns on 20 files of long runs of a and x (medians):');
-  console.log('  pattern          ours in process   rg whole process   lines');
+  const dbPath = join(work, 'runs.sqlite');
+  const writer = openWriter(dbPath);
+  indexInProcess(writer, runsRoot);
+  writer.close();
+  const reader = openConnection(dbPath, { mode: 'reader' });
+  console.log('\nPathological patterns on 20 files of long runs of a and x (medians): first page in process, full listing in process, rg whole process, lines');
   for (const pattern of PATHOLOGICAL) {
-    const ours: number[] = [];
-    const theirs: number[] = [];
-    let found = 0;
-    for (let run = 0; run < runs; run += 1) {
-      const result = oursSeconds(reader, pattern);
-      ours.push(result.seconds);
-      found = result.lines;
-      theirs.push(rgSeconds(runsRoot, pattern));
-    }
-    console.log(`  ${pattern.padEnd(16)} ${(median(ours) * 1000).toFixed(1).padStart(10)} ms ${(median(theirs) * 1000).toFixed(1).padStart(14)} ms ${String(found).padStart(9)}`);
+    const page = timed(() => search(reader, { query: pattern, mode: 'regex', limit: 50 }));
+    const all = timed(() => {
+      let found = 0;
+      let cursor: string | undefined;
+      do {
+        const result = search(reader, { query: pattern, mode: 'regex', limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+        found += result.matches.length;
+        cursor = result.nextCursor;
+      } while (cursor !== undefined);
+      return found;
+    });
+    const rg = timed(() => rgSeconds(runsRoot, pattern));
+    console.log(`  ${pattern.padEnd(16)} ${ms(page.seconds).padStart(10)} ${ms(all.seconds).padStart(10)} ${ms(rg.result).padStart(10)} ${String(all.result).padStart(6)}`);
   }
   reader.close();
-  console.log(`\npeak RSS of this process: ${peakRssMb()} MB`);
-} finally {
-  rmSync(work, { recursive: true, force: true });
+  await Promise.resolve();
 }
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-agreement-'));
+  try {
+    for (const root of corpora.length > 0 ? corpora : ['/tmp/corpus-small', '/tmp/corpus-large']) {
+      await benchCorpus(root);
+    }
+    await benchPathological(work);
+    console.log(`\npeak RSS of this process: ${peakRssMb()} MB`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+void main();

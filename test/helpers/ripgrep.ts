@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export interface RgHit {
   readonly path: string;
@@ -7,9 +7,17 @@ export interface RgHit {
   readonly text: string | null;
 }
 
-/** Runs `rg --hidden --max-filesize 1M -g '!.git'` in `root` and returns its hits sorted by path and line. */
-export function ripgrep(root: string, pattern: string, options: { fixed?: boolean; ignoreCase?: boolean } = {}): RgHit[] {
+export interface RgOptions {
+  readonly fixed?: boolean;
+  readonly ignoreCase?: boolean;
+}
+
+/** The arguments of `rg --hidden --max-filesize 1M -g '!.git' [-F] [-i] -e pattern .`, with JSON output. */
+function ripgrepArgs(pattern: string, options: RgOptions, threads?: number): string[] {
   const args = ['--json', '--no-config', '--hidden', '--max-filesize', '1M', '-g', '!.git'];
+  if (threads !== undefined) {
+    args.push('--threads', String(threads));
+  }
   if (options.fixed === true) {
     args.push('-F');
   }
@@ -18,27 +26,44 @@ export function ripgrep(root: string, pattern: string, options: { fixed?: boolea
   }
   // An explicit '.', or rg would search stdin when it is not a terminal.
   args.push('-e', pattern, '.');
-  const result = spawnSync('rg', args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return args;
+}
+
+/** The hit of one line of rg's JSON output, or null for events other than a match. */
+function parseEvent(line: string): RgHit | null {
+  if (line === '') {
+    return null;
+  }
+  const event = JSON.parse(line) as { type: string; data: { path: { text: string }; line_number: number; lines: { text?: string } } };
+  if (event.type !== 'match') {
+    return null;
+  }
+  const text = event.data.lines.text;
+  return { path: event.data.path.text.replace(/^\.\//, ''), line: event.data.line_number, text: text === undefined ? null : text.replace(/\n$/, '') };
+}
+
+function sortHits(hits: RgHit[]): RgHit[] {
+  return hits.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : left.line - right.line));
+}
+
+/** Runs `rg --hidden --max-filesize 1M -g '!.git'` in `root` and returns its hits sorted by path and line. */
+export function ripgrep(root: string, pattern: string, options: RgOptions = {}): RgHit[] {
+  const result = spawnSync('rg', ripgrepArgs(pattern, options), { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (result.status !== 0 && result.status !== 1) {
     throw new Error(`rg failed: ${result.stderr}`);
   }
   const hits: RgHit[] = [];
   for (const line of result.stdout.split('\n')) {
-    if (line === '') {
-      continue;
+    const hit = parseEvent(line);
+    if (hit !== null) {
+      hits.push(hit);
     }
-    const event = JSON.parse(line) as { type: string; data: { path: { text: string }; line_number: number; lines: { text?: string } } };
-    if (event.type !== 'match') {
-      continue;
-    }
-    const text = event.data.lines.text;
-    hits.push({ path: event.data.path.text.replace(/^\.\//, ''), line: event.data.line_number, text: text === undefined ? null : text.replace(/\n$/, '') });
   }
-  return hits.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : left.line - right.line));
+  return sortHits(hits);
 }
 
 /** rg's hits, or the first line of its error when it refuses the pattern (exit code 2). */
-export function ripgrepOrError(root: string, pattern: string, options: { fixed?: boolean; ignoreCase?: boolean } = {}): { hits: RgHit[] } | { error: string } {
+export function ripgrepOrError(root: string, pattern: string, options: RgOptions = {}): { hits: RgHit[] } | { error: string } {
   try {
     return { hits: ripgrep(root, pattern, options) };
   } catch (error) {
@@ -48,4 +73,119 @@ export function ripgrepOrError(root: string, pattern: string, options: { fixed?:
     }
     throw error;
   }
+}
+
+export interface RgQuery extends RgOptions {
+  readonly pattern: string;
+}
+
+/**
+ * What rg said about one query: its hits sorted by path and line (`truncated` when it found
+ * more than `maxHits` and was stopped), its error when it refused the pattern, or that it ran
+ * past `timeoutMs` and was killed.
+ */
+export type RgOutcome = { readonly hits: RgHit[]; readonly truncated: boolean; readonly seconds: number } | { readonly error: string } | { readonly timedOut: true };
+
+export interface RgBatchOptions {
+  /** rg processes running at once. */
+  readonly concurrency?: number;
+  /** Hits kept per query; rg is stopped once it reported more. */
+  readonly maxHits?: number;
+  readonly timeoutMs?: number;
+  /** rg's --threads for each process (several processes already share the cores). */
+  readonly threads?: number;
+  /** Called as each query's outcome arrives (its index in `queries`). */
+  readonly onOutcome?: (index: number, outcome: RgOutcome) => void;
+}
+
+/**
+ * Runs rg once per query, `concurrency` processes at a time, and resolves with their outcomes
+ * in the queries' order. Output is parsed as it streams, so memory holds at most `maxHits`
+ * hits per running query. The caller may run other work meanwhile if it yields to the event loop.
+ */
+export function ripgrepBatch(root: string, queries: readonly RgQuery[], options: RgBatchOptions = {}): Promise<RgOutcome[]> {
+  const concurrency = options.concurrency ?? 4;
+  const maxHits = options.maxHits ?? Number.POSITIVE_INFINITY;
+  const outcomes: RgOutcome[] = new Array<RgOutcome>(queries.length);
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    let running = 0;
+    const launch = (): void => {
+      if (next >= queries.length && running === 0) {
+        resolve(outcomes);
+        return;
+      }
+      while (running < concurrency && next < queries.length) {
+        const index = next;
+        next += 1;
+        running += 1;
+        runOne(root, queries[index] as RgQuery, maxHits, options)
+          .then((outcome) => {
+            outcomes[index] = outcome;
+            options.onOutcome?.(index, outcome);
+            running -= 1;
+            launch();
+          })
+          .catch(reject);
+      }
+    };
+    launch();
+  });
+}
+
+function runOne(root: string, query: RgQuery, maxHits: number, options: RgBatchOptions): Promise<RgOutcome> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('rg', ripgrepArgs(query.pattern, query, options.threads), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const hits: RgHit[] = [];
+    let pending = '';
+    let stderr = '';
+    let truncated = false;
+    let timedOut = false;
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (truncated) {
+        return;
+      }
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() as string;
+      for (const line of lines) {
+        const hit = parseEvent(line);
+        if (hit !== null) {
+          if (hits.length >= maxHits) {
+            truncated = true;
+            child.kill('SIGKILL');
+            return;
+          }
+          hits.push(hit);
+        }
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk.slice(0, 4096);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      if (timedOut) {
+        resolve({ timedOut: true });
+      } else if (truncated) {
+        resolve({ hits: sortHits(hits), truncated: true, seconds });
+      } else if (code === 0 || code === 1) {
+        const last = parseEvent(pending);
+        if (last !== null) {
+          hits.push(last);
+        }
+        resolve({ hits: sortHits(hits), truncated: false, seconds });
+      } else {
+        resolve({ error: stderr.trim() });
+      }
+    });
+  });
 }

@@ -7,6 +7,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../errors';
 import { INDEX_FORMAT_VERSION } from './format';
+import { WORDS_INDEX_SCHEMA } from './words-index';
 
 type Database = BetterSqlite3.Database;
 
@@ -53,6 +54,7 @@ const CREATE = `
     data BLOB NOT NULL,
     PRIMARY KEY (segment_id, bucket)
   ) WITHOUT ROWID;
+  ${WORDS_INDEX_SCHEMA}
 `;
 
 /** What opening the index found. */

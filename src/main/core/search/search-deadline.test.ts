@@ -51,3 +51,21 @@ describe('search time budget', () => {
     expect(countMatches(reader, { query: 'value', mode: 'literal' })).toEqual({ matches: lines.length, files: new Set(lines.map((line) => line.path)).size, exact: true });
   });
 });
+
+describe('words mode time budget', () => {
+  it('stops at its deadline with the timeout error', () => {
+    // Given all the time it needs, the query has many pages of hits.
+    expect(search(reader, { query: 'value function', mode: 'words', limit: 1000 }).total.matches).toBeGreaterThan(40);
+    const control = searchControl({ budgetMs: 50, now: steppingClock(10) });
+    expect(() => search(reader, { query: 'value function', mode: 'words', limit: 1000 }, control)).toThrow(
+      'Search stopped after its time budget of 50 ms (SEARCH_TIMEOUT_MS); narrow the query or raise the setting',
+    );
+  });
+
+  it('stops when its cancel flag is raised', () => {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(flag, 0, 1);
+    const control = searchControl({ cancelled: () => Atomics.load(flag, 0) === 1 });
+    expect(() => search(reader, { query: 'value', mode: 'words' }, control)).toThrow('Search cancelled: it was cancelled');
+  });
+});

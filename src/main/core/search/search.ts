@@ -110,7 +110,7 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
   const position = args.cursor === undefined ? undefined : decodeCursor(key, args.cursor);
   if (args.mode === 'words') {
     const offset = position === undefined ? 0 : rankOf(position);
-    const page = wordsSearch(db, snapshot, { query: args.query, repoId, limit, offset });
+    const page = wordsSearch(db, snapshot, { query: args.query, repoId, limit, offset }, control);
     return {
       matches: page.matches,
       total: { matches: page.total, files: page.files, exact: true },
@@ -168,7 +168,7 @@ export function countMatches(db: Database, typed: SearchQuery, control: SearchCo
   const { args, paths } = applyQueryFilters(typed, snapshot.repositories);
   const repoId = resolveRepository(snapshot, args.repo);
   if (args.mode === 'words') {
-    const page = wordsSearch(db, snapshot, { query: args.query, repoId, limit: 1, offset: 0 });
+    const page = wordsSearch(db, snapshot, { query: args.query, repoId, limit: 1, offset: 0 }, control);
     return { matches: page.total, files: page.files, exact: true };
   }
   const { scan, state } = prepareScan(db, snapshot, args, repoId, paths, queryKey(args, repoId, paths), control);

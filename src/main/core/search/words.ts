@@ -1,18 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchMatch } from '../../../shared/types';
-import { candidateUnits } from './candidates';
-import { literalGrams } from './grams';
+import { WORDS_TABLE, wordsMatchExpression } from '../index/words-index';
 import type { IndexSnapshot } from './index-snapshot';
 import { escapeRegex } from './line-matcher';
-import { unite } from './query-candidates';
-import { documentStatements, plannedDocuments, unitPlan, wholeFiles } from './read-plan';
+import { unbounded, type SearchControl } from './search-control';
 
 type Database = BetterSqlite3.Database;
 
-/** BM25 parameters (the usual defaults). */
-const K1 = 1.2;
-const B = 0.75;
 const WORD = /[\p{L}\p{N}_]+/gu;
+/** Ranked rows read between two polls of the search's deadline and cancel flag. */
+const ROWS_PER_POLL = 256;
 
 export interface WordsArgs {
   readonly query: string;
@@ -35,63 +32,36 @@ interface Scored {
   readonly score: number;
 }
 
+type RankedRow = [documentId: number, fileId: number, rank: number];
+
+const statements = new WeakMap<Database, { ranked: BetterSqlite3.Statement<[string], RankedRow>; hit: BetterSqlite3.Statement<[number], HitRow> }>();
+
 /**
- * Ranked word search: BM25 over documents, computed exactly at query time, grouped by file
- * (files ranked by their best document, each file's documents together, best first). The trigram
- * index narrows the documents to those of the units that may hold a query word; each is then counted
- * for whole-word occurrences (case-insensitive), which gives tf and df; N and the average
- * document length come from the documents' word counts stored at indexing.
+ * Ranked word search on the FTS5 index (index/words-index.ts): every document holding any query
+ * word (case-insensitive, whole words), scored by FTS5's bm25(), grouped by file (files ranked
+ * by their best document, each file's documents together, best first). Documents of files not
+ * in the snapshot (still being written) are left out. The control is polled as rows are read.
  */
-export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsArgs): WordsPage {
+export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsArgs, control: SearchControl = unbounded): WordsPage {
   const terms = [...new Set((args.query.match(WORD) ?? []).map((term) => term.toLowerCase()))];
   if (terms.length === 0) {
     return { matches: [], total: 0, files: 0 };
   }
-  const patterns = terms.map((term) => new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegex(term)}(?![\\p{L}\\p{N}_])`, 'giu'));
-  // The units that may hold some term; a term too short for a trigram reads every file whole.
-  let units: Int32Array | null = new Int32Array(0);
-  for (const term of terms) {
-    const grams = term.length >= 3 ? literalGrams(term, true) : [];
-    if (grams.length === 0) {
-      units = null;
-      break;
+  const prepared = statementsOf(db);
+  const scored: Scored[] = [];
+  let read = 0;
+  for (const [documentId, fileId, rank] of prepared.ranked.iterate(wordsMatchExpression(terms))) {
+    read += 1;
+    if (read % ROWS_PER_POLL === 0) {
+      control.check();
     }
-    units = unite(units, candidateUnits(db, snapshot, grams, args.repoId));
-  }
-  const plan = units === null ? wholeFiles(allFiles(snapshot, args.repoId)) : unitPlan(snapshot, units);
-  const stats = (
-    args.repoId === null
-      ? db.prepare('SELECT count(*) AS n, avg(words) AS average FROM documents').get()
-      : db.prepare('SELECT count(*) AS n, avg(d.words) AS average FROM documents d JOIN files f ON f.id = d.file_id WHERE f.repo_id = ?').get(args.repoId)
-  ) as { n: number; average: number | null };
-  const averageLength = Math.max(stats.average ?? 1, 1);
-  const documents = documentStatements(db, 'id, words, content');
-  const frequencies: { documentId: number; fileId: number; length: number; tf: number[] }[] = [];
-  const df = terms.map(() => 0);
-  for (let index = 0; index < plan.files.length; index += 1) {
-    const fileId = plan.files[index] as number;
-    for (const [documentId, length, content] of plannedDocuments<DocumentRow>(documents, plan, index, endsLine)) {
-      const tf = patterns.map((pattern) => countMatches(pattern, content));
-      if (tf.some((count) => count > 0)) {
-        tf.forEach((count, index) => {
-          if (count > 0) {
-            df[index] = (df[index] as number) + 1;
-          }
-        });
-        frequencies.push({ documentId, fileId, length, tf });
-      }
+    if ((snapshot.rank[fileId] ?? -1) < 0 || (args.repoId !== null && snapshot.repoOf[fileId] !== args.repoId)) {
+      continue;
     }
+    // bm25() is negative, more negative for a better match.
+    scored.push({ documentId, fileId, score: -rank });
   }
-  const idf = df.map((count) => Math.log(1 + (stats.n - count + 0.5) / (count + 0.5)));
-  const scored: Scored[] = frequencies.map(({ documentId, fileId, length, tf }) => {
-    let score = 0;
-    tf.forEach((count, index) => {
-      if (count > 0) {
-        score += ((idf[index] as number) * count * (K1 + 1)) / (count + K1 * (1 - B + (B * length) / averageLength));
-      }
-    });
-    return { documentId, fileId, score };
-  });
+  control.check();
   // One group per file: files in order of their best document, a file's documents together, best first.
   const best = new Map<number, number>();
   for (const hit of scored) {
@@ -103,53 +73,57 @@ export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsAr
       bestOf(right) - bestOf(left) || (snapshot.rank[left.fileId] as number) - (snapshot.rank[right.fileId] as number) || right.score - left.score || left.documentId - right.documentId,
   );
   const end = args.limit === 0 ? scored.length : Math.min(scored.length, args.offset + args.limit);
-  const page = scored.slice(args.offset, end);
-  const matches = page.map((hit) => describeHit(db, snapshot, hit, patterns));
-  const files = new Set(scored.map((hit) => hit.fileId)).size;
-  return { matches, total: scored.length, files, ...(end < scored.length ? { nextOffset: end } : {}) };
+  const patterns = terms.map((term) => new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegex(term)}(?![\\p{L}\\p{N}_])`, 'giu'));
+  const matches: SearchMatch[] = [];
+  for (const hit of scored.slice(args.offset, end)) {
+    control.check();
+    matches.push(describeHit(prepared.hit, snapshot, hit, patterns));
+  }
+  return { matches, total: scored.length, files: best.size, ...(end < scored.length ? { nextOffset: end } : {}) };
 }
 
-/** The document's first line holding a query word, with the words' ranges. */
-function describeHit(db: Database, snapshot: IndexSnapshot, hit: Scored, patterns: RegExp[]): SearchMatch {
-  const row = db.prepare('SELECT d.first_line AS firstLine, d.content, f.path FROM documents d JOIN files f ON f.id = d.file_id WHERE d.id = ?').get(hit.documentId) as {
-    firstLine: number;
-    content: string;
-    path: string;
-  };
+type HitRow = { firstLine: number; content: string; path: string };
+
+function statementsOf(db: Database): { ranked: BetterSqlite3.Statement<[string], RankedRow>; hit: BetterSqlite3.Statement<[number], HitRow> } {
+  let prepared = statements.get(db);
+  if (prepared === undefined) {
+    prepared = {
+      ranked: db.prepare<[string], RankedRow>(`SELECT w.rowid, d.file_id, bm25(${WORDS_TABLE}) FROM ${WORDS_TABLE} w JOIN documents d ON d.id = w.rowid WHERE ${WORDS_TABLE} MATCH ?`).raw(),
+      hit: db.prepare<[number], HitRow>('SELECT d.first_line AS firstLine, d.content, f.path FROM documents d JOIN files f ON f.id = d.file_id WHERE d.id = ?'),
+    };
+    statements.set(db, prepared);
+  }
+  return prepared;
+}
+
+/** The document's first line holding a query word, with the words' ranges (found in the whole text, not line by line). */
+function describeHit(statement: BetterSqlite3.Statement<[number], HitRow>, snapshot: IndexSnapshot, hit: Scored, patterns: RegExp[]): SearchMatch {
+  const row = statement.get(hit.documentId) as HitRow;
   const repo = snapshot.repositories.get(snapshot.repoOf[hit.fileId] as number) ?? '';
-  const lines = row.content.split('\n');
-  for (let index = 0; index < lines.length; index += 1) {
-    const text = lines[index] as string;
-    const ranges: [number, number][] = [];
-    for (const pattern of patterns) {
-      pattern.lastIndex = 0;
-      for (const match of text.matchAll(pattern)) {
-        ranges.push([match.index, match.index + match[0].length]);
-      }
-    }
-    if (ranges.length > 0) {
-      ranges.sort((left, right) => left[0] - right[0]);
-      return { path: row.path, repo, line: row.firstLine + index, text, ranges, score: Math.round(hit.score * 1000) / 1000 };
+  const score = Number(hit.score.toPrecision(4));
+  const content = row.content;
+  let first = -1;
+  for (const pattern of patterns) {
+    pattern.lastIndex = 0;
+    const match = pattern.exec(content);
+    if (match !== null && (first === -1 || match.index < first)) {
+      first = match.index;
     }
   }
-  return { path: row.path, repo, line: row.firstLine, text: lines[0] ?? '', ranges: [], score: hit.score };
-}
-
-function countMatches(pattern: RegExp, text: string): number {
-  pattern.lastIndex = 0;
-  let count = 0;
-  while (pattern.exec(text) !== null) {
-    count += 1;
+  const lineStart = first === -1 ? 0 : content.lastIndexOf('\n', first) + 1;
+  const newline = content.indexOf('\n', lineStart);
+  const text = content.slice(lineStart, newline === -1 ? content.length : newline);
+  let line = row.firstLine;
+  for (let at = content.indexOf('\n'); at !== -1 && at < lineStart; at = content.indexOf('\n', at + 1)) {
+    line += 1;
   }
-  return count;
-}
-
-type DocumentRow = [id: number, words: number, content: string];
-
-function endsLine(row: DocumentRow): boolean {
-  return row[2].endsWith('\n');
-}
-
-function allFiles(snapshot: IndexSnapshot, repoId: number | null): Int32Array {
-  return repoId === null ? snapshot.ordered : snapshot.ordered.filter((id) => snapshot.repoOf[id] === repoId);
+  const ranges: [number, number][] = [];
+  for (const pattern of patterns) {
+    pattern.lastIndex = 0;
+    for (const match of text.matchAll(pattern)) {
+      ranges.push([match.index, match.index + match[0].length]);
+    }
+  }
+  ranges.sort((left, right) => left[0] - right[0]);
+  return { path: row.path, repo, line, text, ranges, score };
 }

@@ -1,0 +1,39 @@
+/**
+ * The full-text index words mode ranks with: an FTS5 table over the documents' text, kept in
+ * step with the `documents` table by triggers, so every path that stores or deletes a document
+ * (a file indexed, re-indexed, skipped, removed from disk, a repository removed) maintains it
+ * in the same transaction, with no call to forget. It is filled as the writer's batches commit;
+ * there is no rebuild pass.
+ *
+ * Contentless (`content=''`): the text already lives in `documents`, so FTS5 keeps only its
+ * doc lists with positions (detail=full, which gives BM25 its term frequencies) and each
+ * document's length; `contentless_delete=1` lets a document's row be deleted by id.
+ * The tokenizer matches words mode's word, `[\p{L}\p{N}_]+` compared case-insensitively:
+ * letters and numbers (not private-use characters, unicode61's default), `_` as a word
+ * character, case folded, diacritics kept. docs/PERFORMANCE.md has the variants measured.
+ */
+
+/** The FTS5 table's name. */
+export const WORDS_TABLE = 'word_index';
+
+/** The word definition in FTS5's terms (tokenizer options). */
+export const WORDS_TOKENIZER = `unicode61 remove_diacritics 0 tokenchars '_' categories 'L* N*'`;
+
+/** The table and the triggers that maintain it; part of the index schema (index/schema.ts). */
+export const WORDS_INDEX_SCHEMA = `
+  CREATE VIRTUAL TABLE ${WORDS_TABLE} USING fts5(content, content = '', contentless_delete = 1, tokenize = "${WORDS_TOKENIZER}");
+  CREATE TRIGGER documents_add_words AFTER INSERT ON documents BEGIN
+    INSERT INTO ${WORDS_TABLE} (rowid, content) VALUES (new.id, new.content);
+  END;
+  CREATE TRIGGER documents_remove_words AFTER DELETE ON documents BEGIN
+    DELETE FROM ${WORDS_TABLE} WHERE rowid = old.id;
+  END;
+`;
+
+/**
+ * The FTS5 query for words mode's terms: any of them (OR), each a quoted string so that no
+ * term is read as FTS5 syntax (`AND`, `NEAR`, `*`, column filters).
+ */
+export function wordsMatchExpression(terms: readonly string[]): string {
+  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+}
