@@ -5,7 +5,7 @@ import { indexedFixture, type IndexedFixture } from '../../../../test/helpers/in
 import { allMatches } from '../../../../test/helpers/all-matches';
 import { memoryBudget, searchHold } from '../config/memory-budget';
 import { definitions } from '../config/definitions';
-import { readOps } from '../db/read-ops';
+import { readOps } from '../query/read-ops';
 import { candidateBudgetBytes, MATCH_HEAP_BYTES, pageBudgetBytes, RANGE_HEAP_BYTES, rangesPerLine, useSearchHold } from './search-budget';
 
 let fixture: IndexedFixture;
