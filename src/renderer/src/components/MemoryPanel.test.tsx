@@ -82,7 +82,7 @@ describe('MemoryPanel', () => {
   it('unsubscribes its charts and text from the store when unmounted', () => {
     const store = new StatsStore();
     store.push(statsSample(1000));
-    const listeners = () => (store as unknown as { listeners: Set<unknown> }).listeners.size;
+    const listeners = () => (store as unknown as { changed: { listenerCount: number } }).changed.listenerCount;
     const { unmount } = renderWithApi(<MemoryPanel store={store} />, createFakeApi());
     expect(listeners()).toBeGreaterThan(0);
     unmount();
