@@ -14,6 +14,7 @@ const ROWS_PER_POLL = 256;
 export interface WordsArgs {
   readonly query: string;
   readonly repoId: number | null;
+  /** Documents in the page, 1 to MAX_PAGE_MATCHES (search.ts checks it): a page never describes every hit. */
   readonly limit: number;
   readonly offset: number;
 }
@@ -72,7 +73,7 @@ export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsAr
     (left, right) =>
       bestOf(right) - bestOf(left) || (snapshot.rank[left.fileId] as number) - (snapshot.rank[right.fileId] as number) || right.score - left.score || left.documentId - right.documentId,
   );
-  const end = args.limit === 0 ? scored.length : Math.min(scored.length, args.offset + args.limit);
+  const end = Math.min(scored.length, args.offset + args.limit);
   const patterns = terms.map((term) => new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegex(term)}(?![\\p{L}\\p{N}_])`, 'giu'));
   const matches: SearchMatch[] = [];
   for (const hit of scored.slice(args.offset, end)) {
