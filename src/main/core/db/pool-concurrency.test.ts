@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReaderPool } from './pool';
 import { PRE_PING_AFTER_IDLE_MS } from './pool-config';
 import type { TestOps } from '../query/pool-test-ops';
-import { ManualClock, openConnections, threadCount, usePoolFixture, waitFor } from './pool-test-helpers';
+import { ManualClock, expectThreadsAtMost, openConnections, settledThreadCount, threadCount, usePoolFixture, waitFor } from './pool-test-helpers';
 
 const writerModule = fileURLToPath(new URL('./pool-test-writer.ts', import.meta.url));
 
@@ -87,7 +87,7 @@ describe('ReaderPool under concurrency', () => {
   });
 
   it('leaves nothing checked out and no extra thread after thousands of queries', async () => {
-    const baseline = threadCount();
+    const baseline = await settledThreadCount();
     ({ pool } = fixture.open({ DATABASE_MAX_CONNECTIONS: '4', DATABASE_MAX_OVERFLOW: '2' }));
     await openConnections(pool, 4);
     const withFour = threadCount();
@@ -103,17 +103,15 @@ describe('ReaderPool under concurrency', () => {
     const status = pool.status();
     expect(status.size).toBeLessThanOrEqual(4);
     expect(status.created).toBeLessThanOrEqual(6);
-    await waitFor(() => threadCount() <= withFour);
-    expect(threadCount()).toBe(withFour);
+    await expectThreadsAtMost(withFour);
 
     await pool.dispose();
-    await waitFor(() => threadCount() <= baseline);
-    expect(threadCount()).toBe(baseline);
+    await expectThreadsAtMost(baseline);
     expect(pool.status()).toMatchObject({ size: 0, idle: 0, checked_out: 0 });
   });
 
   it('shuts down under load: queries in flight finish, waiters fail, every thread ends', async () => {
-    const baseline = threadCount();
+    const baseline = await settledThreadCount();
     ({ pool } = fixture.open({ DATABASE_MAX_CONNECTIONS: '2', DATABASE_MAX_OVERFLOW: '0' }));
     // Both connections open before the load: a slow thread start would let a third query in.
     await openConnections(pool, 2);
@@ -131,8 +129,7 @@ describe('ReaderPool under concurrency', () => {
     }
     await expect(pool.run('sql', { sql: 'SELECT 1' })).rejects.toMatchObject({ code: 'shutting_down', message: 'The database pool is shutting down' });
     expect(pool.status()).toMatchObject({ size: 0, checked_out: 0, waiting: 0 });
-    await waitFor(() => threadCount() <= baseline);
-    expect(threadCount()).toBe(baseline);
+    await expectThreadsAtMost(baseline);
   });
 
   it('ends the wait of shutdown as soon as the connection being pre-pinged fails, not at SHUTDOWN_TIMEOUT', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReaderPool } from './pool';
 import type { TestOps } from '../query/pool-test-ops';
-import { type RecordingLogger, threadCount, usePoolFixture, waitFor } from './pool-test-helpers';
+import { type RecordingLogger, expectThreadsAtMost, settledThreadCount, usePoolFixture, waitFor } from './pool-test-helpers';
 import { ManualTimers } from './pool-test-clock';
 
 describe('ReaderPool open timeout', () => {
@@ -18,7 +18,7 @@ describe('ReaderPool open timeout', () => {
   const hanging = (): Promise<void> => waitFor(() => !existsSync(join(fixture.database.dir, 'hang-on-open')), 30_000);
 
   it('stops a reader that does not open in time, counts a failed create, and serves every waiter in order with a replacement', async () => {
-    const baseline = threadCount();
+    const baseline = await settledThreadCount();
     hangNextOpen();
     // The pool's clock is manual: the open timeout passes when the test says, however slow threads start.
     const clock = new ManualTimers();
@@ -51,12 +51,11 @@ describe('ReaderPool open timeout', () => {
     expect(pool.status()).toMatchObject({ size: 1, created: 1, create_failures: 1, timeouts: 0, waiting: 0, checked_out: 0 });
     expect(logger.messages('error')).toEqual(['Reader connection 1 did not open within 2 s; its thread was stopped']);
     await pool.dispose();
-    await waitFor(() => threadCount() <= baseline);
-    expect(threadCount()).toBe(baseline);
+    await expectThreadsAtMost(baseline);
   });
 
   it('gives up an open no later than DATABASE_POOL_TIMEOUT, stops its thread, and the next request succeeds', async () => {
-    const baseline = threadCount();
+    const baseline = await settledThreadCount();
     hangNextOpen();
     const clock = new ManualTimers();
     ({ pool, logger } = fixture.open({ DATABASE_POOL_TIMEOUT: '2' }, { openTimeoutMs: 60_000, clock }));
@@ -74,8 +73,7 @@ describe('ReaderPool open timeout', () => {
     expect(pool.status()).toMatchObject({ size: 0, timeouts: 1, create_failures: 1, created: 0 });
     expect(logger.messages('error')).toEqual(['Reader connection 1 did not open within 2 s; its thread was stopped']);
     // The hung thread is gone, not merely forgotten.
-    await waitFor(() => threadCount() <= baseline);
-    expect(threadCount()).toBe(baseline);
+    await expectThreadsAtMost(baseline);
 
     await expect(pool.run('sql', { sql: 'SELECT count(*) AS n FROM items' })).resolves.toEqual([{ n: 100 }]);
     expect(pool.status()).toMatchObject({ size: 1, created: 1, create_failures: 1 });

@@ -88,6 +88,35 @@ export function threadCount(): number {
   return readdirSync('/proc/self/task').length;
 }
 
+/**
+ * The thread count once it has stopped changing: a thread from the previous test (a writer
+ * worker, V8's helpers) may still be ending, and a baseline taken mid-exit would sit too high.
+ */
+export async function settledThreadCount(): Promise<number> {
+  let last = threadCount();
+  for (let stable = 0, polls = 0; stable < 5 && polls < 200; polls++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = threadCount();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+/**
+ * Waits until the process has no more than `limit` threads. "No more", not "exactly": a thread
+ * the pool does not own (V8's, libuv's) may end meanwhile; one the pool leaked never does.
+ */
+export async function expectThreadsAtMost(limit: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (threadCount() > limit) {
+    if (Date.now() > deadline) {
+      throw new Error(`Expected at most ${limit} threads, found ${threadCount()}: a thread was left behind`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Polls until `check` holds, for state that settles when a thread has exited. */
 export async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
