@@ -6,6 +6,7 @@ import { fail } from '../../../shared/result';
 import type { Core } from '../core';
 import type { Disposable } from '../lifecycle';
 import { checkRequest, tokenCookie } from './request-guard';
+import { readJsonBody } from './request-body';
 import { handleSearchStream } from './search-stream-route';
 import { serveStatic } from './static-files';
 
@@ -89,23 +90,14 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     if (await handleSearchStream(request, response, url, options.core.dispatch)) return;
     if (url.pathname.startsWith('/rpc/')) {
       if (method !== 'POST') return sendJson(response, 405, fail('bad_request', 'Use POST for /rpc/<request>'));
-      const body = await readBody(request);
-      if (body === undefined) {
-        response.setHeader('Connection', 'close');
-        return sendJson(response, 413, fail('bad_request', `Request body is larger than ${maxBodyBytes} bytes`));
-      }
-      let argument: unknown;
-      try {
-        argument = body.length === 0 ? {} : JSON.parse(body);
-      } catch {
-        return sendJson(response, 400, fail('bad_request', 'Request body is not valid JSON'));
-      }
+      const body = await readJsonBody(request, maxBodyBytes);
+      if (!body.ok) return sendJson(response, body.status, { ok: false, error: body.error });
       const name = safeDecode(url.pathname.slice('/rpc/'.length));
       if (name === undefined) return sendJson(response, 400, fail('bad_request', 'The request name is not valid URL encoding'));
       // A client that hangs up cancels its request (a search stops and frees its reader).
       const gone = new AbortController();
       response.on('close', () => response.writableEnded || gone.abort());
-      return sendJson(response, 200, await options.core.dispatch(name, argument, { signal: gone.signal }));
+      return sendJson(response, 200, await options.core.dispatch(name, body.value, { signal: gone.signal }));
     }
     if (method !== 'GET' && method !== 'HEAD') return sendJson(response, 405, fail('bad_request', `Method ${method} is not allowed`));
     if (url.pathname === '/events') return openEventStream(response);
@@ -204,28 +196,4 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   const text = JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   response.end(text);
-}
-
-/**
- * Reads a request body up to maxBodyBytes; undefined when it is larger. The rest of an
- * oversized body is read and dropped rather than the socket destroyed, so the client sees
- * the 413 instead of a reset (requestTimeout bounds how long that may take).
- */
-function readBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBodyBytes) {
-        chunks.push(chunk);
-      } else {
-        chunks.length = 0;
-        // A second call is ignored: a promise settles once.
-        resolve(undefined);
-      }
-    });
-    request.on('end', () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
