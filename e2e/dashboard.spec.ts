@@ -42,7 +42,7 @@ test.describe('dashboard', () => {
     const first = await dashboard.rssText();
     expect(first).toMatch(/^RSS \d+\.\d MB$/);
     await expect.poll(() => dashboard.rssText(), { timeout: 30_000 }).not.toBe(first);
-    // The token left the address bar; the page keeps working from session storage.
+    // The token left the address bar; the page keeps it in memory.
     expect(new URL(page.url()).searchParams.get('token')).toBeNull();
   });
 

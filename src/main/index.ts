@@ -10,6 +10,7 @@ import { bundledWorkers } from './core/workers';
 import { startDesktopApp } from './shell/desktop-app';
 import { openDesktopCore } from './shell/desktop-core';
 import { useElectronBinding } from './shell/native-binding';
+import { rendererLocation } from './shell/renderer-location';
 
 const { app } = electron;
 
@@ -25,11 +26,9 @@ if (!app.isPackaged) {
   useElectronBinding(process.env, app.getAppPath(), process.versions.electron);
 }
 
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-
 startDesktopApp(electron, {
   preloadPath: join(__dirname, '../preload/index.cjs'),
-  renderer: devServerUrl === undefined ? { kind: 'file', path: join(__dirname, '../renderer/index.html') } : { kind: 'url', url: devServerUrl },
+  renderer: rendererLocation({ isPackaged: app.isPackaged, env: process.env, root: join(__dirname, '../renderer') }),
   openCore: (nativeHandlers) =>
     openDesktopCore({ app, env: process.env, cwd: process.cwd(), workers: bundledWorkers(__dirname), nativeHandlers }),
 }).catch((error: unknown) => {

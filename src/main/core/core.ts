@@ -247,6 +247,9 @@ export function createCore(options: CoreOptions): Core {
       shuttingDown ??= (async () => {
         // One deadline for every owner: SHUTDOWN_TIMEOUT to stop, then a margin to end by force.
         const deadline = new ShutdownDeadline(settings.SHUTDOWN_TIMEOUT * 1000, SHUTDOWN_MARGIN_MS);
+        // Sampling stops first: a sample taken while the tasks stop would ask the closed task
+        // manager for a cleanup and log its refusal as a sampling failure.
+        monitor.dispose();
         await tasks.shutdown(deadline.untilSoft(), Math.min(FORCE_WAIT_MS, deadline.untilHard()));
         await store.dispose(deadline);
         if (store.overdue > 0) {

@@ -3,9 +3,8 @@ import type { ShellSession } from './electron-types';
 
 /**
  * Sets the dashboard's Content-Security-Policy on every response the window's session
- * receives. Pages loaded from file:// get no response headers, which is why the page also
- * carries the same policy in a <meta> tag; the header covers the dev server and anything
- * else served over HTTP.
+ * receives over HTTP (the dev server). The built page, served over app://, gets the same
+ * header from app-protocol.ts and carries the policy in a <meta> tag as well.
  */
 export function installContentSecurityPolicy(session: ShellSession, policy: string = contentSecurityPolicy): void {
   session.webRequest.onHeadersReceived((details, callback) => {

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProcessMetric } from 'electron';
+import { contentSecurityPolicy } from '../../shared/csp';
 import { requestChannel } from '../../shared/names';
 import type { Core } from '../core/core';
 import { sourceWorkers } from '../core/workers';
@@ -11,7 +11,7 @@ import { startDesktopApp, type DesktopApp } from './desktop-app';
 import { openDesktopCore } from './desktop-core';
 import { createFakeElectron, FakeEvent, type FakeElectron, type FakeWindow } from './testing/fake-electron';
 
-const rendererPath = '/opt/gitbot/out/renderer/index.html';
+const pageUrl = 'app://gitbot/index.html';
 
 describe('startDesktopApp', () => {
   let userData: string;
@@ -22,9 +22,11 @@ describe('startDesktopApp', () => {
   beforeEach(async () => {
     userData = mkdtempSync(join(tmpdir(), 'gitbot-desktop-'));
     electron = createFakeElectron(userData);
+    mkdirSync(join(userData, 'renderer'));
+    writeFileSync(join(userData, 'renderer', 'index.html'), '<!doctype html><title>Gitbot</title>');
     desktop = await startDesktopApp(electron, {
       preloadPath: '/opt/gitbot/out/preload/index.cjs',
-      renderer: { kind: 'file', path: rendererPath },
+      renderer: { kind: 'app', root: join(userData, 'renderer') },
       openCore: (nativeHandlers) =>
         openDesktopCore({
           app: electron.app,
@@ -43,7 +45,7 @@ describe('startDesktopApp', () => {
   });
 
   const invoke = (window: FakeWindow, name: Parameters<typeof requestChannel>[0], arg: unknown = {}) =>
-    electron.ipcMain.invoke(requestChannel(name), window.eventFrom(pathToFileURL(rendererPath).href), arg);
+    electron.ipcMain.invoke(requestChannel(name), window.eventFrom(pageUrl), arg);
 
   it('opens one window and keeps its data in userData', async () => {
     const [window] = electron.windows;
@@ -61,6 +63,15 @@ describe('startDesktopApp', () => {
         canOpenInEditor: true,
       },
     });
+  });
+
+  it('loads its page from app://, a secure standard scheme registered before the app was ready', async () => {
+    expect(electron.protocol.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(electron.windows[0]?.loaded).toEqual({ url: pageUrl });
+    const page = await electron.protocol.request(pageUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe('<!doctype html><title>Gitbot</title>');
+    expect(page.headers.get('content-security-policy')).toBe(contentSecurityPolicy);
   });
 
   it('serves chooseFolder through the native dialog of its window', async () => {

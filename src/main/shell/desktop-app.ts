@@ -1,4 +1,5 @@
 import type { Core } from '../core/core';
+import { registerAppScheme, serveAppProtocol } from './app-protocol';
 import type { ShellElectron, ShellWindow } from './electron-types';
 import { createMainWindow } from './main-window';
 import { createNativeHandlers, type NativeHandlers } from './native-handlers';
@@ -24,7 +25,12 @@ export interface DesktopApp<W extends ShellWindow> {
  */
 export async function startDesktopApp<W extends ShellWindow>(electron: ShellElectron<W>, options: DesktopAppOptions): Promise<DesktopApp<W>> {
   const { app } = electron;
+  // A scheme's privileges can only be given before the app is ready.
+  registerAppScheme(electron.protocol);
   await app.whenReady();
+  if (options.renderer.kind === 'app') {
+    serveAppProtocol(electron.protocol, options.renderer.root);
+  }
 
   let window: W | undefined;
   const core: Core = options.openCore(

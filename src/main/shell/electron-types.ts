@@ -14,6 +14,7 @@ import type {
   OpenDialogOptions,
   OpenDialogReturnValue,
   ProcessMetric,
+  Protocol,
   Session,
   WebContentsWillFrameNavigateEventParams,
   WebContentsWillNavigateEventParams,
@@ -67,7 +68,6 @@ export interface ShellWebContents {
 
 export interface ShellWindow {
   readonly webContents: ShellWebContents;
-  loadFile(filePath: string): Promise<void>;
   loadURL(url: string): Promise<void>;
   show(): void;
   focus(): void;
@@ -96,6 +96,12 @@ export interface ShellApp {
   on(event: 'window-all-closed', listener: () => void): unknown;
 }
 
+/** app:// for the page (app-protocol.ts). */
+export interface ShellProtocol {
+  registerSchemesAsPrivileged: Protocol['registerSchemesAsPrivileged'];
+  handle: Protocol['handle'];
+}
+
 /** Everything the shell needs from `electron`; src/main/index.ts passes the real module. */
 export interface ShellElectron<W extends ShellWindow = ShellWindow> {
   readonly app: ShellApp;
@@ -103,6 +109,7 @@ export interface ShellElectron<W extends ShellWindow = ShellWindow> {
   readonly ipcMain: ShellIpcMain;
   readonly dialog: ShellDialog<W>;
   readonly shell: ShellOpener;
+  readonly protocol: ShellProtocol;
 }
 
 // Compile-time proof that Electron's real module satisfies the narrow interfaces.

@@ -15,12 +15,15 @@ export interface IpcBridgeOptions {
 /**
  * The Electron transport of the contract: one ipcMain.handle per request and every core
  * event pushed to the window. The sender is checked before the payload is looked at; the
- * payload is then parsed by core.dispatch, never by a service. Disposing removes the
- * handlers and the event subscription (the window closed).
+ * payload is then parsed by core.dispatch, never by a service. Disposing (the window
+ * closed) removes the handlers and the event subscription, and aborts the signal every
+ * request of the window carries: its running searches are cancelled and free their readers,
+ * as a loopback client's are when it hangs up.
  */
 export function bridgeIpc(options: IpcBridgeOptions): Disposable {
   const { ipcMain, webContents, renderer, core } = options;
   const store = new DisposableStore();
+  const windowGone = new AbortController();
   for (const name of requestNames) {
     const channel = requestChannel(name);
     ipcMain.handle(channel, (event, arg) => {
@@ -28,7 +31,7 @@ export function bridgeIpc(options: IpcBridgeOptions): Disposable {
         core.logger.warn(`Refused ${name} from ${event.senderFrame?.url ?? 'a frame that is gone'}`);
         return fail('bad_request', `Refused ${name}: the request did not come from the Gitbot window`);
       }
-      return core.dispatch(name, arg);
+      return core.dispatch(name, arg, { signal: windowGone.signal });
     });
     store.add(toDisposable(() => ipcMain.removeHandler(channel)));
   }
@@ -39,5 +42,7 @@ export function bridgeIpc(options: IpcBridgeOptions): Disposable {
       }
     }),
   );
+  // Added last, so disposed first: the window's searches stop before anything else is released.
+  store.add(toDisposable(() => windowGone.abort()));
   return store;
 }

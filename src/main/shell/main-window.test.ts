@@ -7,8 +7,8 @@ import { createMainWindow } from './main-window';
 import { createFakeElectron, FakeEvent, type FakeElectron, type FakeWindow } from './testing/fake-electron';
 import { createTestCore } from '../../../test/helpers/test-core';
 
-const rendererPath = '/opt/gitbot/out/renderer/index.html';
-const pageUrl = pathToFileURL(rendererPath).href;
+const renderer = { kind: 'app', root: '/opt/gitbot/out/renderer' } as const;
+const pageUrl = 'app://gitbot/index.html';
 const refused = (name: string) => ({
   ok: false,
   error: { code: 'bad_request', message: `Refused ${name}: the request did not come from the Gitbot window` },
@@ -24,7 +24,7 @@ describe('createMainWindow', () => {
     electron = createFakeElectron();
     testCore = createTestCore({}, { runtime: 'electron', logToFile: false });
     core = testCore.core;
-    window = createMainWindow(electron, { preloadPath: '/opt/gitbot/out/preload/index.cjs', renderer: { kind: 'file', path: rendererPath }, core });
+    window = createMainWindow(electron, { preloadPath: '/opt/gitbot/out/preload/index.cjs', renderer, core });
   });
 
   afterEach(async () => {
@@ -47,7 +47,8 @@ describe('createMainWindow', () => {
   });
 
   it('loads the built page and shows the window once it is ready', () => {
-    expect(window.loaded).toEqual({ file: rendererPath });
+    // From app://, an origin of its own, never file://.
+    expect(window.loaded).toEqual({ url: 'app://gitbot/index.html' });
     expect(window.shown).toBe(false);
     window.emit('ready-to-show');
     expect(window.shown).toBe(true);
@@ -110,7 +111,8 @@ describe('createMainWindow', () => {
     const foreign = [
       window.eventFrom(pageUrl, { subframe: true }),
       window.eventFrom('https://evil.example/'),
-      window.eventFrom(pathToFileURL('/tmp/other.html').href),
+      window.eventFrom(pathToFileURL('/opt/gitbot/out/renderer/index.html').href),
+      window.eventFrom('app://gitbot/other.html'),
       window.eventFrom(pageUrl, { webContentsId: window.webContents.id + 1000 }),
       { sender: { id: window.webContents.id }, senderFrame: null },
     ];
@@ -143,7 +145,7 @@ describe('createMainWindow', () => {
     core.events.emit('alert', { time: 2, kind: 'memory_alert', message: 'late', value: null });
     expect(window.webContents.sent).toEqual([]);
     // A new window can register the same channels again.
-    createMainWindow(electron, { preloadPath: '/p.cjs', renderer: { kind: 'file', path: rendererPath }, core });
+    createMainWindow(electron, { preloadPath: '/p.cjs', renderer, core });
     expect(electron.ipcMain.handlers.size).toBe(requestNames.length);
   });
 });

@@ -4,6 +4,7 @@ import { contentSecurityPolicy, developmentContentSecurityPolicy } from '../../s
 import { installContentSecurityPolicy } from './content-security-policy';
 import type { ShellElectron, ShellWindow } from './electron-types';
 import { blockNavigation, denyPermissions } from './hardening';
+import { appPageUrl } from './app-protocol';
 import { bridgeIpc } from './ipc-bridge';
 import type { RendererLocation } from './sender';
 
@@ -62,7 +63,7 @@ export function createMainWindow<W extends ShellWindow>(electron: Pick<ShellElec
     void bridge.dispose();
   });
 
-  const loading = renderer.kind === 'url' ? window.loadURL(renderer.url) : window.loadFile(renderer.path);
+  const loading = window.loadURL(renderer.kind === 'url' ? renderer.url : appPageUrl);
   loading.catch((error: unknown) => core.logger.error(`The dashboard page failed to load: ${(error as Error).message}`));
   return window;
 }

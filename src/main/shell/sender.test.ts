@@ -2,18 +2,20 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isRendererUrl, isTrustedSender } from './sender';
 
-const page = '/opt/gitbot/out/renderer/index.html';
-const file = { kind: 'file', path: page } as const;
+const page = 'app://gitbot/index.html';
+const file = { kind: 'app', root: '/opt/gitbot/out/renderer' } as const;
 const devServer = { kind: 'url', url: 'http://localhost:5173/' } as const;
 
 describe('isRendererUrl', () => {
-  it('accepts the page file, whatever its query or hash', () => {
-    expect(isRendererUrl(pathToFileURL(page).href, file)).toBe(true);
-    expect(isRendererUrl(`${pathToFileURL(page).href}?tab=search#top`, file)).toBe(true);
+  it('accepts the app:// page, whatever its query or hash', () => {
+    expect(isRendererUrl(page, file)).toBe(true);
+    expect(isRendererUrl(`${page}?tab=search#top`, file)).toBe(true);
   });
 
-  it('refuses another file, a file on a host, another scheme and garbage', () => {
-    expect(isRendererUrl(pathToFileURL('/opt/gitbot/out/renderer/other.html').href, file)).toBe(false);
+  it('refuses another page, another app:// host, the page as a file, another scheme and garbage', () => {
+    expect(isRendererUrl('app://gitbot/other.html', file)).toBe(false);
+    expect(isRendererUrl('app://evil/index.html', file)).toBe(false);
+    expect(isRendererUrl(pathToFileURL('/opt/gitbot/out/renderer/index.html').href, file)).toBe(false);
     expect(isRendererUrl('file://evil.example/opt/gitbot/out/renderer/index.html', file)).toBe(false);
     expect(isRendererUrl('https://evil.example/opt/gitbot/out/renderer/index.html', file)).toBe(false);
     expect(isRendererUrl('about:blank', file)).toBe(false);
@@ -28,7 +30,7 @@ describe('isRendererUrl', () => {
 });
 
 describe('isTrustedSender', () => {
-  const url = pathToFileURL(page).href;
+  const url = page;
 
   it('trusts the main frame of the right web contents only', () => {
     expect(isTrustedSender({ sender: { id: 7 }, senderFrame: { url, parent: null } }, 7, file)).toBe(true);

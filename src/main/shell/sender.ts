@@ -1,13 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { appHost, appScheme } from './app-protocol';
 import type { ShellInvokeEvent } from './electron-types';
 
-/** Where the window's page comes from: the built file, or the dev server's URL. */
-export type RendererLocation = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
+/** Where the window's page comes from: the built renderer folder over app://, or the dev server's URL. */
+export type RendererLocation = { readonly kind: 'app'; readonly root: string } | { readonly kind: 'url'; readonly url: string };
 
 /**
  * True only for a message from the main frame of our window's page: the right webContents,
- * no parent frame, and the page's own file or origin. Checked before a payload is read, so
+ * no parent frame, and the page's own app:// page or dev-server origin. Checked before a payload is read, so
  * an iframe or a page that navigated elsewhere cannot reach a service.
  */
 export function isTrustedSender(event: ShellInvokeEvent, webContentsId: number, renderer: RendererLocation): boolean {
@@ -32,8 +31,5 @@ export function isRendererUrl(url: string, renderer: RendererLocation): boolean 
   if (renderer.kind === 'url') {
     return parsed.origin === new URL(renderer.url).origin;
   }
-  if (parsed.protocol !== 'file:' || parsed.host !== '') {
-    return false;
-  }
-  return fileURLToPath(parsed) === resolve(renderer.path);
+  return parsed.protocol === `${appScheme}:` && parsed.host === appHost && (parsed.pathname === '/index.html' || parsed.pathname === '/');
 }

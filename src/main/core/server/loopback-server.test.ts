@@ -107,7 +107,7 @@ describe('loopback server', () => {
 
   it('streams pushed events as Server-Sent Events', async () => {
     const received = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: `/events?token=${server.token}` }, (res) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/events', headers: auth() }, (res) => {
         expect(res.headers['content-type']).toContain('text/event-stream');
         let text = '';
         res.on('data', (chunk: Buffer) => {
@@ -128,18 +128,16 @@ describe('loopback server', () => {
     expect(sample.main.heapUsed).toBeGreaterThan(0);
   });
 
-  it('lets the page load its assets and reload through an HttpOnly, SameSite=Strict cookie', async () => {
+  it('never sets or accepts a cookie: the token travels as a header only', async () => {
     const page = await send(server, `/?token=${server.token}`);
-    const cookie = page.headers['set-cookie']?.[0] ?? '';
-    expect(cookie).toBe(`gitbot_token_${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/`);
-    const withCookie = await send(server, '/health', { headers: { Cookie: `other=1; ${cookie.split(';')[0]}` } });
-    expect(withCookie.status).toBe(200);
-    const otherPort = await send(server, '/health', { headers: { Cookie: `gitbot_token_1=${server.token}` } });
-    expect(otherPort.status).toBe(401);
-    const forged = await send(server, '/health', { headers: { Cookie: `gitbot_token_${server.port}=guess` } });
-    expect(forged.status).toBe(401);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    for (const name of [`gitbot_token_${server.port}`, 'gitbot_token']) {
+      const withCookie = await send(server, '/health', { headers: { Cookie: `${name}=${server.token}` } });
+      expect(withCookie.status, name).toBe(401);
+    }
+    const events = await send(server, '/events');
+    expect(events.status).toBe(401);
   });
-
 
   it('answers a request name that is not valid URL encoding with 400', async () => {
     const reply = await send(server, '/rpc/%E0%A4%A', { method: 'POST', headers: auth(), body: '{}' });
@@ -177,9 +175,14 @@ describe('loopback server static files', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>dashboard</title>');
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-    const asset = await send(server, `/assets/app.js?token=${server.token}`);
+    // An asset cannot carry the header and holds no data: it needs no token; the page does.
+    const asset = await send(server, '/assets/app.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers['set-cookie']).toBeUndefined();
+    expect((await send(server, '/')).status).toBe(401);
+    expect((await send(server, '/index.html')).status).toBe(401);
+    expect((await send(server, '/assets/app.js', { headers: { Host: `evil.example:${server.port}` } })).status).toBe(403);
   });
 
   it('never serves a file outside the renderer folder', async () => {

@@ -5,7 +5,8 @@ import type { EventName } from '../../../shared/contract';
 import { fail } from '../../../shared/result';
 import type { Core } from '../core';
 import type { Disposable } from '../lifecycle';
-import { checkRequest, tokenCookie } from './request-guard';
+import { checkRequest } from './request-guard';
+import { readJsonBody } from './request-body';
 import { handleSearchStream } from './search-stream-route';
 import { serveStatic } from './static-files';
 
@@ -46,8 +47,10 @@ const maxBodyBytes = 1024 * 1024;
 
 /**
  * The second transport of the IPC contract, for the browser dashboard, the e2e tests and
- * operators. Bound to 127.0.0.1 only; every route needs the per-run token. Routes:
- * POST /rpc/<request>, GET /events (Server-Sent Events), GET /health, and the renderer.
+ * operators. Bound to 127.0.0.1 only; every route but the renderer's assets needs the per-run
+ * token (request-guard.ts). Routes:
+ * POST /rpc/<request>, POST /stream/search, GET /events (Server-Sent Events), GET /health,
+ * and the renderer.
  */
 export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -75,7 +78,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const verdict = checkRequest(request, url, port, token);
+    const verdict = checkRequest(request, url, port, token, !isPublicAsset(request, url, options.staticDir));
     if (!verdict.allowed) {
       // A person opening the dashboard without its token gets a page that says where to find one.
       if (verdict.status === 401 && isPageRequest(request, url)) {
@@ -89,32 +92,20 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     if (await handleSearchStream(request, response, url, options.core.dispatch)) return;
     if (url.pathname.startsWith('/rpc/')) {
       if (method !== 'POST') return sendJson(response, 405, fail('bad_request', 'Use POST for /rpc/<request>'));
-      const body = await readBody(request);
-      if (body === undefined) {
-        response.setHeader('Connection', 'close');
-        return sendJson(response, 413, fail('bad_request', `Request body is larger than ${maxBodyBytes} bytes`));
-      }
-      let argument: unknown;
-      try {
-        argument = body.length === 0 ? {} : JSON.parse(body);
-      } catch {
-        return sendJson(response, 400, fail('bad_request', 'Request body is not valid JSON'));
-      }
+      const body = await readJsonBody(request, maxBodyBytes);
+      if (!body.ok) return sendJson(response, body.status, { ok: false, error: body.error });
       const name = safeDecode(url.pathname.slice('/rpc/'.length));
       if (name === undefined) return sendJson(response, 400, fail('bad_request', 'The request name is not valid URL encoding'));
       // A client that hangs up cancels its request (a search stops and frees its reader).
       const gone = new AbortController();
       response.on('close', () => response.writableEnded || gone.abort());
-      return sendJson(response, 200, await options.core.dispatch(name, argument, { signal: gone.signal }));
+      return sendJson(response, 200, await options.core.dispatch(name, body.value, { signal: gone.signal }));
     }
     if (method !== 'GET' && method !== 'HEAD') return sendJson(response, 405, fail('bad_request', `Method ${method} is not allowed`));
     if (url.pathname === '/events') return openEventStream(response);
     if (url.pathname === '/health') {
       const result = await options.core.dispatch('getHealth', {});
       return result.ok ? sendJson(response, 200, result.value) : sendJson(response, 500, result);
-    }
-    if (url.pathname === '/' && url.searchParams.get('token') === token) {
-      response.setHeader('Set-Cookie', tokenCookie(port, token));
     }
     if (options.staticDir !== undefined && (await serveStatic(options.staticDir, url.pathname, response))) return;
     sendJson(response, 404, fail('not_found', `No route for ${url.pathname}`));
@@ -163,11 +154,25 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   };
 }
 
+/**
+ * The built renderer's scripts, styles and images hold no data and cannot carry a header, so
+ * they are served without the token; the page itself (`/`) still needs it, so that opening
+ * it without the token shows where to find one.
+ */
+function isPublicAsset(request: IncomingMessage, url: URL, staticDir: string | undefined): boolean {
+  const method = request.method ?? 'GET';
+  return staticDir !== undefined && (method === 'GET' || method === 'HEAD') && !isApiPath(url.pathname) && url.pathname !== '/' && url.pathname !== '/index.html';
+}
+
+function isApiPath(pathname: string): boolean {
+  return pathname.startsWith('/rpc/') || pathname.startsWith('/stream/') || pathname === '/events' || pathname === '/health';
+}
+
 /** A browser navigating to a page (not the API, not an asset): GET of / or an HTML path that asks for HTML. */
 function isPageRequest(request: IncomingMessage, url: URL): boolean {
   const method = request.method ?? 'GET';
   const accept = request.headers.accept ?? '';
-  return (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/rpc/') && url.pathname !== '/events' && url.pathname !== '/health' && accept.includes('text/html');
+  return (method === 'GET' || method === 'HEAD') && !isApiPath(url.pathname) && accept.includes('text/html');
 }
 
 /** The page shown for a dashboard URL without a valid token; no script, no token, no details. */
@@ -204,28 +209,4 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   const text = JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   response.end(text);
-}
-
-/**
- * Reads a request body up to maxBodyBytes; undefined when it is larger. The rest of an
- * oversized body is read and dropped rather than the socket destroyed, so the client sees
- * the 413 instead of a reset (requestTimeout bounds how long that may take).
- */
-function readBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBodyBytes) {
-        chunks.push(chunk);
-      } else {
-        chunks.length = 0;
-        // A second call is ignored: a promise settles once.
-        resolve(undefined);
-      }
-    });
-    request.on('end', () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

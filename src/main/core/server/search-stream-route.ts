@@ -4,6 +4,7 @@ import type { SearchMatch, SearchPage } from '../../../shared/types';
 import type { Dispatch } from '../router';
 import { writeListing } from '../search-listing';
 import { StreamWriter } from '../stream-writer';
+import { readJsonBody } from './request-body';
 
 /** The route of the streamed search. */
 export const searchStreamPath = '/stream/search';
@@ -26,7 +27,12 @@ export async function handleSearchStream(request: IncomingMessage, response: Ser
     sendJson(response, 405, fail('bad_request', `Use POST for ${searchStreamPath}`));
     return true;
   }
-  const parsed = parseBody(await readBody(request));
+  const body = await readJsonBody(request, maxBodyBytes);
+  if (!body.ok) {
+    sendJson(response, body.status, { ok: false, error: body.error });
+    return true;
+  }
+  const parsed = parseArgument(body.value);
   if (!parsed.ok) {
     sendJson(response, 400, parsed);
     return true;
@@ -85,16 +91,7 @@ interface StreamRequest {
   readonly argument: Record<string, unknown>;
 }
 
-function parseBody(body: string | undefined): Result<StreamRequest> {
-  if (body === undefined) {
-    return fail('bad_request', `Request body is larger than ${maxBodyBytes} bytes`);
-  }
-  let value: unknown;
-  try {
-    value = body.length === 0 ? {} : JSON.parse(body);
-  } catch {
-    return fail('bad_request', 'Request body is not valid JSON');
-  }
+function parseArgument(value: unknown): Result<StreamRequest> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail('bad_request', 'Request body must be a JSON object');
   }
@@ -106,20 +103,6 @@ function parseBody(body: string | undefined): Result<StreamRequest> {
     return fail('bad_request', 'limit must be a whole number of matches, 0 for all');
   }
   return { ok: true, value: { limit: limit === undefined || limit === 0 ? Number.POSITIVE_INFINITY : limit, argument } };
-}
-
-/** Reads a request body up to maxBodyBytes; undefined when it is larger. */
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) {
-      return undefined;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

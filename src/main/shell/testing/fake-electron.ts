@@ -5,6 +5,7 @@
  */
 import type {
   BrowserWindowConstructorOptions,
+  CustomScheme,
   HandlerDetails,
   OpenDialogOptions,
   OpenDialogReturnValue,
@@ -105,16 +106,12 @@ export class FakeWebContents extends Emitter implements ShellWebContents {
 
 export class FakeWindow extends Emitter implements ShellWindow {
   readonly webContents = new FakeWebContents();
-  loaded: { file: string } | { url: string } | undefined;
+  loaded: { url: string } | undefined;
   shown = false;
   destroyed = false;
 
   constructor(readonly options: BrowserWindowConstructorOptions) {
     super();
-  }
-  loadFile(filePath: string): Promise<void> {
-    this.loaded = { file: filePath };
-    return Promise.resolve();
   }
   loadURL(url: string): Promise<void> {
     this.loaded = { url };
@@ -164,7 +161,9 @@ export class FakeIpcMain {
 }
 
 export class FakeApp extends Emitter {
-  readonly isPackaged = false;
+  isPackaged = false;
+  /** Set once the shell waited for ready: what Electron allows changes with it. */
+  ready = false;
   quitCalls = 0;
   metrics: ProcessMetric[] = [];
   constructor(private readonly userData: string) {
@@ -180,6 +179,7 @@ export class FakeApp extends Emitter {
     return this.metrics;
   }
   whenReady(): Promise<void> {
+    this.ready = true;
     return Promise.resolve();
   }
   quit(): void {
@@ -207,11 +207,41 @@ export class FakeOpener {
   }
 }
 
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+/** Electron's protocol module: records schemes and handlers; `request` plays the page loading a URL. */
+export class FakeProtocol {
+  readonly schemes: CustomScheme[] = [];
+  readonly handlers = new Map<string, ProtocolHandler>();
+  constructor(private readonly app: FakeApp) {}
+  registerSchemesAsPrivileged(schemes: CustomScheme[]): void {
+    if (this.app.ready) {
+      // Electron: "protocol.registerSchemesAsPrivileged should be called before app is ready".
+      throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+    }
+    this.schemes.push(...schemes);
+  }
+  handle(scheme: string, handler: ProtocolHandler): void {
+    if (this.handlers.has(scheme)) {
+      throw new Error(`The scheme has been registered: ${scheme}`);
+    }
+    this.handlers.set(scheme, handler);
+  }
+  async request(url: string, method = 'GET'): Promise<Response> {
+    const handler = this.handlers.get(new URL(url).protocol.slice(0, -1));
+    if (handler === undefined) {
+      throw new Error(`net::ERR_UNKNOWN_URL_SCHEME ${url}`);
+    }
+    return handler(new Request(url, { method }));
+  }
+}
+
 export interface FakeElectron extends ShellElectron<FakeWindow> {
   readonly app: FakeApp;
   readonly ipcMain: FakeIpcMain;
   readonly dialog: FakeDialog;
   readonly shell: FakeOpener;
+  readonly protocol: FakeProtocol;
   readonly windows: FakeWindow[];
 }
 
@@ -223,5 +253,6 @@ export function createFakeElectron(userData = '/tmp/gitbot-fake-user-data'): Fak
       windows.push(this);
     }
   }
-  return { app: new FakeApp(userData), BrowserWindow, ipcMain: new FakeIpcMain(), dialog: new FakeDialog(), shell: new FakeOpener(), windows };
+  const app = new FakeApp(userData);
+  return { app, BrowserWindow, ipcMain: new FakeIpcMain(), dialog: new FakeDialog(), shell: new FakeOpener(), protocol: new FakeProtocol(app), windows };
 }

@@ -2,25 +2,22 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApi } from '../../../shared/client';
 import { loopbackTransport } from './loopback-transport';
 
-/** An EventSource stand-in that records instances and lets the test deliver messages. */
-class FakeEventSource {
-  static instances: FakeEventSource[] = [];
-  readonly listeners = new Map<string, ((message: MessageEvent<string>) => void)[]>();
-  closed = false;
-  constructor(readonly url: string) {
-    FakeEventSource.instances.push(this);
-  }
-  addEventListener(name: string, listener: (message: MessageEvent<string>) => void): void {
-    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
-  }
-  close(): void {
-    this.closed = true;
-  }
-  deliver(name: string, data: string): void {
-    for (const listener of this.listeners.get(name) ?? []) {
-      listener(new MessageEvent(name, { data }));
-    }
-  }
+/** A fetch whose /events answer is a stream the test writes to; every call recorded. */
+function streamingFetch(status = 200) {
+  const streams: ReadableStreamDefaultController<Uint8Array>[] = [];
+  const calls: { url: string; init: RequestInit | undefined }[] = [];
+  const fetch = vi.fn((url: string, init?: RequestInit) => {
+    calls.push({ url, init });
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        streams.push(controller);
+        init?.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+      },
+    });
+    return Promise.resolve(new Response(body, { status, headers: { 'Content-Type': 'text/event-stream' } }));
+  });
+  const write = (text: string) => streams.at(-1)?.enqueue(new TextEncoder().encode(text));
+  return { fetch: fetch as unknown as typeof globalThis.fetch, calls, write, streams };
 }
 
 const jsonResponse = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -28,7 +25,7 @@ const jsonResponse = (body: unknown, status = 200) => new Response(JSON.stringif
 describe('loopbackTransport', () => {
   it('posts the argument to /rpc/<name> with the bearer token and returns the envelope', async () => {
     const fetch = vi.fn(async () => jsonResponse({ ok: true, value: { path: null } }));
-    const api = createApi(loopbackTransport({ origin: 'http://127.0.0.1:4000', token: 'secret', fetch, EventSource: FakeEventSource as never }));
+    const api = createApi(loopbackTransport({ origin: 'http://127.0.0.1:4000', token: 'secret', fetch }));
     await expect(api.chooseFolder({})).resolves.toEqual({ ok: true, value: { path: null } });
     expect(fetch).toHaveBeenCalledWith('http://127.0.0.1:4000/rpc/chooseFolder', {
       method: 'POST',
@@ -65,25 +62,54 @@ describe('loopbackTransport', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
-  it('shares one EventSource between every subscription and closes it with the last', () => {
-    FakeEventSource.instances = [];
-    const api = createApi(loopbackTransport({ origin: 'http://127.0.0.1:4000', token: 'a b', fetch: vi.fn(), EventSource: FakeEventSource as never }));
+  it('shares one event stream between every subscription, sends the token as a header only and closes it with the last', async () => {
+    const server = streamingFetch();
+    const api = createApi(loopbackTransport({ origin: 'http://127.0.0.1:4000', token: 'a b', fetch: server.fetch }));
     const stats = vi.fn();
     const logs = vi.fn();
     const offStats = api.on('stats', stats);
     const offLogs = api.on('log', logs);
-    expect(FakeEventSource.instances).toHaveLength(1);
-    const source = FakeEventSource.instances[0]!;
-    expect(source.url).toBe('http://127.0.0.1:4000/events?token=a%20b');
+    await vi.waitFor(() => expect(server.streams).toHaveLength(1));
+    expect(server.calls).toHaveLength(1);
+    expect(server.calls[0]?.url).toBe('http://127.0.0.1:4000/events');
+    expect(server.calls[0]?.init?.headers).toEqual({ Authorization: 'Bearer a b', Accept: 'text/event-stream' });
 
-    source.deliver('log', JSON.stringify({ time: 1, level: 'info', message: 'hello' }));
-    source.deliver('log', 'not json');
-    expect(logs).toHaveBeenCalledExactlyOnceWith({ time: 1, level: 'info', message: 'hello' });
+    // An event split across chunks, an unparsable one and an unknown one.
+    server.write(': connected\n\nevent: log\ndata: {"time":1,"level":"info",');
+    server.write('"message":"hello"}\n\nevent: log\ndata: not json\n\nevent: nope\ndata: {}\n\n');
+    await vi.waitFor(() => expect(logs).toHaveBeenCalledExactlyOnceWith({ time: 1, level: 'info', message: 'hello' }));
     expect(stats).not.toHaveBeenCalled();
 
     offStats();
-    expect(source.closed).toBe(false);
+    const signal = server.calls[0]?.init?.signal;
+    expect(signal?.aborted).toBe(false);
     offLogs();
-    expect(source.closed).toBe(true);
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it('opens the stream again after it ends, and not after the token is refused', async () => {
+    vi.useFakeTimers();
+    try {
+      const server = streamingFetch();
+      const api = createApi(loopbackTransport({ origin: '', token: 't', fetch: server.fetch, reconnectMs: 2000 }));
+      const off = api.on('log', () => {});
+      await vi.waitFor(() => expect(server.streams).toHaveLength(1));
+      server.streams[0]?.close();
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(server.calls).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await vi.waitFor(() => expect(server.calls).toHaveLength(2));
+      off();
+
+      const refused = streamingFetch(401);
+      const other = createApi(loopbackTransport({ origin: '', token: 'wrong', fetch: refused.fetch, reconnectMs: 2000 }));
+      const offOther = other.on('log', () => {});
+      await vi.waitFor(() => expect(refused.calls).toHaveLength(1));
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(refused.calls).toHaveLength(1);
+      offOther();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

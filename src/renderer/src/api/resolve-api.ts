@@ -11,14 +11,6 @@ export function resolveApi(): GitbotApi {
   if (window.gitbot !== undefined) {
     return window.gitbot;
   }
-  const token = takeToken(window.location, safeSessionStorage(), window.history);
+  const token = takeToken(window.location, window.history);
   return createApi(loopbackTransport({ origin: window.location.origin, token }));
-}
-
-function safeSessionStorage(): Storage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
 }

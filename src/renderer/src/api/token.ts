@@ -1,6 +1,3 @@
-/** Where the loopback token is kept so that a reload of the page still works. */
-export const TOKEN_STORAGE_KEY = 'gitbot.token';
-
 export interface TokenLocation {
   readonly href: string;
 }
@@ -10,26 +7,18 @@ export interface TokenHistory {
 }
 
 /**
- * Takes the loopback token from the page address (`?token=...`), keeps it in session
- * storage and removes it from the address bar, so it is neither bookmarked nor shown.
- * Without a token in the address, the one kept by an earlier load is used.
+ * Takes the loopback token from the page address (`?token=...`) once and removes it from the
+ * address bar, so it is neither bookmarked, shown nor sent again. The token lives only in
+ * this page's memory: no cookie (cookies ignore ports, so every local server would get it)
+ * and no storage. A reload therefore needs the printed link again.
  */
-export function takeToken(location: TokenLocation, storage: Storage | undefined, history: TokenHistory): string | null {
+export function takeToken(location: TokenLocation, history: TokenHistory): string | null {
   const url = new URL(location.href);
-  const fromAddress = url.searchParams.get('token');
-  if (fromAddress !== null && fromAddress !== '') {
-    try {
-      storage?.setItem(TOKEN_STORAGE_KEY, fromAddress);
-    } catch {
-      // Storage may be disabled; the token still lives in memory for this page.
-    }
-    url.searchParams.delete('token');
-    history.replaceState(null, '', `${url.pathname}${url.search}${url.hash}`);
-    return fromAddress;
-  }
-  try {
-    return storage?.getItem(TOKEN_STORAGE_KEY) ?? null;
-  } catch {
+  const token = url.searchParams.get('token');
+  if (token === null || token === '') {
     return null;
   }
+  url.searchParams.delete('token');
+  history.replaceState(null, '', `${url.pathname}${url.search}${url.hash}`);
+  return token;
 }
