@@ -62,6 +62,23 @@ export function ripgrep(root: string, pattern: string, options: RgOptions = {}):
   return sortHits(hits);
 }
 
+/**
+ * The files rg would search in `root`: `rg --files --hidden -g '!.git'`, without any
+ * configuration or global ignore file, sorted. `root` must hold a `.git` folder for rg to
+ * apply .gitignore files.
+ */
+export function ripgrepFiles(root: string): string[] {
+  const result = spawnSync('rg', ['--files', '--hidden', '--no-config', '--no-ignore-global', '-g', '!.git', '.'], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0 && result.status !== 1) {
+    throw new Error(`rg failed: ${result.stderr}`);
+  }
+  return result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/^\.\//, ''))
+    .sort();
+}
+
 /** rg's hits, or the first line of its error when it refuses the pattern (exit code 2). */
 export function ripgrepOrError(root: string, pattern: string, options: RgOptions = {}): { hits: RgHit[] } | { error: string } {
   try {

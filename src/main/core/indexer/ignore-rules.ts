@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import { readBoundedText } from '../files/bounded-text';
+import { IgnoreRuleSet } from '../files/ignore-rule-set';
 
 /** Ignore files read in every folder, in order: a later file overrides an earlier one. */
 export const ignoreFileNames = ['.gitignore', '.gitbotignore'] as const;
@@ -19,7 +19,7 @@ const defaultLimits: IgnoreFileLimits = { maxBytes: DEFAULT_IGNORE_FILE_MAX_BYTE
 interface RuleSet {
   /** Folder of the rules, relative to the root, '' or ending in '/'. */
   readonly base: string;
-  readonly rules: Ignore;
+  readonly rules: IgnoreRuleSet;
 }
 
 /**
@@ -40,17 +40,17 @@ export class IgnoreRules {
   static forRoot(rootAbsolute: string, limits: IgnoreFileLimits = defaultLimits): IgnoreRules {
     const empty = new IgnoreRules([], limits);
     const exclude = readRules(join(rootAbsolute, '.git', 'info', 'exclude'), limits);
-    const withExclude = exclude === null ? empty : new IgnoreRules([{ base: '', rules: ignore().add(exclude) }], limits);
+    const withExclude = exclude === null ? empty : new IgnoreRules([{ base: '', rules: new IgnoreRuleSet().add(exclude) }], limits);
     return withExclude.descend(rootAbsolute, '');
   }
 
   /** The rules of a sub-folder: these plus the folder's own ignore files, if any. */
   descend(folderAbsolute: string, folderRelative: string): IgnoreRules {
-    let rules: Ignore | null = null;
+    let rules: IgnoreRuleSet | null = null;
     for (const name of ignoreFileNames) {
       const text = readRules(join(folderAbsolute, name), this.limits);
       if (text !== null) {
-        rules ??= ignore();
+        rules ??= new IgnoreRuleSet();
         rules.add(text);
       }
     }
@@ -63,17 +63,15 @@ export class IgnoreRules {
 
   /** Whether `relativePath` ('/'-separated, from the root) is ignored. */
   ignores(relativePath: string, isDirectory: boolean): boolean {
-    let ignored = false;
-    for (const set of this.sets) {
-      const local = relativePath.slice(set.base.length);
-      const result = set.rules.test(isDirectory ? `${local}/` : local);
-      if (result.ignored) {
-        ignored = true;
-      } else if (result.unignored) {
-        ignored = false;
+    // The deepest folder's rules decide first, as in git; a folder's last matching rule wins.
+    for (let index = this.sets.length - 1; index >= 0; index -= 1) {
+      const set = this.sets[index] as RuleSet;
+      const verdict = set.rules.test(relativePath.slice(set.base.length), isDirectory);
+      if (verdict !== null) {
+        return verdict === 'ignored';
       }
     }
-    return ignored;
+    return false;
   }
 }
 
