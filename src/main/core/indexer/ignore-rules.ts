@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readBoundedText } from '../files/bounded-text';
 import { IgnoreRuleSet } from '../files/ignore-rule-set';
+import { joinRaw, type RawPath } from '../files/raw-path';
 
 /** Ignore files read in every folder, in order: a later file overrides an earlier one. */
 export const ignoreFileNames = ['.gitignore', '.gitbotignore'] as const;
@@ -45,10 +46,10 @@ export class IgnoreRules {
   }
 
   /** The rules of a sub-folder: these plus the folder's own ignore files, if any. */
-  descend(folderAbsolute: string, folderRelative: string): IgnoreRules {
+  descend(folderAbsolute: RawPath, folderRelative: string): IgnoreRules {
     let rules: IgnoreRuleSet | null = null;
     for (const name of ignoreFileNames) {
-      const text = readRules(join(folderAbsolute, name), this.limits);
+      const text = readRules(joinRaw(folderAbsolute, name), this.limits);
       if (text !== null) {
         rules ??= new IgnoreRuleSet();
         rules.add(text);
@@ -75,7 +76,7 @@ export class IgnoreRules {
   }
 }
 
-function readRules(path: string, limits: IgnoreFileLimits): string | null {
+function readRules(path: RawPath, limits: IgnoreFileLimits): string | null {
   const read = readBoundedText(path, limits.maxBytes);
   if (read.ok) {
     return read.text;
