@@ -31,6 +31,10 @@ it('applies a large .gitignore and skips with a warning an ignore file that is h
   symlinkSync('/dev/zero', join(root, 'zero', '.gitignore'));
   makeFifo(join(root, 'fifo', '.gitignore'));
   writeFileSync(join(root, 'huge', '.gitignore'), bigIgnoreText(10_000));
+  // A line too long to be a path is not applied; the rest of its file is.
+  mkdirSync(join(root, 'long'));
+  writeFileSync(join(root, 'long', '.gitignore'), `${'x'.repeat(5000)}\n*.tmp\n`);
+  writeFileSync(join(root, 'long', 'a.tmp'), 'needle ignored by the long file\n');
   const warnings: string[] = [];
   test = createTestCore({ IGNORE_FILE_MAX_BYTES: '200000' }, { logToFile: false, logSinks: [(entry) => (entry.level === 'warn' && entry.message.startsWith('Ignore file') ? warnings.push(entry.message) : undefined)] });
   const done = await indexThroughApi(test.core.api, root);
@@ -40,6 +44,7 @@ it('applies a large .gitignore and skips with a warning an ignore file that is h
   expect(warnings).toEqual([
     `Ignore file skipped, its rules are not applied: ${join(real, 'fifo', '.gitignore')} was not read: it is a FIFO, not a file`,
     `Ignore file skipped, its rules are not applied: ${join(real, 'huge', '.gitignore')} was not read: it is larger than 200000 bytes`,
+    `Ignore file ${join(real, 'long', '.gitignore')}: 1 line is longer than 4096 characters and not applied`,
     `Ignore file skipped, its rules are not applied: ${join(real, 'zero', '.gitignore')} was not read: it is a symlink, which is not followed`,
   ]);
   const found = await valueOf(test.core.api.search({ query: 'needle', mode: 'literal', limit: 1000 }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IgnoreRuleSet } from './ignore-rule-set';
+import { IgnoreRuleSet, MAX_RULE_LENGTH } from './ignore-rule-set';
 
 const rules = new IgnoreRuleSet().add(
   [
@@ -51,6 +51,13 @@ describe('IgnoreRuleSet', () => {
     ['a comment', false, null],
   ] as const)('%s (folder: %s) is %s', (path, isFolder, verdict) => {
     expect(rules.test(path, isFolder)).toBe(verdict);
+  });
+
+  it('drops a line longer than MAX_RULE_LENGTH and counts it', () => {
+    const set = new IgnoreRuleSet().add(`${'a'.repeat(MAX_RULE_LENGTH + 1)}\n*.log\n`);
+    expect(set.size).toBe(1);
+    expect(set.linesTooLong).toBe(1);
+    expect(set.test('x.log', false)).toBe('ignored');
   });
 
   it('lets the last matching rule decide, whatever index found it', () => {

@@ -59,10 +59,16 @@ export class IgnoreRuleSet {
   private readonly bySegment = new KeyedRules();
   private readonly always: Rule[] = [];
   private count = 0;
+  /** Lines dropped for being longer than MAX_RULE_LENGTH, for the caller's warning. */
+  linesTooLong = 0;
 
   /** Adds the lines of one ignore file; later lines (and later files) take precedence. */
   add(text: string): this {
     for (const line of text.split('\n')) {
+      if (line.length > MAX_RULE_LENGTH) {
+        this.linesTooLong += 1;
+        continue;
+      }
       const rule = parseRule(line, this.count);
       if (rule !== null) {
         this.count += 1;
@@ -158,7 +164,7 @@ export class IgnoreRuleSet {
 /** One line as git reads it (dir.c): comments, `!`, trailing '/', unescaped trailing spaces. */
 function parseRule(line: string, order: number): Rule | null {
   let glob = trimTrailingSpaces(line.endsWith('\r') ? line.slice(0, -1) : line);
-  if (glob === '' || glob.startsWith('#') || glob.length > MAX_RULE_LENGTH) {
+  if (glob === '' || glob.startsWith('#')) {
     return null;
   }
   const negated = glob.startsWith('!');

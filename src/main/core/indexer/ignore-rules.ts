@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readBoundedText } from '../files/bounded-text';
-import { IgnoreRuleSet } from '../files/ignore-rule-set';
-import { joinRaw, type RawPath } from '../files/raw-path';
+import { IgnoreRuleSet, MAX_RULE_LENGTH } from '../files/ignore-rule-set';
+import { joinRaw, lossyText, type RawPath } from '../files/raw-path';
 
 /** Ignore files read in every folder, in order: a later file overrides an earlier one. */
 export const ignoreFileNames = ['.gitignore', '.gitbotignore'] as const;
@@ -39,23 +39,19 @@ export class IgnoreRules {
    * is skipped with a warning, and the walk goes on without its rules.
    */
   static forRoot(rootAbsolute: string, limits: IgnoreFileLimits = defaultLimits): IgnoreRules {
-    const empty = new IgnoreRules([], limits);
-    const exclude = readRules(join(rootAbsolute, '.git', 'info', 'exclude'), limits);
-    const withExclude = exclude === null ? empty : new IgnoreRules([{ base: '', rules: new IgnoreRuleSet().add(exclude) }], limits);
-    return withExclude.descend(rootAbsolute, '');
+    const exclude = new IgnoreRuleSet();
+    const read = addFile(exclude, join(rootAbsolute, '.git', 'info', 'exclude'), limits);
+    return new IgnoreRules(read ? [{ base: '', rules: exclude }] : [], limits).descend(rootAbsolute, '');
   }
 
   /** The rules of a sub-folder: these plus the folder's own ignore files, if any. */
   descend(folderAbsolute: RawPath, folderRelative: string): IgnoreRules {
-    let rules: IgnoreRuleSet | null = null;
+    const rules = new IgnoreRuleSet();
+    let read = false;
     for (const name of ignoreFileNames) {
-      const text = readRules(joinRaw(folderAbsolute, name), this.limits);
-      if (text !== null) {
-        rules ??= new IgnoreRuleSet();
-        rules.add(text);
-      }
+      read = addFile(rules, joinRaw(folderAbsolute, name), this.limits) || read;
     }
-    if (rules === null) {
+    if (!read) {
       return this;
     }
     const base = folderRelative === '' ? '' : `${folderRelative}/`;
@@ -74,6 +70,21 @@ export class IgnoreRules {
     }
     return false;
   }
+}
+
+/** Adds the rules of the ignore file at `path`, if it was read; warns of lines too long to apply. */
+function addFile(rules: IgnoreRuleSet, path: RawPath, limits: IgnoreFileLimits): boolean {
+  const text = readRules(path, limits);
+  if (text === null) {
+    return false;
+  }
+  const before = rules.linesTooLong;
+  rules.add(text);
+  const dropped = rules.linesTooLong - before;
+  if (dropped > 0) {
+    limits.onWarning(`Ignore file ${lossyText(path)}: ${dropped} ${dropped === 1 ? 'line is' : 'lines are'} longer than ${MAX_RULE_LENGTH} characters and not applied`);
+  }
+  return true;
 }
 
 function readRules(path: RawPath, limits: IgnoreFileLimits): string | null {
