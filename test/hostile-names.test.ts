@@ -18,7 +18,7 @@ afterEach(async () => {
 
 const lossyName = 'caf\uFFFD.txt';
 
-it('indexes names that are not UTF-8 as rows of their own, finds them as rg does, and refuses to open them by name', async () => {
+it('indexes names that are not UTF-8 as rows of their own, finds them as rg does, sees them unchanged on a second run, and refuses to open them by name', async () => {
   temp = makeTempDir('gitbot-names-');
   const root = join(temp.path, 'repo');
   mkdirSync(root);
@@ -49,6 +49,10 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
     ['dir\uFFFD/inside.txt', Buffer.from('dir\xff/inside.txt', 'latin1').toString('hex'), 1, null],
     ['plain.txt', '', 1, null],
   ]);
+
+  // A second run finds each by its bytes: unchanged, none removed, none added.
+  const again = await indexThroughApi(test.core.api, root);
+  expect([again.status, again.summary.files_indexed, again.summary.files_unchanged, again.summary.files_removed]).toEqual(['completed', 0, 4, 0]);
 
   const real = realpathSync(root);
   const refused = await test.core.api.openInEditor({ path: join(real, lossyName) });
