@@ -86,6 +86,81 @@ export function bigIgnoreText(lines: number): string {
   return `${patterns.join('\n')}\n`;
 }
 
+/** The rule for line `line` of realisticIgnoreText: every kind gitignore(5) describes, in turn. */
+function realisticRule(line: number): string {
+  const kinds = [
+    `# section ${line}`,
+    `/generated/m-${line}/*.js`,
+    `!/generated/m-${line - 1}/keep.js`,
+    `build-${line}/`,
+    `*.ext${line}`,
+    `**/cache-${line}/**`,
+    `/out-${line}`,
+    `docs/**/draft-${line}.md`,
+    `tmp-${line}-*`,
+    `!tmp-${line - 1}-keep`,
+    `logs/${line}/*.log`,
+    `file-[0-9]${line}.bak`,
+    '',
+    `name-${line}?.txt`,
+  ];
+  return kinds[line % kinds.length] as string;
+}
+
+/**
+ * A .gitignore of `lines` lines like real ones (7,000 lines is ~150 KB): comments, blank
+ * lines, negations, folder-only, anchored and `**` rules, classes and `?`, after a few
+ * everyday rules (`node_modules/`, `*.log`, `!important.log`).
+ */
+export function realisticIgnoreText(lines: number): string {
+  const rules = ['node_modules/', '*.log', '!important.log', '*~', '.cache/'];
+  for (let line = rules.length; line < lines; line += 1) {
+    rules.push(realisticRule(line));
+  }
+  return `${rules.join('\n')}\n`;
+}
+
+/**
+ * Files under `root` that realisticIgnoreText's rules match and narrowly miss, for the lines
+ * `first, first + step, ...` below `lines`. Returns the relative paths written.
+ */
+export function writeIgnoreTargets(root: string, lines: number, step = 89): string[] {
+  const written: string[] = [];
+  for (let line = 5; line < lines; line += step) {
+    const paths = [
+      `generated/m-${line}/a.js`,
+      `generated/m-${line}/keep.js`,
+      `generated/m-${line}/a.ts`,
+      `src/build-${line}/x.txt`,
+      `lib/build-${line}`,
+      `a/b.ext${line}`,
+      `a/b.ext${line}x`,
+      `cache-${line}/x.txt`,
+      `deep/cache-${line}/y/z.txt`,
+      `out-${line}/f.txt`,
+      `nested/out-${line}/f.txt`,
+      `docs/x/y/draft-${line}.md`,
+      `docs/draft-${line}.md`,
+      `tmp-${line}-1`,
+      `tmp-${line}-keep`,
+      `logs/${line}/important.log`,
+      `logs/${line}/a.txt`,
+      `file-5${line}.bak`,
+      `file-x${line}.bak`,
+      `name-${line}x.txt`,
+      `name-${line}xy.txt`,
+      `node_modules/m-${line}/index.js`,
+      `backup-${line}.txt~`,
+    ];
+    for (const path of paths) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), `needle ${path}\n`);
+      written.push(path);
+    }
+  }
+  return written;
+}
+
 /** Nests `depth` folders `d/d/d…` under `root` with a file `leaf.txt` at the bottom; returns its relative path. */
 export function writeDeepTree(root: string, depth: number, text = 'needle at the bottom\n'): string {
   // mkdir -p of a 2,000-byte path is fine; a single path over PATH_MAX (4096) is not, so build it in steps.

@@ -34,16 +34,37 @@ function parseEvent(line: string): RgHit | null {
   if (line === '') {
     return null;
   }
-  const event = JSON.parse(line) as { type: string; data: { path: { text: string }; line_number: number; lines: { text?: string } } };
+  const event = JSON.parse(line) as { type: string; data: { path: RgData; line_number: number; lines: { text?: string } } };
   if (event.type !== 'match') {
     return null;
   }
   const text = event.data.lines.text;
-  return { path: event.data.path.text.replace(/^\.\//, ''), line: event.data.line_number, text: text === undefined ? null : text.replace(/\n$/, '') };
+  return { path: lossy(event.data.path).replace(/^\.\//, ''), line: event.data.line_number, text: text === undefined ? null : text.replace(/\n$/, '') };
+}
+
+/** rg's JSON gives text, or base64 `bytes` when it is not UTF-8 (a file name too). */
+type RgData = { readonly text: string } | { readonly bytes: string };
+
+/** The text, or the bytes decoded lossily (U+FFFD), as the index shows such a name. */
+function lossy(data: RgData): string {
+  return 'text' in data ? data.text : Buffer.from(data.bytes, 'base64').toString('utf8');
+}
+
+/** By path and line; two files whose names are alike once decoded are told apart by the line's text. */
+export function compareHits(left: RgHit, right: RgHit): number {
+  if (left.path !== right.path) {
+    return left.path < right.path ? -1 : 1;
+  }
+  if (left.line !== right.line) {
+    return left.line - right.line;
+  }
+  const leftText = left.text ?? '';
+  const rightText = right.text ?? '';
+  return leftText < rightText ? -1 : leftText > rightText ? 1 : 0;
 }
 
 function sortHits(hits: RgHit[]): RgHit[] {
-  return hits.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : left.line - right.line));
+  return hits.sort(compareHits);
 }
 
 /** Runs `rg --hidden --max-filesize 1M -g '!.git'` in `root` and returns its hits sorted by path and line. */
@@ -60,6 +81,23 @@ export function ripgrep(root: string, pattern: string, options: RgOptions = {}):
     }
   }
   return sortHits(hits);
+}
+
+/**
+ * The files rg would search in `root`: `rg --files --hidden -g '!.git'`, without any
+ * configuration or global ignore file, sorted. `root` must hold a `.git` folder for rg to
+ * apply .gitignore files.
+ */
+export function ripgrepFiles(root: string): string[] {
+  const result = spawnSync('rg', ['--files', '--hidden', '--no-config', '--no-ignore-global', '-g', '!.git', '.'], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0 && result.status !== 1) {
+    throw new Error(`rg failed: ${result.stderr}`);
+  }
+  return result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/^\.\//, ''))
+    .sort();
 }
 
 /** rg's hits, or the first line of its error when it refuses the pattern (exit code 2). */

@@ -4,6 +4,9 @@ import { openConnection } from './db/open-connection';
 import { FileState } from './index/format';
 import { AppError } from './errors';
 
+/** What a byte that is not UTF-8 becomes in a name shown as text. */
+const LOSSY_CHARACTER = '\uFFFD';
+
 /**
  * Checks that `path` is a regular file inside one of the indexed repository roots (real paths,
  * symlinks resolved), so a request to open a search result cannot be turned into "open or run
@@ -14,6 +17,10 @@ export function assertIndexedFile(path: string, roots: readonly string[]): strin
   try {
     real = realpathSync(path);
   } catch {
+    // An editor is started with names as text, and this name stands for bytes that are not UTF-8.
+    if (path.includes(LOSSY_CHARACTER)) {
+      throw new AppError('bad_request', `Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): ${path}`);
+    }
     throw new AppError('not_found', `File not found: ${path}`);
   }
   if (!roots.some((root) => isInside(root, real))) {

@@ -1,4 +1,5 @@
 import { closeSync, readSync } from 'node:fs';
+import { lossyText, type RawPath } from './raw-path';
 import { openRegularFile } from './regular-file';
 
 export type BoundedText =
@@ -14,8 +15,9 @@ const READ_CHUNK_BYTES = 64 * 1024;
  * bytes of it and never anything but a regular file: /dev/zero, a FIFO or a 36 MB file (and a
  * symlink unless `followSymlinks`) is refused with a message saying why, after reading at most `maxBytes + 1` bytes.
  */
-export function readBoundedText(path: string, maxBytes: number, options: { readonly followSymlinks?: boolean } = {}): BoundedText {
+export function readBoundedText(path: RawPath, maxBytes: number, options: { readonly followSymlinks?: boolean } = {}): BoundedText {
   const opened = openRegularFile(path, options);
+  const shown = lossyText(path);
   if (!opened.ok) {
     const missing = opened.reason === 'unreadable' && opened.detail === 'ENOENT';
     const why =
@@ -26,11 +28,11 @@ export function readBoundedText(path: string, maxBytes: number, options: { reado
           : opened.detail === 'EISDIR'
             ? 'it is a folder, not a file'
             : opened.detail;
-    return { ok: false, missing, message: `${path} was not read: ${why}` };
+    return { ok: false, missing, message: `${shown} was not read: ${why}` };
   }
   try {
     if (opened.stats.size > maxBytes) {
-      return { ok: false, missing: false, message: tooLarge(path, maxBytes) };
+      return { ok: false, missing: false, message: tooLarge(shown, maxBytes) };
     }
     const chunks: Buffer[] = [];
     let total = 0;
@@ -43,13 +45,13 @@ export function readBoundedText(path: string, maxBytes: number, options: { reado
       total += read;
       // The size was checked, but a file can grow while it is read.
       if (total > maxBytes) {
-        return { ok: false, missing: false, message: tooLarge(path, maxBytes) };
+        return { ok: false, missing: false, message: tooLarge(shown, maxBytes) };
       }
       chunks.push(Buffer.from(buffer.subarray(0, read)));
     }
     return { ok: true, text: Buffer.concat(chunks, total).toString('utf8') };
   } catch (error) {
-    return { ok: false, missing: false, message: `${path} was not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+    return { ok: false, missing: false, message: `${shown} was not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   } finally {
     closeSync(opened.fd);
   }

@@ -1,11 +1,12 @@
-import { closeSync, constants, fstatSync, openSync, type Dirent, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
 import type { SkipReason } from '../../../shared/types';
+import type { RawPath } from './raw-path';
 
 /** What a path is when it is neither a file, a folder nor a symlink. */
 export type SpecialFile = 'FIFO' | 'socket' | 'character device' | 'block device';
 
 /** The kind of a special file, or null for a file, folder, symlink or unknown entry. */
-export function specialFileKind(entry: Dirent | Stats): SpecialFile | null {
+export function specialFileKind(entry: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): SpecialFile | null {
   if (entry.isFIFO()) {
     return 'FIFO';
   }
@@ -40,10 +41,10 @@ const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
  * refused unless `followSymlinks` (a user's own `.env` may be one). The caller closes the
  * descriptor.
  */
-export function openRegularFile(path: string, options: { readonly followSymlinks?: boolean } = {}): OpenOutcome {
+export function openRegularFile(path: RawPath, options: { readonly followSymlinks?: boolean } = {}): OpenOutcome {
   let fd: number;
   try {
-    fd = openSync(path, SAFE_OPEN_FLAGS | (options.followSymlinks === true ? 0 : NO_FOLLOW));
+    fd = openSync(typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength), SAFE_OPEN_FLAGS | (options.followSymlinks === true ? 0 : NO_FOLLOW));
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ELOOP') {

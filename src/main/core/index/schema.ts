@@ -22,6 +22,7 @@ const CREATE = `
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     repo_id INTEGER NOT NULL,
     path TEXT NOT NULL,
+    path_bytes BLOB NOT NULL DEFAULT x'',
     size INTEGER NOT NULL,
     mtime_ms INTEGER NOT NULL,
     state INTEGER NOT NULL,
@@ -30,7 +31,7 @@ const CREATE = `
     documents INTEGER NOT NULL DEFAULT 0,
     seen_run INTEGER NOT NULL
   );
-  CREATE UNIQUE INDEX files_by_path ON files(repo_id, path);
+  CREATE UNIQUE INDEX files_by_path ON files(repo_id, path, path_bytes);
   CREATE INDEX files_by_run ON files(repo_id, seen_run);
   CREATE TABLE documents (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -70,7 +70,7 @@ function buildSnapshot(db: Database, version: number): IndexSnapshot {
   const rank = new Int32Array(maxId + 1).fill(-1);
   const repoOf = new Int32Array(maxId + 1);
   const ids: number[] = [];
-  const byRepo = db.prepare(`SELECT id FROM files WHERE repo_id = ? AND state = ${FileState.indexed} ORDER BY path`).pluck();
+  const byRepo = db.prepare(`SELECT id FROM files WHERE repo_id = ? AND state = ${FileState.indexed} ORDER BY path, path_bytes`).pluck();
   for (const repoId of repositories.keys()) {
     for (const id of byRepo.iterate(repoId) as Iterable<number>) {
       rank[id] = ids.length;

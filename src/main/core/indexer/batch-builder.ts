@@ -1,5 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { SkipReason } from '../../../shared/types';
+import type { RawPath } from '../files/raw-path';
 import { DocumentSplitter } from './document-splitter';
 import { MAX_BATCH_CHARACTERS, type BatchSettings } from './protocol';
 import { streamFile } from './file-reader';
@@ -15,7 +16,8 @@ export { MAX_BATCH_CHARACTERS } from './protocol';
 /** A file the writer wants read; `seq` names it in the batches that come back. */
 export interface FileJob {
   readonly seq: number;
-  readonly absolute: string;
+  /** Bytes when the name is not UTF-8 (a Uint8Array once it crossed to a reader thread). */
+  readonly absolute: RawPath;
   readonly size: number;
   readonly mtimeMs: number;
 }

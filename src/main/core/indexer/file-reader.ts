@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { SkipReason } from '../../../shared/types';
+import type { RawPath } from '../files/raw-path';
 import { errorCode, openRegularFile } from '../files/regular-file';
 
 /** Bytes inspected for a NUL byte to call a file binary (as the issue and git do). */
@@ -13,7 +14,7 @@ export type ReadOutcome = { readonly ok: true } | { readonly ok: false; readonly
  * regular file is opened (never through a symlink, never a FIFO or device). The first 8 KB are checked for a NUL byte before any text is handed on, so a binary file produces
  * nothing. A file whose size or mtime changes while it is read is reported as such.
  */
-export function streamFile(absolute: string, expected: { size: number; mtimeMs: number }, chunkSize: number, buffer: Buffer, onText: (text: string) => void): ReadOutcome {
+export function streamFile(absolute: RawPath, expected: { size: number; mtimeMs: number }, chunkSize: number, buffer: Buffer, onText: (text: string) => void): ReadOutcome {
   const opened = openRegularFile(absolute);
   if (!opened.ok) {
     return opened;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import { readBoundedText } from '../files/bounded-text';
+import { IgnoreRuleSet, MAX_RULE_LENGTH } from '../files/ignore-rule-set';
+import { joinRaw, lossyText, type RawPath } from '../files/raw-path';
 
 /** Ignore files read in every folder, in order: a later file overrides an earlier one. */
 export const ignoreFileNames = ['.gitignore', '.gitbotignore'] as const;
@@ -19,7 +20,7 @@ const defaultLimits: IgnoreFileLimits = { maxBytes: DEFAULT_IGNORE_FILE_MAX_BYTE
 interface RuleSet {
   /** Folder of the rules, relative to the root, '' or ending in '/'. */
   readonly base: string;
-  readonly rules: Ignore;
+  readonly rules: IgnoreRuleSet;
 }
 
 /**
@@ -38,23 +39,19 @@ export class IgnoreRules {
    * is skipped with a warning, and the walk goes on without its rules.
    */
   static forRoot(rootAbsolute: string, limits: IgnoreFileLimits = defaultLimits): IgnoreRules {
-    const empty = new IgnoreRules([], limits);
-    const exclude = readRules(join(rootAbsolute, '.git', 'info', 'exclude'), limits);
-    const withExclude = exclude === null ? empty : new IgnoreRules([{ base: '', rules: ignore().add(exclude) }], limits);
-    return withExclude.descend(rootAbsolute, '');
+    const exclude = new IgnoreRuleSet();
+    const read = addFile(exclude, join(rootAbsolute, '.git', 'info', 'exclude'), limits);
+    return new IgnoreRules(read ? [{ base: '', rules: exclude }] : [], limits).descend(rootAbsolute, '');
   }
 
   /** The rules of a sub-folder: these plus the folder's own ignore files, if any. */
-  descend(folderAbsolute: string, folderRelative: string): IgnoreRules {
-    let rules: Ignore | null = null;
+  descend(folderAbsolute: RawPath, folderRelative: string): IgnoreRules {
+    const rules = new IgnoreRuleSet();
+    let read = false;
     for (const name of ignoreFileNames) {
-      const text = readRules(join(folderAbsolute, name), this.limits);
-      if (text !== null) {
-        rules ??= ignore();
-        rules.add(text);
-      }
+      read = addFile(rules, joinRaw(folderAbsolute, name), this.limits) || read;
     }
-    if (rules === null) {
+    if (!read) {
       return this;
     }
     const base = folderRelative === '' ? '' : `${folderRelative}/`;
@@ -63,21 +60,34 @@ export class IgnoreRules {
 
   /** Whether `relativePath` ('/'-separated, from the root) is ignored. */
   ignores(relativePath: string, isDirectory: boolean): boolean {
-    let ignored = false;
-    for (const set of this.sets) {
-      const local = relativePath.slice(set.base.length);
-      const result = set.rules.test(isDirectory ? `${local}/` : local);
-      if (result.ignored) {
-        ignored = true;
-      } else if (result.unignored) {
-        ignored = false;
+    // The deepest folder's rules decide first, as in git; a folder's last matching rule wins.
+    for (let index = this.sets.length - 1; index >= 0; index -= 1) {
+      const set = this.sets[index] as RuleSet;
+      const verdict = set.rules.test(relativePath.slice(set.base.length), isDirectory);
+      if (verdict !== null) {
+        return verdict === 'ignored';
       }
     }
-    return ignored;
+    return false;
   }
 }
 
-function readRules(path: string, limits: IgnoreFileLimits): string | null {
+/** Adds the rules of the ignore file at `path`, if it was read; warns of lines too long to apply. */
+function addFile(rules: IgnoreRuleSet, path: RawPath, limits: IgnoreFileLimits): boolean {
+  const text = readRules(path, limits);
+  if (text === null) {
+    return false;
+  }
+  const before = rules.linesTooLong;
+  rules.add(text);
+  const dropped = rules.linesTooLong - before;
+  if (dropped > 0) {
+    limits.onWarning(`Ignore file ${lossyText(path)}: ${dropped} ${dropped === 1 ? 'line is' : 'lines are'} longer than ${MAX_RULE_LENGTH} characters and not applied`);
+  }
+  return true;
+}
+
+function readRules(path: RawPath, limits: IgnoreFileLimits): string | null {
   const read = readBoundedText(path, limits.maxBytes);
   if (read.ok) {
     return read.text;

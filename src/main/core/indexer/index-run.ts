@@ -189,11 +189,11 @@ export class IndexRun {
   /** Decides what one walk entry needs: a skip, an unchanged mark, or a read. */
   private dispatch(repoId: number, entry: WalkEntry): void {
     if (entry.kind === 'skip') {
-      this.local.push({ type: 'skip', path: entry.path, reason: entry.reason, detail: entry.detail, size: entry.size, mtimeMs: entry.mtimeMs });
+      this.local.push({ type: 'skip', path: entry.path, pathBytes: entry.pathBytes, reason: entry.reason, detail: entry.detail, size: entry.size, mtimeMs: entry.mtimeMs });
       this.countLocalSkip(entry.reason);
       return;
     }
-    const existing = this.writer.lookup(repoId, entry.path);
+    const existing = this.writer.lookup(repoId, entry.path, entry.pathBytes);
     if (existing !== undefined && existing.size === entry.size && existing.mtimeMs === entry.mtimeMs) {
       if (existing.state === FileState.indexed) {
         this.local.push({ type: 'seen', id: existing.id });
@@ -209,7 +209,7 @@ export class IndexRun {
       }
     }
     const seq = this.nextSeq++;
-    this.files.set(seq, { ref: { path: entry.path, id: null }, size: entry.size, mtimeMs: entry.mtimeMs });
+    this.files.set(seq, { ref: { path: entry.path, pathBytes: entry.pathBytes, id: null }, size: entry.size, mtimeMs: entry.mtimeMs });
     this.chunk.push({ seq, absolute: entry.absolute, size: entry.size, mtimeMs: entry.mtimeMs });
     this.chunkDocuments += Math.max(1, Math.ceil(entry.size / this.settings.maxContentLength));
     this.chunkBytes += entry.size;
@@ -266,7 +266,7 @@ export class IndexRun {
           this.currentFile = pending.ref.path;
           break;
         case 'skip':
-          ops.push({ type: 'skip', path: pending.ref.path, reason: op.reason, detail: op.detail, size: pending.size, mtimeMs: pending.mtimeMs });
+          ops.push({ type: 'skip', path: pending.ref.path, pathBytes: pending.ref.pathBytes, reason: op.reason, detail: op.detail, size: pending.size, mtimeMs: pending.mtimeMs });
           this.files.delete(op.seq);
           skipped[op.reason] = (skipped[op.reason] ?? 0) + 1;
           files += 1;

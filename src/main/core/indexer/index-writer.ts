@@ -8,9 +8,14 @@ import { SegmentStore } from '../index/segment-store';
 
 type Database = BetterSqlite3.Database;
 
+/** files.path_bytes of a path that is valid UTF-8: empty, the text says it all (docs/INDEX-FORMAT.md). */
+const UTF8_PATH = Buffer.alloc(0);
+
 /** A file of the run whose row id is known once its first operation is written. */
 export interface FileRef {
   readonly path: string;
+  /** The raw path when it is not UTF-8 (files.path_bytes), else null. */
+  readonly pathBytes: Buffer | null;
   id: number | null;
 }
 
@@ -20,7 +25,7 @@ export type WriteOp =
   /** `text` is UTF-8 (stored as TEXT). */
   | { readonly type: 'document'; readonly file: FileRef; readonly firstLine: number; readonly words: number; readonly text: Buffer }
   | { readonly type: 'end'; readonly file: FileRef; readonly size: number; readonly mtimeMs: number; readonly documents: number }
-  | { readonly type: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail: string | null; readonly size: number; readonly mtimeMs: number }
+  | { readonly type: 'skip'; readonly path: string; readonly pathBytes: Buffer | null; readonly reason: SkipReason; readonly detail: string | null; readonly size: number; readonly mtimeMs: number }
   | { readonly type: 'seen'; readonly id: number };
 
 /** A batch's trigram segment: per posting ordinal (a unit), its file and its first document's index in the file. */
@@ -59,13 +64,13 @@ export class IndexWriter {
     this.statements = {
       insertRepository: db.prepare('INSERT INTO repositories (root) VALUES (?) ON CONFLICT(root) DO NOTHING'),
       startRun: db.prepare('UPDATE repositories SET run = run + 1 WHERE root = ? RETURNING id, run'),
-      lookup: db.prepare('SELECT id, size, mtime_ms AS mtimeMs, state, skip_reason AS reason FROM files WHERE repo_id = ? AND path = ?'),
+      lookup: db.prepare('SELECT id, size, mtime_ms AS mtimeMs, state, skip_reason AS reason FROM files WHERE repo_id = ? AND path = ? AND path_bytes = ?'),
       // A file (re)indexed gets a new id, so postings naming its old id are recognisably stale.
-      deleteFile: db.prepare('DELETE FROM files WHERE repo_id = ? AND path = ? RETURNING id').pluck(),
-      beginFile: db.prepare(`INSERT INTO files (repo_id, path, size, mtime_ms, state, seen_run) VALUES (?, ?, -1, -1, ${FileState.partial}, ?) RETURNING id`).pluck(),
+      deleteFile: db.prepare('DELETE FROM files WHERE repo_id = ? AND path = ? AND path_bytes = ? RETURNING id').pluck(),
+      beginFile: db.prepare(`INSERT INTO files (repo_id, path, path_bytes, size, mtime_ms, state, seen_run) VALUES (?, ?, ?, -1, -1, ${FileState.partial}, ?) RETURNING id`).pluck(),
       skipFile: db.prepare(
-        `INSERT INTO files (repo_id, path, size, mtime_ms, state, skip_reason, detail, seen_run) VALUES (?, ?, ?, ?, ${FileState.skipped}, ?, ?, ?)
-         ON CONFLICT(repo_id, path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, state = ${FileState.skipped}, skip_reason = excluded.skip_reason,
+        `INSERT INTO files (repo_id, path, path_bytes, size, mtime_ms, state, skip_reason, detail, seen_run) VALUES (?, ?, ?, ?, ?, ${FileState.skipped}, ?, ?, ?)
+         ON CONFLICT(repo_id, path, path_bytes) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, state = ${FileState.skipped}, skip_reason = excluded.skip_reason,
            detail = excluded.detail, documents = 0, seen_run = excluded.seen_run
          RETURNING id`,
       ),
@@ -95,8 +100,8 @@ export class IndexWriter {
     })();
   }
 
-  lookup(repoId: number, path: string): ExistingFile | undefined {
-    return this.statements.lookup.get(repoId, path) as ExistingFile | undefined;
+  lookup(repoId: number, path: string, pathBytes: Buffer | null): ExistingFile | undefined {
+    return this.statements.lookup.get(repoId, path, pathBytes ?? UTF8_PATH) as ExistingFile | undefined;
   }
 
   /**
@@ -109,11 +114,11 @@ export class IndexWriter {
       for (const op of ops) {
         switch (op.type) {
           case 'begin': {
-            const old = s.deleteFile.get(repoId, op.file.path) as number | undefined;
+            const old = s.deleteFile.get(repoId, op.file.path, op.file.pathBytes ?? UTF8_PATH) as number | undefined;
             if (old !== undefined) {
               s.deleteDocuments.run(old);
             }
-            op.file.id = s.beginFile.get(repoId, op.file.path, run) as number;
+            op.file.id = s.beginFile.get(repoId, op.file.path, op.file.pathBytes ?? UTF8_PATH, run) as number;
             break;
           }
           case 'document':
@@ -123,7 +128,7 @@ export class IndexWriter {
             this.pendingEnds.push(op);
             break;
           case 'skip': {
-            const row = s.skipFile.get(repoId, op.path, op.size, op.mtimeMs, op.reason, op.detail, run) as { id: number };
+            const row = s.skipFile.get(repoId, op.path, op.pathBytes ?? UTF8_PATH, op.size, op.mtimeMs, op.reason, op.detail, run) as { id: number };
             s.deleteDocuments.run(row.id);
             break;
           }

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeSocket, writeDeepTree, writeSymlinkZoo } from '../../../../test/helpers/hostile-repo';
+import { makeSocket, writeDeepTree, writeInvalidUtf8Names, writeSymlinkZoo } from '../../../../test/helpers/hostile-repo';
 import { makeTempDir } from '../../../../test/helpers/make-repo';
 import { MAX_WALK_DEPTH, walk, type WalkEntry } from './walker';
 
@@ -112,5 +112,36 @@ describe('walk: depth', () => {
     const tooDeep = Array.from({ length: MAX_WALK_DEPTH + 1 }, () => 'd').join('/');
     expect(entries.map((entry) => `${entry.path} ${entry.kind === 'skip' ? `${entry.reason} ${entry.detail}` : 'file'}`)).toEqual([`${tooDeep} too_deep deeper than 256 folders`, `${deepest} file`]);
     expect(entries.some((entry) => entry.path === leaf)).toBe(false);
+  });
+});
+
+describe('walk: names that are not UTF-8', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+
+  beforeEach(() => {
+    temp = makeTempDir('gitbot-walker-');
+  });
+
+  afterEach(() => {
+    temp.remove();
+  });
+
+  it.each([10_000, 1])('yields each once with its raw bytes after the folder\'s other names (sorted folder max %i)', (sortedFolderMax) => {
+    const raw = writeInvalidUtf8Names(temp.path);
+    for (const name of ['b.txt', 'a.txt', 'c\uFFFD.txt']) {
+      writeFileSync(join(temp.path, name), name);
+    }
+    const entries = Array.from(walk(temp.path, { maxFileSize: 1024, excluded: new Set(), sortedFolderMax }));
+    const seen = entries.map((entry) => [entry.path, entry.pathBytes?.toString('hex') ?? null]);
+    const lossy = [
+      ['caf\uFFFD.txt', (raw[1] as Buffer).toString('hex')],
+      ['caf\uFFFD.txt', (raw[0] as Buffer).toString('hex')],
+      // A valid name with a real U+FFFD is listed with the lossy ones but needs no bytes.
+      ['c\uFFFD.txt', null],
+    ];
+    const expected = [['a.txt', null], ['b.txt', null], ...lossy];
+    // A streamed folder comes in the system's order.
+    expect(sortedFolderMax === 1 ? [...seen].sort() : seen).toEqual(sortedFolderMax === 1 ? [...expected].sort() : expected);
+    expect(entries.every((entry) => entry.kind === 'file')).toBe(true);
   });
 });

@@ -1,0 +1,62 @@
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import { writeInvalidUtf8Names } from './helpers/hostile-repo';
+import { makeTempDir } from './helpers/make-repo';
+import { compareHits, ripgrep, type RgHit } from './helpers/ripgrep';
+import { createTestCore, type TestCore } from './helpers/test-core';
+import { indexThroughApi, valueOf } from './helpers/core-api';
+
+let test: TestCore | undefined;
+let temp: ReturnType<typeof makeTempDir> | undefined;
+
+afterEach(async () => {
+  await test?.close();
+  temp?.remove();
+});
+
+const lossyName = 'caf\uFFFD.txt';
+
+it('indexes names that are not UTF-8 as rows of their own, finds them as rg does, sees them unchanged on a second run, and refuses to open them by name', async () => {
+  temp = makeTempDir('gitbot-names-');
+  const root = join(temp.path, 'repo');
+  mkdirSync(root);
+  const names = writeInvalidUtf8Names(root);
+  // A folder whose name is not UTF-8: its files' paths are bytes too.
+  const folder = Buffer.concat([Buffer.from(`${root}/`), Buffer.from('dir\xff', 'latin1')]);
+  mkdirSync(folder);
+  writeFileSync(Buffer.concat([folder, Buffer.from('/inside.txt')]), 'needle inside a folder\n');
+  writeFileSync(join(root, 'plain.txt'), 'needle plain\n');
+  let opened = 0;
+  test = createTestCore({}, { nativeHandlers: { openInEditor: async () => ((opened += 1), { opened: true }) } });
+  const done = await indexThroughApi(test.core.api, root);
+  expect(done.error).toBeNull();
+  expect(done.status).toBe('completed');
+
+  const found = await valueOf(test.core.api.search({ query: 'needle', mode: 'literal', limit: 1000 }));
+  const ours: RgHit[] = found.matches.map((match) => ({ path: match.path, line: match.line, text: match.text }));
+  const theirs = ripgrep(root, 'needle', { fixed: true });
+  expect(theirs.map((hit) => hit.path)).toEqual([lossyName, lossyName, 'dir\uFFFD/inside.txt', 'plain.txt']);
+  expect(ours.sort(compareHits)).toEqual(theirs);
+
+  const database = new Database(test.dbPath, { readonly: true });
+  const rows = database.prepare('SELECT path, path_bytes AS bytes, state, skip_reason AS reason FROM files ORDER BY path, path_bytes').all() as { path: string; bytes: Buffer; state: number; reason: string | null }[];
+  database.close();
+  expect(rows.map((row) => [row.path, row.bytes.toString('hex'), row.state, row.reason])).toEqual([
+    [lossyName, (names[1] as Buffer).toString('hex'), 1, null],
+    [lossyName, (names[0] as Buffer).toString('hex'), 1, null],
+    ['dir\uFFFD/inside.txt', Buffer.from('dir\xff/inside.txt', 'latin1').toString('hex'), 1, null],
+    ['plain.txt', '', 1, null],
+  ]);
+
+  // A second run finds each by its bytes: unchanged, none removed, none added.
+  const again = await indexThroughApi(test.core.api, root);
+  expect([again.status, again.summary.files_indexed, again.summary.files_unchanged, again.summary.files_removed]).toEqual(['completed', 0, 4, 0]);
+
+  const real = realpathSync(root);
+  const refused = await test.core.api.openInEditor({ path: join(real, lossyName) });
+  expect(refused).toEqual({ ok: false, error: expect.objectContaining({ code: 'bad_request', message: `Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): ${join(real, lossyName)}` }) });
+  expect(await valueOf(test.core.api.openInEditor({ path: join(real, 'plain.txt') }))).toEqual({ opened: true });
+  expect(opened).toBe(1);
+});
