@@ -156,8 +156,8 @@ export function createCore(options: CoreOptions): Core {
   );
   monitor.start();
   // A cleanup gives memory back in every thread: index batches shrink until RSS is back
-  // under the threshold, the writer collects its heap, the pool closes idle readers and has
-  // the others collect theirs; the monitor then collects the main thread's.
+  // under the threshold, the writer collects its heap once its current run ends, the pool
+  // closes idle readers and has the others collect theirs; the monitor then collects the main thread's.
   store.add(
     monitor.onPressure(async () => {
       pressure.set(true);
