@@ -78,11 +78,11 @@ it('core.shutdown() ends within SHUTDOWN_TIMEOUT plus the margin while a run and
       : stuckWriter(name);
   test = createTestCore({ SHUTDOWN_TIMEOUT: '3', SEARCH_TIMEOUT_MS: '600000' }, { logToFile: false, workers: stuckThreads, shutdownMarginMs: marginMs });
   const taskId = await startStuckRun(test.core, repo());
-  const search = test.core.dispatch('search', { query: 'text', mode: 'literal', channel: 'stuck' });
+  const search = test.core.api.search({ query: 'text', mode: 'literal', channel: 'stuck' });
   // Wait until the search holds a reader (checked out), so shutdown has it to wait for.
   for (let attempt = 0; ; attempt++) {
-    const health = await test.core.dispatch('getHealth', {});
-    if (health.ok && (health.value as { database_pool?: { checked_out: number } }).database_pool?.checked_out === 1) break;
+    const health = await test.core.api.getHealth({});
+    if (health.ok && health.value.database_pool.checked_out === 1) break;
     if (attempt > 1500) throw new Error(`The search never held a reader: ${JSON.stringify(health)}`);
     await new Promise((wait) => setTimeout(wait, 20));
   }
