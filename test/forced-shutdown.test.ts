@@ -60,6 +60,22 @@ it('cancelIndexing ends a run that never yields, and the next run is not queued 
   expect(second).not.toBe(first);
 });
 
+it('a run queued behind one that never yields stays pending, and cancelling it leaves that run and its writer alone', async () => {
+  test = createTestCore({ SHUTDOWN_TIMEOUT: '1' }, { logToFile: false, workers: stuckWriter, shutdownMarginMs: marginMs });
+  const root = repo();
+  const first = await startStuckRun(test.core, root);
+  const queued = await test.core.api.startIndexing({ path: root });
+  if (!queued.ok) throw new Error(queued.error.message);
+  const second = queued.value.taskId;
+  await new Promise((wait) => setTimeout(wait, 100));
+  expect(test.core.tasks.get(second)?.status).toBe('pending');
+  expect(await test.core.api.cancelIndexing({ taskId: second })).toEqual({ ok: true, value: { cancelled: true } });
+  expect(await task(test.core, second, 'cancelled')).toMatchObject({ error: 'Indexing cancelled by request', startedAt: null });
+  // Past the cancel's grace (SHUTDOWN_TIMEOUT): forcing a queued run once terminated the writer of the run before it.
+  await new Promise((wait) => setTimeout(wait, 1500));
+  expect(test.core.tasks.get(first)?.status).toBe('running');
+});
+
 it('core.shutdown() ends within SHUTDOWN_TIMEOUT plus a margin while a run never yields', async () => {
   test = createTestCore({ SHUTDOWN_TIMEOUT: '1' }, { logToFile: false, workers: stuckWriter, shutdownMarginMs: marginMs });
   const taskId = await startStuckRun(test.core, repo());
