@@ -51,6 +51,8 @@ export interface CoreOptions {
   readonly logSinks?: readonly LogSink[];
   /** Write the rotating log file (off in tests that do not look at it). */
   readonly logToFile?: boolean;
+  /** What shutdown may take past SHUTDOWN_TIMEOUT to end stuck work by force (default SHUTDOWN_MARGIN_MS); tests shorten it. */
+  readonly shutdownMarginMs?: number;
 }
 
 export interface Core {
@@ -64,7 +66,7 @@ export interface Core {
   /** The memory monitor: `onPressure` for whoever can give memory back in a cleanup, `watchWorker` for whoever starts threads. */
   readonly monitor: MemoryMonitor;
   readonly options: CoreOptions;
-  /** Graceful shutdown: tasks first, then every resource, all within SHUTDOWN_TIMEOUT plus SHUTDOWN_MARGIN_MS. */
+  /** Graceful shutdown: tasks first, then every resource, all within SHUTDOWN_TIMEOUT plus the margin (SHUTDOWN_MARGIN_MS). */
   shutdown(): Promise<void>;
 }
 
@@ -154,8 +156,8 @@ export function createCore(options: CoreOptions): Core {
   );
   monitor.start();
   // A cleanup gives memory back in every thread: index batches shrink until RSS is back
-  // under the threshold, the writer collects its heap, the pool closes idle readers and has
-  // the others collect theirs; the monitor then collects the main thread's.
+  // under the threshold, the writer collects its heap once its current run ends, the pool
+  // closes idle readers and has the others collect theirs; the monitor then collects the main thread's.
   store.add(
     monitor.onPressure(async () => {
       pressure.set(true);
@@ -246,14 +248,15 @@ export function createCore(options: CoreOptions): Core {
     shutdown() {
       shuttingDown ??= (async () => {
         // One deadline for every owner: SHUTDOWN_TIMEOUT to stop, then a margin to end by force.
-        const deadline = new ShutdownDeadline(settings.SHUTDOWN_TIMEOUT * 1000, SHUTDOWN_MARGIN_MS);
+        const marginMs = options.shutdownMarginMs ?? SHUTDOWN_MARGIN_MS;
+        const deadline = new ShutdownDeadline(settings.SHUTDOWN_TIMEOUT * 1000, marginMs);
         // Sampling stops first: a sample taken while the tasks stop would ask the closed task
         // manager for a cleanup and log its refusal as a sampling failure.
         monitor.dispose();
         await tasks.shutdown(deadline.untilSoft(), Math.min(FORCE_WAIT_MS, deadline.untilHard()));
         await store.dispose(deadline);
         if (store.overdue > 0) {
-          logger.error(`${store.overdue} resource(s) did not close within SHUTDOWN_TIMEOUT plus ${SHUTDOWN_MARGIN_MS / 1000} s; left behind`);
+          logger.error(`${store.overdue} resource(s) did not close within SHUTDOWN_TIMEOUT plus ${marginMs / 1000} s; left behind`);
         }
       })();
       return shuttingDown;

@@ -56,7 +56,7 @@ export function indexSnapshot(db: Database): IndexSnapshot {
   return snapshot;
 }
 
-/** Drops a connection's snapshot (tests, and the pool's cleanup under memory pressure). */
+/** Drops a connection's snapshot: a reader's part of a memory cleanup (query/reader-memory.ts); the next search rebuilds it. */
 export function forgetSnapshot(db: Database): void {
   snapshots.delete(db);
 }

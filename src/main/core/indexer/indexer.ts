@@ -33,7 +33,10 @@ export interface IndexerOptions {
   readonly excludedPaths?: readonly string[];
   /** How long dispose waits for a run to stop before terminating the writer (default DISPOSE_GRACE_MS). */
   readonly disposeGraceMs?: number;
-  /** The memory budget's part in indexing: batches shrink while `flag` is set or an index thread's heap is over `heapBytes`. */
+  /**
+   * The memory budget's part in indexing: batches shrink while `flag` is set or an index thread's
+   * heap is over `heapBytes`. Without it (some tests) only a thread heap over the whole MEMORY_THRESHOLD_MB shrinks them.
+   */
   readonly pressure?: { readonly flag: PressureFlag; readonly heapBytes: number; readonly minDocumentsPerBatch: number };
 }
 
@@ -82,9 +85,9 @@ interface ActiveRun {
 
 /**
  * Coordinates indexing from the main thread. Each start is a task of type 'indexing'; runs
- * execute one at a time, in the order they were asked for (a later start waits in the
- * queue as a pending-then-running task), in the single long-lived writer worker, which is
- * started on the first run and closed by dispose. The main thread never writes.
+ * execute one at a time, in the order they were asked for (a later start's task is `pending`
+ * while it waits behind the run in progress), in the single long-lived writer worker, which
+ * is started on the first run and closed by dispose. The main thread never writes.
  */
 export class Indexer implements Disposable {
   private worker: Worker | null = null;
@@ -108,14 +111,19 @@ export class Indexer implements Disposable {
   start(path: string): { taskId: string; repo: string } {
     const repo = validateRoot(path);
     const previous = this.queue;
-    const handle = this.options.tasks.run('indexing', { repo }, async (context) => {
-      // A run that does not stop on its flag (a blocking read, a loop) is ended with its threads.
-      context.onForce(() => this.terminateWriter());
-      await previous.catch(() => undefined);
-      context.signal.throwIfAborted();
-      return this.execute(context.id, repo, context.signal, (progress) => context.setProgress(progress));
-    });
-    this.queue = handle.done.catch(() => undefined);
+    // Pending while the run before it goes on: a cancel then ends it without touching that run's writer.
+    const handle = this.options.tasks.run(
+      'indexing',
+      { repo },
+      async (context) => {
+        // A run that does not stop on its flag (a blocking read, a loop) is ended with its threads.
+        context.onForce(() => this.terminateWriter());
+        return this.execute(context.id, repo, context.signal, (progress) => context.setProgress(progress));
+      },
+      { after: previous },
+    );
+    // The next waits for this one and for what this one waits for: a cancelled pending run ends early.
+    this.queue = Promise.allSettled([previous, handle.done]);
     return { taskId: handle.id, repo };
   }
 

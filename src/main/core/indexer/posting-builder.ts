@@ -158,11 +158,6 @@ export class PostingBuilder {
     return { buckets: Int32Array.from(buckets), ends: Int32Array.from(ends), bytes: writer.view(0).slice() };
   }
 
-  /** Bytes held by the builder's buffers (for the memory-pressure log). */
-  get pendingPairs(): number {
-    return this.pairCount >>> 1;
-  }
-
   private push(gram: number, ordinal: number): void {
     if (this.pairCount + 2 > this.pairs.length) {
       const grown = new Int32Array(this.pairs.length * 2);

@@ -66,7 +66,7 @@ export type ToIndexer =
       readonly excluded: readonly string[];
       /** Int32 flag: set to 1 to cancel the run after its current batch. */
       readonly cancel: SharedArrayBuffer;
-      /** Heap bytes of the writer or a reader above which batches shrink (the memory budget's indexThreadHeapBytes). */
+      /** Heap bytes of the writer or a reader above which batches shrink (the memory budget's indexThreadHeapBytes; MEMORY_THRESHOLD_MB without a budget). */
       readonly memoryThresholdBytes: number;
       /** PressureFlag: set by a memory cleanup until the process's RSS is back under MEMORY_THRESHOLD_MB; batches shrink meanwhile. */
       readonly pressure: SharedArrayBuffer;

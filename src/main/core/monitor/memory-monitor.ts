@@ -129,9 +129,10 @@ export class MemoryMonitor implements Disposable {
   }
 
   /**
-   * Registers a listener called by every cleanup: when the process's RSS is over
-   * MEMORY_THRESHOLD_MB, and on request (the pool collects and closes its readers, the
-   * indexer shrinks its batches). Dispose the result to unsubscribe.
+   * Registers a listener called by every cleanup: when a sample finds the process's RSS over
+   * MEMORY_THRESHOLD_MB (at most once per cooldown), and on request. The cleanup waits for the
+   * listener's work before the main thread's GC; what it gives back is the listener's own
+   * (core.ts wires the reader pool and the indexer). Dispose the result to unsubscribe.
    */
   onPressure(listener: PressureListener): Disposable {
     return this.pressureEmitter.event(({ waitUntil, ...pressure }) => waitUntil(Promise.resolve(pressure).then(listener)));
@@ -256,6 +257,7 @@ export class MemoryMonitor implements Disposable {
     this.alert('possible_leak', message, Math.round(verdict.slopeBytesPerMinute));
   }
 
+  /** Stops every timer and observer at once: nothing here waits, so any shutdown deadline is met. */
   dispose(): void {
     this.disposed = true;
     clearInterval(this.timer);

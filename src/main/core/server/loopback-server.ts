@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { EventName } from '../../../shared/contract';
 import { fail } from '../../../shared/result';
 import type { Core } from '../core';
-import type { Disposable } from '../lifecycle';
+import { ShutdownDeadline, type Disposable } from '../lifecycle';
 import { checkRequest } from './request-guard';
 import { readJsonBody } from './request-body';
 import { handleSearchStream } from './search-stream-route';
@@ -44,6 +44,8 @@ export interface LoopbackServer extends Disposable {
 }
 
 const maxBodyBytes = 1024 * 1024;
+/** Every socket is destroyed at once, so the close needs little time; this bounds it anyway. */
+const CLOSE_WAIT_MS = 1000;
 
 /**
  * The second transport of the IPC contract, for the browser dashboard, the e2e tests and
@@ -144,12 +146,14 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     token,
     origin,
     url: `${origin}/?token=${token}`,
-    async dispose() {
+    /** Ends the event streams and every connection; waits for the close until the deadline's hard end (CLOSE_WAIT_MS without one). */
+    async dispose(deadline = new ShutdownDeadline(0, CLOSE_WAIT_MS)) {
       for (const stream of streams) stream.end();
-      await new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
+      if (!(await deadline.within(closed))) options.core.logger.warn('The loopback server did not close in time; left behind');
     },
   };
 }

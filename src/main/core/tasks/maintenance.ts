@@ -32,6 +32,6 @@ export function scheduleMaintenance(options: MaintenanceOptions): Disposable {
     }, job.intervalMs),
   );
   return toDisposable(() => {
-    for (const timer of timers) timer.dispose();
+    for (const timer of timers) void timer.dispose();
   });
 }

@@ -38,6 +38,30 @@ describe('TaskManager', () => {
     expect(changes.map((change) => change.progress)).toEqual([null, null, 0.5, 0.5, 1, 1]);
   });
 
+  it('keeps a task queued behind other work pending until that settles, and a cancel meanwhile ends it without running it', async () => {
+    const { tasks } = setup();
+    let release = (): void => {};
+    const before = new Promise<void>((resolve) => (release = resolve));
+    let ran = false;
+    const queued = tasks.run('indexing', {}, async () => {
+      ran = true;
+      return 1;
+    }, { after: before });
+    const cancelled = tasks.run('indexing', {}, async () => {
+      ran = true;
+      return 2;
+    }, { after: before });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([tasks.get(queued.id)?.status, tasks.get(cancelled.id)?.status]).toEqual(['pending', 'pending']);
+    tasks.cancel(cancelled.id);
+    await expect(cancelled.done).rejects.toThrow('Cancelled by request');
+    expect(ran).toBe(false);
+    release();
+    await expect(queued.done).resolves.toBe(1);
+    await Promise.resolve();
+    expect(tasks.get(cancelled.id)).toMatchObject({ status: 'cancelled', error: 'Cancelled by request', startedAt: null });
+  });
+
   it('keeps the error of a failing task without crashing, and logs it', async () => {
     const { tasks, logs } = setup();
     const handle = tasks.run('broken', {}, async () => {

@@ -18,6 +18,11 @@ export interface TaskContext {
   onForce(stop: () => Promise<void> | void): void;
 }
 
+export interface RunOptions {
+  /** The task stays `pending` until this settles (the work it queues behind); a cancel meanwhile ends it at once. */
+  readonly after?: Promise<unknown>;
+}
+
 export interface TaskHandle<T> {
   readonly id: string;
   /** Settles with the task's value; rejects with its error or an AbortError when cancelled. */
@@ -99,7 +104,7 @@ export class TaskManager {
     return this.accepting;
   }
 
-  run<T>(type: string, metadata: TaskMetadata, work: (context: TaskContext) => Promise<T>): TaskHandle<T> {
+  run<T>(type: string, metadata: TaskMetadata, work: (context: TaskContext) => Promise<T>, options: RunOptions = {}): TaskHandle<T> {
     if (!this.accepting) {
       throw new AppError('shutting_down', 'The app is shutting down and accepts no new tasks');
     }
@@ -127,6 +132,7 @@ export class TaskManager {
     const done = (async () => {
       await Promise.resolve();
       controller.signal.throwIfAborted();
+      if (options.after !== undefined) await settledOrAborted(options.after, controller.signal);
       this.update(record, { status: 'running', startedAt: this.now() });
       return work(context);
     })();
@@ -297,6 +303,20 @@ export class TaskManager {
     record.info = { ...record.info, ...change };
     this.options.onChange?.(record.info);
   }
+}
+
+/** Resolves when `work` settles, either way; rejects with the signal's reason if it aborts first. */
+function settledOrAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    work.then(done, done);
+  });
 }
 
 export function isActive(status: TaskStatus): boolean {
