@@ -3,8 +3,10 @@ import { requestSchemas, type RequestArg } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
 import type { SearchPage } from '../../shared/types';
 import { openConnection } from '../core/db/open-connection';
+import { damagedMessage, isCorruption } from '../core/db/integrity-check';
+import { describeOpenError } from '../core/db/prepare-database';
 import { readOps } from '../core/query/read-ops';
-import { AppError, toResultError } from '../core/errors';
+import { toResultError } from '../core/errors';
 import { resolvePaths } from '../core/paths';
 import { searchHold } from '../core/config/memory-budget';
 import { useSearchHold } from '../core/search/search-budget';
@@ -36,7 +38,7 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
   try {
     db = openConnection(dbPath, { mode: 'reader' });
   } catch (error) {
-    throw new AppError('database_error', `Cannot open the database ${dbPath}: ${(error as Error).message}`);
+    throw describeOpenError(dbPath, error);
   }
   const budgetMs = config.values.SEARCH_TIMEOUT_MS;
   useSearchHold(searchHold(config.values.MEMORY_THRESHOLD_MB));
@@ -49,6 +51,9 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
       try {
         return Promise.resolve(ok(readOps.search(db, parsed.data, { control: searchControl({ budgetMs }) })));
       } catch (error) {
+        if (isCorruption(error)) {
+          return Promise.resolve(fail('database_error', damagedMessage(dbPath, (error as Error).message)));
+        }
         const { code, message } = toResultError(error);
         return Promise.resolve(fail(code, message));
       }

@@ -99,7 +99,8 @@ port.on('message', (message: ToIndexer) => {
     const result = run.run();
     send({ type: 'done', runId: message.runId, status: result.status, summary: result.summary, pipeline: result.pipeline, merges: result.merges });
   } catch (error) {
-    send({ type: 'failed', runId: message.runId, message: error instanceof Error ? error.message : String(error) });
+    const code = (error as { code?: unknown } | null)?.code;
+    send({ type: 'failed', runId: message.runId, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : null });
   } finally {
     for (const port of message.readers) {
       port.close();

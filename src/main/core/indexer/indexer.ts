@@ -5,6 +5,7 @@ import type { Config } from '../config/definitions';
 import type { EventHub } from '../events';
 import type { Disposable, ShutdownDeadline } from '../lifecycle';
 import type { Logger } from '../log/logger';
+import { DatabaseIntegrity } from '../db/integrity-check';
 import type { PressureFlag } from '../monitor/pressure-flag';
 import { askHeap, type HeapFigures } from '../monitor/worker-heaps';
 import type { TaskManager } from '../tasks/task-manager';
@@ -35,6 +36,8 @@ export interface IndexerOptions {
   readonly disposeGraceMs?: number;
   /** The memory budget's part in indexing: batches shrink while `flag` is set or an index thread's heap is over `heapBytes`. */
   readonly pressure?: { readonly flag: PressureFlag; readonly heapBytes: number; readonly minDocumentsPerBatch: number };
+  /** Whether the database may be written; runs and removals are refused when it may not (default: a sound database). */
+  readonly integrity?: DatabaseIntegrity;
 }
 
 /**
@@ -102,10 +105,15 @@ export class Indexer implements Disposable {
   /** The latest progress of the active run: where the writer was if it dies. */
   private lastProgress: { phase: string; currentFile: string | null } | null = null;
 
-  constructor(private readonly options: IndexerOptions) {}
+  private readonly integrity: DatabaseIntegrity;
+
+  constructor(private readonly options: IndexerOptions) {
+    this.integrity = options.integrity ?? new DatabaseIntegrity(options.dbPath);
+  }
 
   /** Validates the folder and queues a run; throws an AppError for bad input. */
   start(path: string): { taskId: string; repo: string } {
+    this.integrity.assertWritable();
     const repo = validateRoot(path);
     const previous = this.queue;
     const handle = this.options.tasks.run('indexing', { repo }, async (context) => {
@@ -113,6 +121,8 @@ export class Indexer implements Disposable {
       context.onForce(() => this.terminateWriter());
       await previous.catch(() => undefined);
       context.signal.throwIfAborted();
+      // A run queued behind one that found damage must not write either.
+      this.integrity.assertWritable();
       return this.execute(context.id, repo, context.signal, (progress) => context.setProgress(progress));
     });
     this.queue = handle.done.catch(() => undefined);
@@ -125,6 +135,7 @@ export class Indexer implements Disposable {
    * task of type 'remove_repository'. Resolves `removed: false` when it was not indexed.
    */
   remove(path: string): Promise<{ removed: boolean }> {
+    this.integrity.assertWritable();
     const root = repositoryKey(path);
     for (const task of this.options.tasks.list()) {
       if (task.type === 'indexing' && isActive(task.status) && task.metadata['repo'] === root) {
@@ -272,7 +283,7 @@ export class Indexer implements Disposable {
               resolveRun(message.summary);
             }
           } else if (message.type === 'failed' && message.runId === runId) {
-            fail(message.message, emptySummary(repo));
+            fail(this.integrity.describeWriteFailure(message.message, message.code), emptySummary(repo));
           }
         },
         onCrash: (error) => {
