@@ -5,7 +5,7 @@ import type { Config } from '../config/definitions';
 import type { EventHub } from '../events';
 import type { Disposable, ShutdownDeadline } from '../lifecycle';
 import type { Logger } from '../log/logger';
-import { DatabaseIntegrity } from '../db/integrity-check';
+import { DatabaseIntegrity, openMarkerPath } from '../db/integrity-check';
 import type { PressureFlag } from '../monitor/pressure-flag';
 import { askHeap, type HeapFigures } from '../monitor/worker-heaps';
 import type { TaskManager } from '../tasks/task-manager';
@@ -236,7 +236,7 @@ export class Indexer implements Disposable {
     };
     // Real paths, as the walk builds them from the repository's real root.
     const database = repositoryKey(this.options.dbPath);
-    const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`, ...(this.options.excludedPaths ?? []).map(repositoryKey)];
+    const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`, openMarkerPath(database), ...(this.options.excludedPaths ?? []).map(repositoryKey)];
     const signal = new SharedArrayBuffer(4);
     let readerError: Error | null = null;
     const readers = this.startReaders(readerCount(config.GITBOT_INDEX_WORKERS), settings, signal, (error) => {
