@@ -3,6 +3,7 @@ import { requestSchemas, type RequestArg } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
 import type { SearchPage } from '../../shared/types';
 import { openConnection } from '../core/db/open-connection';
+import type { ReadonlyDatabase } from '../core/database-types';
 import { damagedMessage, isCorruption } from '../core/db/integrity-check';
 import { describeOpenError } from '../core/db/prepare-database';
 import { readOps } from '../core/query/read-ops';
@@ -34,7 +35,7 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
     const missing = fail('not_found', `No index at ${dbPath}: run "gitbot index <folder>" first`);
     return { search: () => Promise.resolve(missing), close: () => {} };
   }
-  let db: ReturnType<typeof openConnection>;
+  let db: ReadonlyDatabase;
   try {
     db = openConnection(dbPath, { mode: 'reader' });
   } catch (error) {

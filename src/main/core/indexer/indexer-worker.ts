@@ -7,6 +7,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
+import type { WritableDatabase } from '../database-types';
 import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
 import { collectWorkerGarbage } from '../monitor/gc';
 import { PressureFlag } from '../monitor/pressure-flag';
@@ -29,7 +30,7 @@ function send(message: FromIndexer): void {
   port?.postMessage(message);
 }
 
-let db: ReturnType<typeof openConnection>;
+let db: WritableDatabase;
 let writer: IndexWriter;
 try {
   db = openConnection(data.dbPath, { mode: 'writer' });
