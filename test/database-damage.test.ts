@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,6 +137,22 @@ describe('a database damaged mid-file', () => {
     expect((await cli(['health', '--db', dbPath])).stdout.split('\n')[0]).toBe('status: healthy');
     expect(existsSync(openMarkerPath(dbPath))).toBe(false);
     expect(digest(join(temp.path, 'damaged.sqlite'))).toBe(damaged);
+  });
+
+  it('gitbot health leaves the page check to a core that holds the database, and makes it once that core is gone', async () => {
+    damageMiddlePages(dbPath);
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'helpers', 'crash-core-child.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('open') && resolve()));
+      // The running core checked the file at its start and watches every statement; a one-shot need not read every page.
+      expect((await cli(['health', '--db', dbPath])).stdout.split('\n')[0]).toBe('status: healthy');
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const message = damagedMessage(dbPath, quickCheckDetail(dbPath));
+    expect((await cli(['health', '--db', dbPath])).stdout.split('\n')[0]).toBe(`status: unhealthy (${message})`);
   });
 
   it('without a crash, the first statement that meets the damage marks it: search says so, then health and indexing', async () => {

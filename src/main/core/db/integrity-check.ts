@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../errors';
 
@@ -61,6 +61,29 @@ export function openMarkerPath(dbPath: string): string {
 /** True when the marker is there, i.e. the database was not closed cleanly (see openMarkerPath). */
 export function leftOpen(dbPath: string): boolean {
   return existsSync(openMarkerPath(dbPath));
+}
+
+/**
+ * True when the marker names a process that is still running (not this one): a core that
+ * holds the database now, checked it at its start and watches every statement, so a one-shot
+ * `gitbot health` need not read every page again. A crashed process's id may be reused, so
+ * only that reader relies on this, never a core's start.
+ */
+export function heldByRunningProcess(dbPath: string): boolean {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(openMarkerPath(dbPath), 'utf8'), 10);
+  } catch {
+    return false;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function writeOpenMarker(dbPath: string): void {
