@@ -41,6 +41,13 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
   } catch (error) {
     throw describeOpenError(dbPath, error);
   }
+  try {
+    // SQLite opens lazily: the first read is what fails on a foreign file or a read-only folder.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    db.close();
+    throw describeOpenError(dbPath, error);
+  }
   const budgetMs = config.values.SEARCH_TIMEOUT_MS;
   useSearchHold(searchHold(config.values.MEMORY_THRESHOLD_MB));
   return {
