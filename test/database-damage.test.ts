@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/main/cli/run-cli';
+import { startLoopbackServer } from '../src/main/core/server/loopback-server';
 import { damagedMessage, openMarkerPath, readOnlyMessage } from '../src/main/core/db/integrity-check';
 import { indexThroughApi, valueOf } from './helpers/core-api';
 import { killWhenPrinted } from './helpers/kill-child';
@@ -117,6 +118,16 @@ describe('a database damaged mid-file', () => {
     expect(await core.core.api.startIndexing({ path: repo })).toEqual(refused);
     expect(await core.core.api.search({ query: 'function', mode: 'literal', limit: 10 })).toEqual(refused);
     expect(await core.core.api.removeRepository({ repo })).toEqual(refused);
+    // The same over HTTP, as the browser dashboard and monitoring scripts see it.
+    const server = await startLoopbackServer({ core: core.core, port: 0 });
+    try {
+      const headers = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' };
+      expect(await (await fetch(`${server.origin}/health`, { headers })).json()).toMatchObject({ status: 'unhealthy', reasons: [message] });
+      const started = await fetch(`${server.origin}/rpc/startIndexing`, { method: 'POST', headers, body: JSON.stringify({ path: repo }) });
+      expect(await started.json()).toEqual(refused);
+    } finally {
+      await server.dispose();
+    }
     await core.close();
     core = undefined;
 
