@@ -18,6 +18,9 @@ let dataDir: string;
 let dbPath: string;
 let core: TestCore | undefined;
 
+/** A threshold far over what the test process holds, so health shows only the database's reasons. */
+const quietMemory = { MEMORY_THRESHOLD_MB: '4096' };
+
 beforeEach(async () => {
   configureTestBundle();
   temp = makeTempDir('gitbot-damage-');
@@ -37,7 +40,7 @@ afterEach(async () => {
 });
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const run = captureIo({ GITBOT_DATA_DIR: dataDir }, temp.path);
+  const run = captureIo({ GITBOT_DATA_DIR: dataDir, ...quietMemory }, temp.path);
   const code = await runCli(args, run.io);
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
@@ -110,7 +113,7 @@ describe('a database damaged mid-file', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'unhealthy', reasons: [message] });
     expect(await cli(['index', repo, '--db', dbPath])).toEqual({ code: 1, stdout: '', stderr: `gitbot index: ${message}\n` });
 
-    core = createTestCore({ GITBOT_DB: dbPath }, { logToFile: false });
+    core = createTestCore({ GITBOT_DB: dbPath, ...quietMemory }, { logToFile: false });
     const report = await valueOf(core.core.api.getHealth({}));
     expect(report.status).toBe('unhealthy');
     expect(report.reasons).toEqual([message]);
@@ -172,7 +175,7 @@ describe('a database damaged mid-file', () => {
     const message = damagedMessage(dbPath, 'database disk image is malformed');
     expect(await cli(['search', 'function', '--db', dbPath])).toEqual({ code: 1, stdout: '', stderr: `gitbot search: ${message}\n` });
 
-    core = createTestCore({ GITBOT_DB: dbPath }, { logToFile: false });
+    core = createTestCore({ GITBOT_DB: dbPath, ...quietMemory }, { logToFile: false });
     // No crash, so no check at open: the file looks sound until a reader meets the damage.
     expect((await valueOf(core.core.api.getHealth({}))).status).toBe('healthy');
     const refused = { ok: false, error: { code: 'database_error', message } };
@@ -191,7 +194,7 @@ describe('a database damaged mid-file', () => {
       const path = join(repo, 'src', name);
       if (statSync(path).isFile()) writeFileSync(path, `changed ${name}\n`);
     }
-    core = createTestCore({ GITBOT_DB: dbPath }, { logToFile: false });
+    core = createTestCore({ GITBOT_DB: dbPath, ...quietMemory }, { logToFile: false });
     const done = await indexThroughApi(core.core.api, repo);
     const message = damagedMessage(dbPath, 'database disk image is malformed');
     expect(done).toMatchObject({ status: 'failed', error: message });
@@ -208,7 +211,7 @@ describe('a read-only database', () => {
     expect(expected.code).toBe(0);
     // Tests run as root, which access(W_OK) lets write whatever the mode: the check the core
     // makes (fileAccess) is injected with the answer a normal user gets for a 0444 file.
-    core = createTestCore({ GITBOT_DB: dbPath }, { logToFile: false, databaseAccess: () => 'read-only' });
+    core = createTestCore({ GITBOT_DB: dbPath, ...quietMemory }, { logToFile: false, databaseAccess: () => 'read-only' });
     const report = await valueOf(core.core.api.getHealth({}));
     expect(report.status).toBe('degraded');
     expect(report.reasons).toEqual([readOnlyMessage(dbPath)]);

@@ -43,7 +43,7 @@ function quickCheck(db: BetterSqlite3.Database, maxProblems = QUICK_CHECK_PROBLE
 }
 
 /** The damaged state quick_check finds, or null when the pages are sound. */
-export function checkPages(db: BetterSqlite3.Database): Extract<DatabaseState, { kind: 'damaged' }> | null {
+export function checkPages(db: BetterSqlite3.Database): DamagedState | null {
   const problems = quickCheck(db);
   return problems.length === 0 ? null : { kind: 'damaged', detail: `quick_check: ${problems.join('; ')}` };
 }
@@ -107,10 +107,9 @@ export function readOnlyMessage(dbPath: string): string {
   return `The database ${dbPath} is read-only (no write permission on the file or its folder): search works, indexing is refused. Make both writable to index again.`;
 }
 
-export type DatabaseState =
-  | { readonly kind: 'sound' }
-  | { readonly kind: 'read_only' }
-  | { readonly kind: 'damaged'; readonly detail: string };
+export type DamagedState = { readonly kind: 'damaged'; readonly detail: string };
+
+export type DatabaseState = { readonly kind: 'sound' } | { readonly kind: 'read_only' } | DamagedState;
 
 /** What health shows for a state that is not sound. */
 export interface IntegrityFault {

@@ -2,7 +2,8 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors';
 import { openConnection } from './open-connection';
-import { checkPages, leftOpen, removeOpenMarker, writeOpenMarker, type DatabaseState } from './integrity-check';
+import { checkPages, leftOpen, removeOpenMarker, writeOpenMarker, type DamagedState, type DatabaseState } from './integrity-check';
+import type { ReadonlyDatabase } from '../database-types';
 import { describeFormatOutcome, ensureIndexFormat, hasCurrentFormat } from '../index/schema';
 
 /** Whether this process may write the database: 'read-only' when the file or its folder is not writable. */
@@ -40,8 +41,13 @@ export interface PreparedDatabase {
  * database this process may not write is opened read-only and left as it is.
  */
 export function prepareDatabase(dbPath: string, access: DatabaseAccess = fileAccess): PreparedDatabase {
-  if (access(dbPath) === 'read-only') {
-    return prepareReadOnly(dbPath);
+  const readOnly = access(dbPath) === 'read-only';
+  const damage = damageAfterCrash(dbPath);
+  if (damage !== null) {
+    return { notice: null, state: damage };
+  }
+  if (readOnly) {
+    return readOnlyDatabase(dbPath);
   }
   const unclean = leftOpen(dbPath);
   try {
@@ -49,12 +55,8 @@ export function prepareDatabase(dbPath: string, access: DatabaseAccess = fileAcc
     writeOpenMarker(dbPath);
     const db = openConnection(dbPath, { mode: 'writer' });
     try {
-      // Without a crash a full check would read every page at every start, seconds on a large
-      // index; reading the schema is enough to tell a foreign or truncated file.
-      const damage = unclean ? checkPages(db) : null;
-      if (damage !== null) {
-        return { notice: null, state: damage };
-      }
+      // Reading the schema is enough to tell a foreign or truncated file; a full check
+      // (damageAfterCrash) would read every page at every start, seconds on a large index.
       const outcome = ensureIndexFormat(db);
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       return { notice: describeFormatOutcome(dbPath, outcome), state: { kind: 'sound' } };
@@ -68,17 +70,27 @@ export function prepareDatabase(dbPath: string, access: DatabaseAccess = fileAcc
   }
 }
 
+/**
+ * After an unclean close, quick_check through a read-only connection: a damaged file is
+ * never written, not even by the checkpoint a writer makes when it closes. Null when sound
+ * or closed cleanly.
+ */
+function damageAfterCrash(dbPath: string): DamagedState | null {
+  if (!leftOpen(dbPath) || !existsSync(dbPath)) return null;
+  return withReader(dbPath, checkPages);
+}
+
 /** A database this process may not write: read with a read-only connection, never changed. */
-function prepareReadOnly(dbPath: string): PreparedDatabase {
+function readOnlyDatabase(dbPath: string): PreparedDatabase {
+  withReader(dbPath, hasCurrentFormat);
+  return { notice: null, state: { kind: 'read_only' } };
+}
+
+function withReader<T>(dbPath: string, read: (db: ReadonlyDatabase) => T): T {
   try {
     const db = openConnection(dbPath, { mode: 'reader' });
     try {
-      const damage = leftOpen(dbPath) ? checkPages(db) : null;
-      if (damage !== null) {
-        return { notice: null, state: damage };
-      }
-      hasCurrentFormat(db);
-      return { notice: null, state: { kind: 'read_only' } };
+      return read(db);
     } finally {
       db.close();
     }
