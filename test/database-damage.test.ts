@@ -161,6 +161,12 @@ describe('a database damaged mid-file', () => {
       await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('open') && resolve()));
       // The running core checked the file at its start and watches every statement; a one-shot need not read every page.
       expect((await cli(['health', '--db', dbPath])).stdout.split('\n')[0]).toBe('status: healthy');
+      // A second core opens it without a check too, and leaves the first core's marker to it.
+      core = createTestCore({ GITBOT_DB: dbPath, ...quietMemory }, { logToFile: false });
+      expect((await valueOf(core.core.api.getHealth({}))).status).toBe('healthy');
+      await core.close();
+      core = undefined;
+      expect(readFileSync(openMarkerPath(dbPath), 'utf8')).toBe(`${child.pid}\n`);
     } finally {
       child.kill('SIGKILL');
       await exited;
@@ -185,6 +191,11 @@ describe('a database damaged mid-file', () => {
     expect(report.reasons).toEqual([message]);
     expect(await core.core.api.startIndexing({ path: repo })).toEqual(refused);
     expect(await core.core.api.countMatches({ query: 'value', mode: 'literal' })).toEqual(refused);
+    // The core keeps its open marker when it closes, so the next start (here gitbot health) checks every page.
+    await core.close();
+    core = undefined;
+    expect(existsSync(openMarkerPath(dbPath))).toBe(true);
+    expect((await cli(['health', '--db', dbPath])).stdout.split('\n')[0]).toBe(`status: unhealthy (${damagedMessage(dbPath, quickCheckDetail(dbPath))})`);
   });
 
   it('an index run that meets the damage fails with the message and stops the next runs', async () => {

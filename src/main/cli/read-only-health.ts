@@ -4,7 +4,7 @@ import { openConnection } from '../core/db/open-connection';
 import { poolConfigFrom } from '../core/db/pool-config';
 import { DurationWindow } from '../core/db/pool-stats';
 import { poolStatus } from '../core/db/pool-status';
-import { checkPages, DatabaseIntegrity, heldByRunningProcess, leftOpen, type DatabaseState } from '../core/db/integrity-check';
+import { checkPages, DatabaseIntegrity, leftOpen, type DatabaseState } from '../core/db/integrity-check';
 import { describeOpenError, fileAccess } from '../core/db/prepare-database';
 import { FaultRegister } from '../core/faults';
 import { memoryBudget } from '../core/config/memory-budget';
@@ -70,7 +70,7 @@ function checkReadable(dbPath: string): DatabaseState {
     const db = openConnection(dbPath, { mode: 'reader' });
     try {
       db.prepare('SELECT count(*) FROM sqlite_master').get();
-      const damage = leftOpen(dbPath) && !heldByRunningProcess(dbPath) ? checkPages(db) : null;
+      const damage = leftOpen(dbPath) ? checkPages(db) : null;
       if (damage !== null) return damage;
       return fileAccess(dbPath) === 'read-only' ? { kind: 'read_only' } : { kind: 'sound' };
     } finally {

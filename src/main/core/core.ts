@@ -25,7 +25,7 @@ import { toMb } from './monitor/process-memory';
 import { memoryBudget } from './config/memory-budget';
 import type { AppPaths } from './paths';
 import { prepareDatabase, type DatabaseAccess } from './db/prepare-database';
-import { DatabaseIntegrity, removeOpenMarker } from './db/integrity-check';
+import { DatabaseIntegrity, removeOpenMarker, writeOpenMarker } from './db/integrity-check';
 import { ReaderPool } from './db/pool';
 import type { ReaderOps } from './query/reader-ops';
 import { Indexer } from './indexer/indexer';
@@ -86,11 +86,11 @@ export function createCore(options: CoreOptions): Core {
   const store = new DisposableStore();
   const events = new EventHub();
   const faults = new FaultRegister();
-  // Disposed last, after the writer: a clean close removes the open marker, unless the
-  // database is damaged, so the next start checks it again.
+  // Disposed last, after the writer: a clean close removes this core's open marker, unless
+  // the database is damaged, so the next start checks it again.
   store.add(
     toDisposable(() => {
-      if (prepared.state.kind !== 'read_only' && integrity.state.kind !== 'damaged') removeOpenMarker(paths.dbPath);
+      if (integrity.state.kind !== 'damaged') removeOpenMarker(paths.dbPath);
     }),
   );
 
@@ -108,6 +108,8 @@ export function createCore(options: CoreOptions): Core {
   // Damage (found now or by any later statement) and a read-only file are health faults.
   const integrity = new DatabaseIntegrity(paths.dbPath, prepared.state, (fault) => {
     logger[fault.severity === 'unhealthy' ? 'error' : 'warn'](fault.message);
+    // Damage is remembered by the marker (this core's now), so the next start checks again.
+    if (fault.severity === 'unhealthy') writeOpenMarker(paths.dbPath);
     faults.report({ source: 'database', ...fault });
   });
   for (const warning of config.warnings) logger.warn(warning);

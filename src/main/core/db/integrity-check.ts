@@ -49,34 +49,34 @@ export function checkPages(db: BetterSqlite3.Database): DamagedState | null {
 }
 
 /**
- * The open marker, `<database>.open`: written when a core opens the database for writing and
- * removed when it closes cleanly, so a marker found at open means the last writer crashed
- * (or another process has the database open: then the check only costs time). SQLite's own
- * -wal file is no such sign: the first clean close after a crash removes it, damage or not.
+ * The open marker, `<database>.open`, holding the id of the process that wrote it: written
+ * when a core opens the database for writing and removed by that core when it closes cleanly
+ * (kept while the database is damaged, so the next start checks again). A marker whose
+ * process is gone means that process crashed. SQLite's own -wal file is no such sign: the
+ * first clean close after a crash removes it, damage or not. A second core that opens the
+ * database while the first runs leaves the marker to it.
  */
 export function openMarkerPath(dbPath: string): string {
   return `${dbPath}.open`;
 }
 
-/** True when the marker is there, i.e. the database was not closed cleanly (see openMarkerPath). */
+/**
+ * True when the database was not closed cleanly: the marker is there and names no running
+ * process but this one (a crashed process's id, or this process's own from a crash before a
+ * restart that gave it the same id, as in a container).
+ */
 export function leftOpen(dbPath: string): boolean {
-  return existsSync(openMarkerPath(dbPath));
+  return existsSync(openMarkerPath(dbPath)) && !heldByRunningProcess(dbPath);
 }
 
 /**
- * True when the marker names a process that is still running (not this one): a core that
- * holds the database now, checked it at its start and watches every statement, so a one-shot
- * `gitbot health` need not read every page again. A crashed process's id may be reused, so
- * only that reader relies on this, never a core's start.
+ * True when the marker names another process that is still running: a core that holds the
+ * database now, checked it at its start and watches every statement, so neither a second
+ * core nor a one-shot `gitbot health` reads every page again.
  */
 export function heldByRunningProcess(dbPath: string): boolean {
-  let pid: number;
-  try {
-    pid = Number.parseInt(readFileSync(openMarkerPath(dbPath), 'utf8'), 10);
-  } catch {
-    return false;
-  }
-  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  const pid = markerOwner(dbPath);
+  if (pid === null || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -86,12 +86,30 @@ export function heldByRunningProcess(dbPath: string): boolean {
   }
 }
 
+/** Writes this process's id into the marker; a folder that cannot take it is no error (nothing will be written there either). */
 export function writeOpenMarker(dbPath: string): void {
-  writeFileSync(openMarkerPath(dbPath), `${process.pid}\n`);
+  try {
+    writeFileSync(openMarkerPath(dbPath), `${process.pid}\n`);
+  } catch {
+    // Read-only folder: the database is opened read-only, so there is no unclean close to detect.
+  }
 }
 
+/** Removes the marker if this process wrote it; another running core's marker stays. */
 export function removeOpenMarker(dbPath: string): void {
-  rmSync(openMarkerPath(dbPath), { force: true });
+  if (markerOwner(dbPath) === process.pid) rmSync(openMarkerPath(dbPath), { force: true });
+}
+
+/** The process id in the marker; null without a marker or with one that names none. */
+function markerOwner(dbPath: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(openMarkerPath(dbPath), 'utf8');
+  } catch {
+    return null;
+  }
+  const pid = Number.parseInt(text, 10);
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
 }
 
 /** What the user sees for a damaged database: which file, what SQLite found, and the way out. */

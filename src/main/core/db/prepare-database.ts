@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors';
 import { openConnection } from './open-connection';
-import { checkPages, leftOpen, removeOpenMarker, writeOpenMarker, type DamagedState, type DatabaseState } from './integrity-check';
+import { checkPages, heldByRunningProcess, leftOpen, removeOpenMarker, writeOpenMarker, type DamagedState, type DatabaseState } from './integrity-check';
 import type { ReadonlyDatabase } from '../database-types';
 import { describeFormatOutcome, ensureIndexFormat, hasCurrentFormat } from '../index/schema';
 
@@ -52,7 +52,8 @@ export function prepareDatabase(dbPath: string, access: DatabaseAccess = fileAcc
   const unclean = leftOpen(dbPath);
   try {
     mkdirSync(dirname(dbPath), { recursive: true });
-    writeOpenMarker(dbPath);
+    // A running core's marker stays its own: it removes it when it closes.
+    if (!heldByRunningProcess(dbPath)) writeOpenMarker(dbPath);
     const db = openConnection(dbPath, { mode: 'writer' });
     try {
       // Reading the schema is enough to tell a foreign or truncated file; a full check
@@ -64,7 +65,7 @@ export function prepareDatabase(dbPath: string, access: DatabaseAccess = fileAcc
       db.close();
     }
   } catch (error) {
-    // The core does not start: the marker goes, unless an earlier crash left it.
+    // The core does not start: its marker goes, unless an earlier crash left one.
     if (!unclean) removeOpenMarker(dbPath);
     throw describeOpenError(dbPath, error);
   }
@@ -76,7 +77,7 @@ export function prepareDatabase(dbPath: string, access: DatabaseAccess = fileAcc
  * or closed cleanly.
  */
 function damageAfterCrash(dbPath: string): DamagedState | null {
-  if (!leftOpen(dbPath) || !existsSync(dbPath)) return null;
+  if (!existsSync(dbPath) || !leftOpen(dbPath)) return null;
   return withReader(dbPath, checkPages);
 }
 
