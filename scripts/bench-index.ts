@@ -14,6 +14,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openConnection } from '../src/main/core/db/open-connection';
+import type { ReadonlyDatabase } from '../src/main/core/database-types';
 import { readOps } from '../src/main/core/query/read-ops';
 import { EventHub } from '../src/main/core/events';
 import { Indexer } from '../src/main/core/indexer/indexer';
@@ -98,7 +99,7 @@ function databaseBytes(dbPath: string): number {
 }
 
 /** Median in-process latency of one query: first page (100) and all hits, cache cleared. */
-function time(db: ReturnType<typeof openConnection>, query: SearchArgs, repeats: number): { firstMs: number; fullMs: number; hits: number } {
+function time(db: ReadonlyDatabase, query: SearchArgs, repeats: number): { firstMs: number; fullMs: number; hits: number } {
   const first: number[] = [];
   const full: number[] = [];
   let hits = 0;

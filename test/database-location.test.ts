@@ -31,6 +31,9 @@ it('indexes the folder that holds the database, its logs and snapshots, skipping
   }
   const page = await valueOf(test.core.api.search({ query: 'needle', mode: 'literal', limit: 1000 }));
   expect(page.matches.map((match) => match.path)).toEqual(['src/code.txt']);
+  // The open marker (index.sqlite.open, holding this process's id) is the database's too.
+  const marker = await valueOf(test.core.api.search({ query: String(process.pid), mode: 'literal', limit: 1000 }));
+  expect(marker.matches.map((match) => match.path)).not.toContain('index.sqlite.open');
   const skipped = await valueOf(test.core.api.listSkippedFiles({ repo: root }));
   expect(skipped.files).toEqual([]);
 });

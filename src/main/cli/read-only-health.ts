@@ -4,7 +4,9 @@ import { openConnection } from '../core/db/open-connection';
 import { poolConfigFrom } from '../core/db/pool-config';
 import { DurationWindow } from '../core/db/pool-stats';
 import { poolStatus } from '../core/db/pool-status';
-import { describeOpenError } from '../core/db/prepare-database';
+import { checkPages, DatabaseIntegrity, leftOpen, type DatabaseState } from '../core/db/integrity-check';
+import { describeOpenError, fileAccess } from '../core/db/prepare-database';
+import { FaultRegister } from '../core/faults';
 import { memoryBudget } from '../core/config/memory-budget';
 import { buildHealthReport } from '../core/health/health-report';
 import { MemoryMonitor } from '../core/monitor/memory-monitor';
@@ -26,8 +28,11 @@ export interface ReadOnlyHealthOptions {
 export function readOnlyHealth(options: ReadOnlyHealthOptions): HealthReport {
   const settings = loadCliConfig(options).values;
   const { dbPath } = resolvePaths({ dbSetting: settings.GITBOT_DB, dataDirSetting: settings.GITBOT_DATA_DIR });
+  const faults = new FaultRegister();
   if (existsSync(dbPath)) {
-    checkReadable(dbPath);
+    const state = checkReadable(dbPath);
+    // The same sentences as the core's health: damage found by quick_check, a read-only file.
+    new DatabaseIntegrity(dbPath, state, (fault) => faults.report({ source: 'database', ...fault }));
   }
   const budget = memoryBudget(settings);
   const pool = poolStatus({
@@ -49,18 +54,25 @@ export function readOnlyHealth(options: ReadOnlyHealthOptions): HealthReport {
   });
   try {
     const tasks = { total: 0, active: 0, completed: 0, failed: 0, cancelled: 0, stuck: 0, types: [] };
-    return buildHealthReport({ sample: monitor.sample(), tasks, pool, thresholdMb: settings.MEMORY_THRESHOLD_MB });
+    return faults.applyTo(buildHealthReport({ sample: monitor.sample(), tasks, pool, thresholdMb: settings.MEMORY_THRESHOLD_MB }));
   } finally {
     monitor.dispose();
   }
 }
 
-/** Reads the schema, which is enough to tell a foreign, truncated or locked file. */
-function checkReadable(dbPath: string): void {
+/**
+ * Reads the schema, which is enough to tell a foreign, truncated or locked file; after an
+ * unclean close (the open marker is there and names no running process) quick_check reads
+ * every page, as the core does at start.
+ */
+function checkReadable(dbPath: string): DatabaseState {
   try {
     const db = openConnection(dbPath, { mode: 'reader' });
     try {
       db.prepare('SELECT count(*) FROM sqlite_master').get();
+      const damage = leftOpen(dbPath) ? checkPages(db) : null;
+      if (damage !== null) return damage;
+      return fileAccess(dbPath) === 'read-only' ? { kind: 'read_only' } : { kind: 'sound' };
     } finally {
       db.close();
     }

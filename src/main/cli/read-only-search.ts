@@ -3,8 +3,11 @@ import { requestSchemas, type RequestArg } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
 import type { SearchPage } from '../../shared/types';
 import { openConnection } from '../core/db/open-connection';
+import type { ReadonlyDatabase } from '../core/database-types';
+import { damagedMessage, isCorruption } from '../core/db/integrity-check';
+import { describeOpenError } from '../core/db/prepare-database';
 import { readOps } from '../core/query/read-ops';
-import { AppError, toResultError } from '../core/errors';
+import { toResultError } from '../core/errors';
 import { resolvePaths } from '../core/paths';
 import { searchHold } from '../core/config/memory-budget';
 import { useSearchHold } from '../core/search/search-budget';
@@ -32,11 +35,18 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
     const missing = fail('not_found', `No index at ${dbPath}: run "gitbot index <folder>" first`);
     return { search: () => Promise.resolve(missing), close: () => {} };
   }
-  let db: ReturnType<typeof openConnection>;
+  let db: ReadonlyDatabase;
   try {
     db = openConnection(dbPath, { mode: 'reader' });
   } catch (error) {
-    throw new AppError('database_error', `Cannot open the database ${dbPath}: ${(error as Error).message}`);
+    throw describeOpenError(dbPath, error);
+  }
+  try {
+    // SQLite opens lazily: the first read is what fails on a foreign file or a read-only folder.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    db.close();
+    throw describeOpenError(dbPath, error);
   }
   const budgetMs = config.values.SEARCH_TIMEOUT_MS;
   useSearchHold(searchHold(config.values.MEMORY_THRESHOLD_MB));
@@ -49,6 +59,9 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
       try {
         return Promise.resolve(ok(readOps.search(db, parsed.data, { control: searchControl({ budgetMs }) })));
       } catch (error) {
+        if (isCorruption(error)) {
+          return Promise.resolve(fail('database_error', damagedMessage(dbPath, (error as Error).message)));
+        }
         const { code, message } = toResultError(error);
         return Promise.resolve(fail(code, message));
       }

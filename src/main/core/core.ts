@@ -24,7 +24,8 @@ import { PressureFlag } from './monitor/pressure-flag';
 import { toMb } from './monitor/process-memory';
 import { memoryBudget } from './config/memory-budget';
 import type { AppPaths } from './paths';
-import { prepareDatabase } from './db/prepare-database';
+import { prepareDatabase, type DatabaseAccess } from './db/prepare-database';
+import { DatabaseIntegrity, removeOpenMarker, writeOpenMarker } from './db/integrity-check';
 import { ReaderPool } from './db/pool';
 import type { ReaderOps } from './query/reader-ops';
 import { Indexer } from './indexer/indexer';
@@ -53,6 +54,8 @@ export interface CoreOptions {
   readonly logToFile?: boolean;
   /** What shutdown may take past SHUTDOWN_TIMEOUT to end stuck work by force (default SHUTDOWN_MARGIN_MS); tests shorten it. */
   readonly shutdownMarginMs?: number;
+  /** Whether the database may be written; access(W_OK) by default (root passes it whatever the mode, so tests inject this). */
+  readonly databaseAccess?: DatabaseAccess;
 }
 
 export interface Core {
@@ -81,10 +84,17 @@ export function createCore(options: CoreOptions): Core {
   const budget = memoryBudget(settings);
   const pressure = new PressureFlag();
   // First, before anything holds a resource: a damaged or locked database stops start-up here.
-  const formatNotice = prepareDatabase(paths.dbPath);
+  const prepared = prepareDatabase(paths.dbPath, options.databaseAccess);
   const store = new DisposableStore();
   const events = new EventHub();
   const faults = new FaultRegister();
+  // Disposed last, after the writer: a clean close removes this core's open marker, unless
+  // the database is damaged, so the next start checks it again.
+  store.add(
+    toDisposable(() => {
+      if (integrity.state.kind !== 'damaged') removeOpenMarker(paths.dbPath);
+    }),
+  );
 
   const recentLogs = new RingBuffer<LogEntry>(1000);
   const sinks: LogSink[] = [(entry) => recentLogs.push(entry), (entry) => events.emit('log', entry), ...(options.logSinks ?? [])];
@@ -94,9 +104,16 @@ export function createCore(options: CoreOptions): Core {
     sinks.push((entry) => file.write(formatLogLine(entry)));
   }
   const logger = new SinkLogger(settings.LOG_LEVEL, sinks);
-  if (formatNotice !== null) {
-    logger.warn(formatNotice);
+  if (prepared.notice !== null) {
+    logger.warn(prepared.notice);
   }
+  // Damage (found now or by any later statement) and a read-only file are health faults.
+  const integrity = new DatabaseIntegrity(paths.dbPath, prepared.state, (fault) => {
+    logger[fault.severity === 'unhealthy' ? 'error' : 'warn'](fault.message);
+    // Damage is remembered by the marker (this core's now), so the next start checks again.
+    if (fault.severity === 'unhealthy') writeOpenMarker(paths.dbPath);
+    faults.report({ source: 'database', ...fault });
+  });
   for (const warning of config.warnings) logger.warn(warning);
 
   const tasks = new TaskManager({
@@ -119,7 +136,7 @@ export function createCore(options: CoreOptions): Core {
   // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
   const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => monitor.watchWorker({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
   const indexer = store.add(
-    new Indexer({ dbPath: paths.dbPath, excludedPaths: [dirname(paths.logFile), paths.snapshotsDir], config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker, pressure: { flag: pressure, heapBytes: budget.indexThreadHeapBytes, minDocumentsPerBatch: budget.minDocumentsPerBatch } }),
+    new Indexer({ dbPath: paths.dbPath, excludedPaths: [dirname(paths.logFile), paths.snapshotsDir], integrity, config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker, pressure: { flag: pressure, heapBytes: budget.indexThreadHeapBytes, minDocumentsPerBatch: budget.minDocumentsPerBatch } }),
   );
   const pool: ReaderPool<ReaderOps> = store.add(
     new ReaderPool<ReaderOps>({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker, memory: budget }),
@@ -199,11 +216,12 @@ export function createCore(options: CoreOptions): Core {
     startIndexing: ({ path }) => indexer.start(path),
     cancelIndexing: ({ taskId }) => ({ cancelled: indexer.cancel(taskId) }),
     removeRepository: ({ repo }) => indexer.remove(repo),
-    listRepositories: () => pool.run('listRepositories', undefined),
-    listSkippedFiles: (arg) => pool.run('listSkippedFiles', arg),
-    search: (arg, context) => searches.run(arg.channel, context?.signal, (stop) => pool.run('search', arg, { label: 'search', signal: stop, ...searchBudget })),
-    countMatches: (arg, context) => searches.run(arg.channel, context?.signal, (stop) => pool.run('countMatches', arg, { label: 'countMatches', signal: stop, ...searchBudget })),
-    readLines: (arg) => pool.run('readLines', arg),
+    // Every read goes through integrity: refused once the file is known damaged, and a read that finds damage says so.
+    listRepositories: () => integrity.read(() => pool.run('listRepositories', undefined)),
+    listSkippedFiles: (arg) => integrity.read(() => pool.run('listSkippedFiles', arg)),
+    search: (arg, context) => integrity.read(() => searches.run(arg.channel, context?.signal, (stop) => pool.run('search', arg, { label: 'search', signal: stop, ...searchBudget }))),
+    countMatches: (arg, context) => integrity.read(() => searches.run(arg.channel, context?.signal, (stop) => pool.run('countMatches', arg, { label: 'countMatches', signal: stop, ...searchBudget }))),
+    readLines: (arg) => integrity.read(() => pool.run('readLines', arg)),
     getPoolStatus: poolStatus,
     listTasks: () => tasks.list(),
     cancelTask: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
@@ -229,7 +247,7 @@ export function createCore(options: CoreOptions): Core {
     openInEditor: openInEditor === undefined
       ? nativeOnly('Opening a file in the editor')
       : async (arg) => {
-          const repositories = await pool.run('listRepositories', undefined);
+          const repositories = await integrity.read(() => pool.run('listRepositories', undefined));
           const path = assertIndexedTextFile(arg.path, repositories.map((repository) => repository.root), paths.dbPath);
           return openInEditor({ ...arg, path });
         },

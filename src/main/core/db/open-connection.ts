@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { ReadonlyDatabase, WritableDatabase } from '../database-types';
 
 export type ConnectionMode = 'reader' | 'writer';
 
@@ -16,7 +17,9 @@ export interface OpenConnectionOptions {
  * never block the writer nor each other), a busy timeout, and read-only readers. A reader
  * needs an existing file: the writer creates it and switches it to WAL, which is persistent.
  */
-export function openConnection(path: string, options: OpenConnectionOptions): Database.Database {
+export function openConnection(path: string, options: OpenConnectionOptions & { readonly mode: 'reader' }): ReadonlyDatabase;
+export function openConnection(path: string, options: OpenConnectionOptions & { readonly mode: 'writer' }): WritableDatabase;
+export function openConnection(path: string, options: OpenConnectionOptions): ReadonlyDatabase | WritableDatabase {
   const reader = options.mode === 'reader';
   const db = new Database(path, {
     readonly: reader,
@@ -42,5 +45,6 @@ export function openConnection(path: string, options: OpenConnectionOptions): Da
     db.close();
     throw error;
   }
-  return db;
+  // The brands exist only in types; the read-only flag above is what SQLite enforces.
+  return db as WritableDatabase;
 }

@@ -4,6 +4,7 @@ import type { Disposable } from '../lifecycle';
 import type { ErrorCode } from '../../../shared/result';
 import type { WorkerEntry } from '../workers';
 import type { FromReader, ReaderHeap, ReaderWorkerData, SerializedError, ToReader } from './reader-protocol';
+import { DatabaseError } from './integrity-check';
 
 /** The thread's own state; the pool's resource states (idle, borrowed…) are the pool's. */
 export type ConnectionState = 'opening' | 'open' | 'closing' | 'closed';
@@ -218,7 +219,8 @@ function toError(error: SerializedError): Error {
     return new AppError(error.code as ErrorCode, error.message);
   }
   if (error.name === 'SqliteError') {
-    return new AppError('database_error', `Database error: ${error.message}`);
+    // The result code survives, so the caller can tell damage (SQLITE_CORRUPT) from the rest.
+    return new DatabaseError(`Database error: ${error.message}`, error.code ?? 'SQLITE_ERROR');
   }
   const rebuilt = new Error(error.message);
   rebuilt.name = error.name;

@@ -3,9 +3,10 @@
  * discriminated unions matched by sequence number, as in Signal-Desktop's ts/sql. The pool
  * knows ops only by name and these shapes; the ops themselves live in the query layer.
  */
-import type BetterSqlite3 from 'better-sqlite3';
+import type { ReadonlyDatabase } from '../database-types';
 
-type Database = BetterSqlite3.Database;
+/** What an op is given: a reader's connection, which no writing function accepts. */
+type Database = ReadonlyDatabase;
 
 /**
  * A named read operation as the pool sees it: synchronous, runs inside a reader worker on

@@ -27,7 +27,9 @@ export const poolNearExhaustion = 0.9;
  * - degraded: stuck tasks: running longer than TASK_MAX_AGE, or still running 10 s after
  *   being cancelled.
  * - healthy otherwise.
- * Memory reasons name the figure and the thread whose heap holds most.
+ * Memory reasons name the figure and the thread whose heap holds most. The core adds its open
+ * faults on top (`faults.ts`): a failing sampler (degraded), a damaged database (unhealthy),
+ * a read-only one (degraded); each reason gives the way out.
  */
 export function buildHealthReport({ sample, tasks, pool, thresholdMb }: HealthInputs): HealthReport {
   const unhealthy: string[] = [];

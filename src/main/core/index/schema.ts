@@ -8,6 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../errors';
 import { INDEX_FORMAT_VERSION } from './format';
 import { WORDS_INDEX_SCHEMA } from './words-index';
+import type { WritableDatabase } from '../database-types';
 
 type Database = BetterSqlite3.Database;
 
@@ -73,7 +74,7 @@ export function formatVersion(db: Database): number {
  * Brings a writer connection's database to this build's format: creates the tables, or
  * empties a database of another version. One transaction: a crash leaves the old database.
  */
-export function ensureIndexFormat(db: Database): FormatOutcome {
+export function ensureIndexFormat(db: WritableDatabase): FormatOutcome {
   const version = formatVersion(db);
   if (version === INDEX_FORMAT_VERSION) {
     return { kind: 'current' };

@@ -5,6 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FileState } from './format';
 import { int32Blob, readUnitLists, type UnitLists } from './unit-lists';
+import type { WritableDatabase } from '../database-types';
 
 type Database = BetterSqlite3.Database;
 
@@ -24,7 +25,7 @@ export class SegmentStore {
   /** Range reads over a group of segments, by group size (the IN list has one parameter per segment). */
   private readonly rangeReads = new Map<number, BetterSqlite3.Statement>();
 
-  constructor(private readonly db: Database) {
+  constructor(private readonly db: WritableDatabase) {
     this.statements = {
       // Checked after every batch: the unit lists are read only for the segments a merge needs.
       segments: db.prepare('SELECT id, level, length(file_ids) / 4 AS units FROM segments WHERE repo_id = ? ORDER BY id'),

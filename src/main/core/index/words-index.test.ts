@@ -1,15 +1,15 @@
 import { realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
 import { makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 import { removeRepository } from '../indexer/remove-repository';
+import type { WritableDatabase } from '../database-types';
 import { WORDS_TABLE, wordsMatchExpression } from './words-index';
 
 let temp: ReturnType<typeof makeTempDir>;
 let root: string;
-let db: BetterSqlite3.Database;
+let db: WritableDatabase;
 
 const lines = (count: number, line: string): string => `${line}\n`.repeat(count);
 

@@ -1,12 +1,10 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { SkipReason } from '../../../shared/types';
 import { FileState } from '../index/format';
 import type { PackedPostings } from '../index/posting-codec';
 import { SegmentMerger, type MergeStats } from '../index/segment-merger';
 import { RUN_BUFFER_BYTES, RunBuffer } from '../index/run-buffer';
 import { SegmentStore } from '../index/segment-store';
-
-type Database = BetterSqlite3.Database;
+import type { WritableDatabase } from '../database-types';
 
 /** files.path_bytes of a path that is valid UTF-8: empty, the text says it all (docs/INDEX-FORMAT.md). */
 const UTF8_PATH = Buffer.alloc(0);
@@ -58,7 +56,7 @@ export class IndexWriter {
   /** `end` operations of the files whose postings are in the buffer. */
   private pendingEnds: Extract<WriteOp, { type: 'end' }>[] = [];
 
-  constructor(private readonly db: Database) {
+  constructor(private readonly db: WritableDatabase) {
     this.segments = new SegmentStore(db);
     this.merger = new SegmentMerger(this.segments, (work) => db.transaction(work)());
     this.statements = {

@@ -7,6 +7,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
+import type { WritableDatabase } from '../database-types';
 import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
 import { collectWorkerGarbage } from '../monitor/gc';
 import { PressureFlag } from '../monitor/pressure-flag';
@@ -29,7 +30,7 @@ function send(message: FromIndexer): void {
   port?.postMessage(message);
 }
 
-let db: ReturnType<typeof openConnection>;
+let db: WritableDatabase;
 let writer: IndexWriter;
 try {
   db = openConnection(data.dbPath, { mode: 'writer' });
@@ -99,7 +100,8 @@ port.on('message', (message: ToIndexer) => {
     const result = run.run();
     send({ type: 'done', runId: message.runId, status: result.status, summary: result.summary, pipeline: result.pipeline, merges: result.merges });
   } catch (error) {
-    send({ type: 'failed', runId: message.runId, message: error instanceof Error ? error.message : String(error) });
+    const code = (error as { code?: unknown } | null)?.code;
+    send({ type: 'failed', runId: message.runId, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : null });
   } finally {
     for (const port of message.readers) {
       port.close();

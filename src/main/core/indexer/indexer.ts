@@ -5,6 +5,7 @@ import type { Config } from '../config/definitions';
 import type { EventHub } from '../events';
 import type { Disposable, ShutdownDeadline } from '../lifecycle';
 import type { Logger } from '../log/logger';
+import { DatabaseIntegrity, openMarkerPath } from '../db/integrity-check';
 import type { PressureFlag } from '../monitor/pressure-flag';
 import { askHeap, type HeapFigures } from '../monitor/worker-heaps';
 import type { TaskManager } from '../tasks/task-manager';
@@ -38,6 +39,8 @@ export interface IndexerOptions {
    * heap is over `heapBytes`. Without it (some tests) only a thread heap over the whole MEMORY_THRESHOLD_MB shrinks them.
    */
   readonly pressure?: { readonly flag: PressureFlag; readonly heapBytes: number; readonly minDocumentsPerBatch: number };
+  /** Whether the database may be written; runs and removals are refused when it may not (default: a sound database). */
+  readonly integrity?: DatabaseIntegrity;
 }
 
 /**
@@ -105,10 +108,15 @@ export class Indexer implements Disposable {
   /** The latest progress of the active run: where the writer was if it dies. */
   private lastProgress: { phase: string; currentFile: string | null } | null = null;
 
-  constructor(private readonly options: IndexerOptions) {}
+  private readonly integrity: DatabaseIntegrity;
+
+  constructor(private readonly options: IndexerOptions) {
+    this.integrity = options.integrity ?? new DatabaseIntegrity(options.dbPath);
+  }
 
   /** Validates the folder and queues a run; throws an AppError for bad input. */
   start(path: string): { taskId: string; repo: string } {
+    this.integrity.assertWritable();
     const repo = validateRoot(path);
     const previous = this.queue;
     // Pending while the run before it goes on: a cancel then ends it without touching that run's writer.
@@ -118,6 +126,8 @@ export class Indexer implements Disposable {
       async (context) => {
         // A run that does not stop on its flag (a blocking read, a loop) is ended with its threads.
         context.onForce(() => this.terminateWriter());
+        // A run queued behind one that found damage must not write either.
+        this.integrity.assertWritable();
         return this.execute(context.id, repo, context.signal, (progress) => context.setProgress(progress));
       },
       { after: previous },
@@ -133,6 +143,7 @@ export class Indexer implements Disposable {
    * task of type 'remove_repository'. Resolves `removed: false` when it was not indexed.
    */
   remove(path: string): Promise<{ removed: boolean }> {
+    this.integrity.assertWritable();
     const root = repositoryKey(path);
     for (const task of this.options.tasks.list()) {
       if (task.type === 'indexing' && isActive(task.status) && task.metadata['repo'] === root) {
@@ -233,7 +244,7 @@ export class Indexer implements Disposable {
     };
     // Real paths, as the walk builds them from the repository's real root.
     const database = repositoryKey(this.options.dbPath);
-    const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`, ...(this.options.excludedPaths ?? []).map(repositoryKey)];
+    const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`, openMarkerPath(database), ...(this.options.excludedPaths ?? []).map(repositoryKey)];
     const signal = new SharedArrayBuffer(4);
     let readerError: Error | null = null;
     const readers = this.startReaders(readerCount(config.GITBOT_INDEX_WORKERS), settings, signal, (error) => {
@@ -280,7 +291,7 @@ export class Indexer implements Disposable {
               resolveRun(message.summary);
             }
           } else if (message.type === 'failed' && message.runId === runId) {
-            fail(message.message, emptySummary(repo));
+            fail(this.integrity.describeWriteFailure(message.message, message.code), emptySummary(repo));
           }
         },
         onCrash: (error) => {

@@ -88,7 +88,8 @@ export type FromIndexer =
   /** `heap` is the writer's: during a run its event loop does not turn to answer a HeapRequest. */
   | { readonly type: 'progress'; readonly runId: number; readonly progress: Omit<IndexProgress, 'taskId' | 'repo'>; readonly heap: HeapFigures }
   | { readonly type: 'done'; readonly runId: number; readonly status: 'completed' | 'cancelled'; readonly summary: IndexSummary; readonly pipeline: PipelineStats; readonly merges: MergeStats }
-  | { readonly type: 'failed'; readonly runId: number; readonly message: string }
+  /** `code` is SQLite's result code when a statement failed (SQLITE_CORRUPT tells damage), else null. */
+  | { readonly type: 'failed'; readonly runId: number; readonly message: string; readonly code: string | null }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
   | { readonly type: 'removed'; readonly requestId: number; readonly removed: boolean; readonly error: string | null }
   | { readonly type: 'closed' }

@@ -1,11 +1,11 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { WritableDatabase } from '../database-types';
 
 /**
  * Deletes a repository and everything indexed from it (postings, segments, documents, files,
  * the repository row) in one transaction, so a reader sees it whole or not at all. Runs in
  * the writer thread, the only connection that writes. Returns false when `root` is not indexed.
  */
-export function removeRepository(db: BetterSqlite3.Database, root: string): boolean {
+export function removeRepository(db: WritableDatabase, root: string): boolean {
   return db.transaction(() => {
     const repo = db.prepare('SELECT id FROM repositories WHERE root = ?').pluck().get(root) as number | undefined;
     if (repo === undefined) {

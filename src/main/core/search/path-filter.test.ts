@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
+import type { WritableDatabase } from '../database-types';
 import { parseQueryFilters } from '../../../shared/query-filters';
 import { openConnection } from '../db/open-connection';
 import { readOps } from '../query/read-ops';
@@ -13,7 +14,7 @@ import { allMatches } from '../../../../test/helpers/all-matches';
 let temp: ReturnType<typeof makeTempDir>;
 let root: string;
 let other: string;
-let writer: BetterSqlite3.Database;
+let writer: WritableDatabase;
 let reader: BetterSqlite3.Database;
 
 beforeAll(() => {
