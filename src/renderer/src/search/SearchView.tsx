@@ -267,8 +267,11 @@ export function SearchView({ inputRef, repositories, run, indexVersion }: Search
   );
 }
 
-/** "82,650 matches in 3,120 files · 12 ms" from the page's totals, with "+" while the count is "at least". */
-export function summaryText(results: { readonly total: SearchTotal; readonly elapsedMs: number } | null, searching: boolean): string {
+/**
+ * "82,650 matches in 3,120 files · 12 ms" from the latest page's totals, with "+" while the count is
+ * "at least"; the time is that of every page loaded, so "Load more" adds to it (and says how many pages).
+ */
+export function summaryText(results: { readonly total: SearchTotal; readonly elapsedMs: number; readonly pages: number } | null, searching: boolean): string {
   if (results === null) {
     return searching ? 'Searching…' : '';
   }
@@ -276,5 +279,6 @@ export function summaryText(results: { readonly total: SearchTotal; readonly ela
   const more = exact ? '' : '+';
   const countText = `${formatCount(matches)}${more} ${matches === 1 ? 'match' : 'matches'}`;
   const filesText = `${formatCount(files)}${more} ${files === 1 ? 'file' : 'files'}`;
-  return `${countText} in ${filesText} · ${Math.round(results.elapsedMs)} ms${searching ? ' · updating…' : ''}`;
+  const pagesText = results.pages > 1 ? ` for ${formatCount(results.pages)} pages` : '';
+  return `${countText} in ${filesText} · ${Math.round(results.elapsedMs)} ms${pagesText}${searching ? ' · updating…' : ''}`;
 }
