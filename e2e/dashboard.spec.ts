@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './support/fixtures';
-import { makeRepo } from './support/repo';
+import { largeRepository, makeRepo } from './support/repo';
 import { DashboardPage, screenshotDir } from './pages/dashboard-page';
 
 const MEBIBYTE = 1024 * 1024;
@@ -19,20 +19,6 @@ function smallRepository(): string {
     files[`src/generated/module-${index}.ts`] = `export function value${index}(): number {\n  return ${index};\n}\n`.repeat(40);
   }
   return makeRepo(files);
-}
-
-/** A repository large enough that indexing is still running when the test cancels it. */
-function largeRepository(): string {
-  const root = makeRepo({});
-  const line = 'const filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit";\n';
-  const body = line.repeat(Math.ceil((200 * 1024) / line.length));
-  for (let folder = 0; folder < 40; folder += 1) {
-    mkdirSync(join(root, `pkg-${folder}`), { recursive: true });
-    for (let index = 0; index < 50; index += 1) {
-      writeFileSync(join(root, `pkg-${folder}`, `file-${index}.ts`), body);
-    }
-  }
-  return root;
 }
 
 test.describe('dashboard', () => {
