@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, test } from './support/fixtures';
 import { makeRepo } from './support/repo';
-import { DashboardPage, screenshotDir } from './pages/dashboard-page';
+import { DashboardPage, layoutViewports, screenshotDir } from './pages/dashboard-page';
 
 /** Set by `npm run screenshots`: the README's pictures are refreshed on purpose, never by `npm test`. */
 const updateReadmePictures = process.env.GITBOT_UPDATE_README_SCREENSHOTS === '1';
@@ -116,11 +116,7 @@ test.describe('search view', () => {
       await expect(dashboard.searchBox).toHaveAttribute('aria-invalid', 'false');
 
       await dashboard.resultRow('Line 3: export const needle = "alpha";').click();
-      for (const [width, height] of [
-        [1440, 900],
-        [1024, 700],
-        [1920, 1080],
-      ] as const) {
+      for (const [width, height] of layoutViewports) {
         await page.setViewportSize({ width, height });
         await dashboard.screenshot(`11-search-${width}x${height}`);
       }

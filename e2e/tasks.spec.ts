@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { expect, test } from './support/fixtures';
 import { largeRepository } from './support/repo';
-import { DashboardPage } from './pages/dashboard-page';
+import { DashboardPage, layoutViewports } from './pages/dashboard-page';
 
 interface Box {
   readonly left: number;
@@ -58,11 +58,7 @@ test.describe('background tasks', () => {
       const row = dashboard.tasks.getByRole('row').filter({ has: page.getByRole('button', { name: `Cancel indexing of ${name}` }) });
       await expect(row.getByText(name, { exact: true })).toHaveAttribute('title', repo);
 
-      for (const [width, height] of [
-        [1024, 700],
-        [1440, 900],
-        [1920, 1080],
-      ] as const) {
+      for (const [width, height] of layoutViewports) {
         await page.setViewportSize({ width, height });
         // Bring the row on screen vertically, its start at the scroller's left edge (as a user sees it first).
         const layout = await row.evaluate((node): CancelLayout => {

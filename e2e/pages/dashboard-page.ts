@@ -5,6 +5,13 @@ import { expect, type Locator, type Page } from '@playwright/test';
 /** Where the e2e run saves screenshots of the main states. */
 export const screenshotDir = join(__dirname, '..', '..', 'test-results', 'screenshots');
 
+/** The window sizes the layout is checked at (issue 14: a small laptop, a common laptop, a desktop). */
+export const layoutViewports = [
+  [1024, 700],
+  [1440, 900],
+  [1920, 1080],
+] as const;
+
 export interface ChartTimingSummary {
   readonly count: number;
   readonly meanMs: number;
