@@ -21,7 +21,7 @@ const toShell = { group: ['**/shell/**', '**/shell'], message: 'The core never i
 // folders of lower layers and the leaf files of the core's root (errors, lifecycle, paths,
 // workers, faults, events), never a folder of its own layer or above, nor the composition
 // root: so no two folders can import each other (dependency-cruiser checks cycles too).
-const coreLayers = [['log', 'files', 'index'], ['config'], ['search', 'monitor', 'tasks'], ['db'], ['query', 'indexer'], ['health', 'server']];
+const coreLayers = [['log', 'files', 'index'], ['config'], ['search', 'monitor', 'tasks'], ['db'], ['query', 'indexer'], ['health', 'server', 'precheck']];
 const compositionFiles = ['core', 'router', 'search-channels', 'indexed-file', 'search-listing', 'stream-writer', 'in-process-transport'];
 const coreLayerRules = coreLayers.flatMap((layer, level) =>
   layer.map((folder) => {
