@@ -1,6 +1,7 @@
 // Lint: TypeScript rules plus the import boundaries of docs/ARCHITECTURE.md. A file's folder
 // tells what it may import; these rules make a wrong-way import fail `npm test`.
 import { builtinModules } from 'node:module';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const restrict = (patterns, paths = []) => ({
@@ -96,5 +97,12 @@ export default tseslint.config(
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     rules: restrict([toMain, toPreload, toElectronSubpath, ...nodeBuiltins('The renderer is DOM-only.')], [noElectron]),
+  },
+  {
+    // The two classic hook rules as errors: a hook called conditionally, or an effect that reads
+    // a value it does not list, is a bug that shows only at run time (a stale chart, a lost listener).
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 );
