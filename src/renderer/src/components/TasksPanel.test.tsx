@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { TaskInfo } from '../../../shared/types';
 import { createFakeApi, fail, ok } from '../test-utils/fake-api';
-import { renderWithApi } from '../test-utils/render';
+import { nextFrame, renderWithApi } from '../test-utils/render';
 import { TasksPanel } from './TasksPanel';
 
 const task = (overrides: Partial<TaskInfo>): TaskInfo => ({
@@ -40,6 +40,7 @@ describe('TasksPanel', () => {
     renderWithApi(<TasksPanel />, api);
     expect(await screen.findByText('No background tasks')).toBeInTheDocument();
     act(() => api.emit('task', task({ id: 'x', type: 'heap-snapshot', status: 'failed', error: 'no space left' })));
+    await nextFrame();
     const table = screen.getByRole('table', { name: 'Background tasks' });
     expect(within(table).getByText('no space left')).toBeInTheDocument();
     expect(within(table).queryByRole('button')).not.toBeInTheDocument();

@@ -5,6 +5,7 @@ import { useEvent } from '../hooks/use-event';
 import { useNow } from '../hooks/use-now';
 import { useRequest } from '../hooks/use-request';
 import { formatAge, formatPercent } from '../lib/format';
+import { frameThrottle } from '../lib/frame-throttle';
 import { repositoryName } from '../search/result-groups';
 import { Badge, EmptyState, ErrorState, LoadingState, Panel, type BadgeTone } from './Panel';
 
@@ -50,7 +51,20 @@ export function TasksPanel() {
     }
   }, [initial.status, initial.value]);
 
-  useEvent('task', (task) => setTasks((current) => mergeTask(current ?? [], task)));
+  // Task updates (one per progress step of each task) are merged once per frame, newest of each task.
+  const [pending] = useState(() => new Map<string, TaskInfo>());
+  const [throttle] = useState(() =>
+    frameThrottle(() => {
+      const updates = [...pending.values()];
+      pending.clear();
+      setTasks((current) => updates.reduce<TaskInfo[]>((list, task) => mergeTask(list, task), [...(current ?? [])]));
+    }),
+  );
+  useEffect(() => () => throttle.cancel(), [throttle]);
+  useEvent('task', (task) => {
+    pending.set(task.id, task);
+    throttle.schedule();
+  });
 
   const cancel = async (task: TaskInfo): Promise<void> => {
     const result = await api.cancelTask({ taskId: task.id });

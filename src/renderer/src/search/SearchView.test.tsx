@@ -25,7 +25,7 @@ function searchApi() {
 }
 
 function renderView(api = searchApi()) {
-  renderWithApi(<SearchView inputRef={createRef()} repositories={[repository('/src/alpha'), repository('/src/beta')]} run={null} indexVersion={0} />, api);
+  renderWithApi(<SearchView inputRef={createRef()} repositories={[repository('/src/alpha'), repository('/src/beta')]} indexingRepo={null} indexVersion={0} />, api);
   return api;
 }
 
