@@ -195,6 +195,25 @@ export class DashboardPage {
     return this.evaluate<number[]>('window.__longTasks ?? []');
   }
 
+  /** Records the text of every element matching `selector` that appears from now on (read with recordedTexts). */
+  async recordTexts(selector: string): Promise<void> {
+    await this.page.evaluate(`(() => {
+      const seen = [];
+      window.__textsSeen = seen;
+      const read = () => {
+        for (const element of document.querySelectorAll(${JSON.stringify(selector)})) {
+          const text = element.textContent ?? '';
+          if (!seen.includes(text)) seen.push(text);
+        }
+      };
+      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
+  }
+
+  async recordedTexts(): Promise<string[]> {
+    return this.evaluate<string[]>('window.__textsSeen ?? []');
+  }
+
   /** Every aria-valuetext the progress bar took (read after recordProgress). */
   async progressTexts(): Promise<string[]> {
     return this.evaluate<string[]>('window.__progressTexts ?? []');

@@ -10,6 +10,8 @@ export interface MainThreadTask {
    * evaluations): the test's doing, not the dashboard's.
    */
   readonly harness: boolean;
+  /** True when the task ran requestAnimationFrame callbacks (where the charts draw). */
+  readonly animationFrame: boolean;
   /** The slowest events inside it, by thread time: what the task did. */
   readonly inside: readonly { readonly name: string; readonly threadMs: number; readonly detail?: string }[];
 }
@@ -58,12 +60,13 @@ export function mainThreadTasks(events: readonly unknown[]): MainThreadTask[] {
   const tasks: MainThreadTask[] = [];
   let end = -1;
   let current: { task: MainThreadTask; children: MainThreadTask['inside'][number][]; harness: boolean } | null = null;
-  const finish = (open: NonNullable<typeof current>) => tasks.push({ ...open.task, harness: open.harness, inside: top(open.children) });
+  const finish = (open: NonNullable<typeof current>) =>
+    tasks.push({ ...open.task, harness: open.harness, animationFrame: open.children.some((child) => child.name === 'FireAnimationFrame'), inside: top(open.children) });
   for (const event of complete) {
     const dur = event.dur ?? 0;
     if (TOP_LEVEL.has(event.name) && event.ts >= end) {
       if (current !== null) finish(current);
-      current = { task: { wallMs: dur / 1000, threadMs: (event.tdur ?? dur) / 1000, startUs: event.ts, harness: false, inside: [] }, children: [], harness: false };
+      current = { task: { wallMs: dur / 1000, threadMs: (event.tdur ?? dur) / 1000, startUs: event.ts, harness: false, animationFrame: false, inside: [] }, children: [], harness: false };
       end = event.ts + dur;
     } else if (current !== null && event.ts < end && event.name === 'Receive mojo message' && event.args?.chrome_mojo_event_info?.mojo_interface_tag?.includes('DevToolsSession') === true) {
       current.harness = true;
@@ -102,4 +105,12 @@ export function summarizeTasks(all: readonly MainThreadTask[]) {
     /** The five worst, with what each did. */
     worst: sorted.slice(0, 5).map((task) => ({ ...task, wallMs: round(task.wallMs), threadMs: round(task.threadMs), inside: task.inside.map((item) => ({ ...item, threadMs: round(item.threadMs) })) })),
   };
+}
+
+/** The median and 95th percentile of `values` (nearest rank). */
+export function percentiles(values: readonly number[]): { readonly count: number; readonly medianMs: number; readonly p95Ms: number; readonly maxMs: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (fraction: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? 0;
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return { count: sorted.length, medianMs: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted[sorted.length - 1] ?? 0) };
 }
