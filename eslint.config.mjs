@@ -1,6 +1,7 @@
 // Lint: TypeScript rules plus the import boundaries of docs/ARCHITECTURE.md. A file's folder
 // tells what it may import; these rules make a wrong-way import fail `npm test`.
 import { builtinModules } from 'node:module';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const restrict = (patterns, paths = []) => ({
@@ -21,7 +22,7 @@ const toShell = { group: ['**/shell/**', '**/shell'], message: 'The core never i
 // folders of lower layers and the leaf files of the core's root (errors, lifecycle, paths,
 // workers, faults, events), never a folder of its own layer or above, nor the composition
 // root: so no two folders can import each other (dependency-cruiser checks cycles too).
-const coreLayers = [['log', 'files', 'index'], ['config'], ['search', 'monitor', 'tasks'], ['db'], ['query', 'indexer'], ['health', 'server']];
+const coreLayers = [['log', 'files', 'index'], ['config'], ['search', 'monitor', 'tasks'], ['db'], ['query', 'indexer'], ['health', 'server', 'precheck']];
 const compositionFiles = ['core', 'router', 'search-channels', 'indexed-file', 'search-listing', 'stream-writer', 'in-process-transport'];
 const coreLayerRules = coreLayers.flatMap((layer, level) =>
   layer.map((folder) => {
@@ -137,5 +138,12 @@ export default tseslint.config(
     // Deeper than the blocks above reach: move the file up, or add a depth.
     files: [`src/renderer/src/${'*/'.repeat(rendererDepths.length)}**/*.{ts,tsx}`],
     rules: restrict([{ regex: '.', message: 'The renderer allow-list (eslint.config.mjs rendererDepths) does not reach this deep.' }]),
+  },
+  {
+    // The two classic hook rules as errors: a hook called conditionally, or an effect that reads
+    // a value it does not list, is a bug that shows only at run time (a stale chart, a lost listener).
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 );

@@ -1,8 +1,9 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './support/fixtures';
-import { makeRepo } from './support/repo';
+import { largeRepository, makeRepo } from './support/repo';
 import { DashboardPage, screenshotDir } from './pages/dashboard-page';
+import { mainThreadTasks, percentiles } from './support/trace';
 
 const MEBIBYTE = 1024 * 1024;
 
@@ -19,20 +20,6 @@ function smallRepository(): string {
     files[`src/generated/module-${index}.ts`] = `export function value${index}(): number {\n  return ${index};\n}\n`.repeat(40);
   }
   return makeRepo(files);
-}
-
-/** A repository large enough that indexing is still running when the test cancels it. */
-function largeRepository(): string {
-  const root = makeRepo({});
-  const line = 'const filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit";\n';
-  const body = line.repeat(Math.ceil((200 * 1024) / line.length));
-  for (let folder = 0; folder < 40; folder += 1) {
-    mkdirSync(join(root, `pkg-${folder}`), { recursive: true });
-    for (let index = 0; index < 50; index += 1) {
-      writeFileSync(join(root, `pkg-${folder}`, `file-${index}.ts`), body);
-    }
-  }
-  return root;
 }
 
 test.describe('dashboard', () => {
@@ -128,7 +115,7 @@ test.describe('dashboard', () => {
     expect(backgrounds.dark).toBe('rgb(12, 13, 16)');
   });
 
-  test('renderer heap stays flat over an hour of samples and a chart update costs a few ms', async ({ page, server }) => {
+  test('renderer heap stays flat over an hour of samples and a chart update costs a few ms', async ({ page, server, browser }) => {
     test.setTimeout(120_000);
     const dashboard = await DashboardPage.open(page, server.url);
     await dashboard.showDashboard();
@@ -146,7 +133,9 @@ test.describe('dashboard', () => {
     const heapAfterFirstHour = await heapAfterGc();
     await dashboard.resetChartTimings();
 
-    // Three more hours through the same store and charts.
+    // Three more hours through the same store and charts, traced: a frame's cost is its thread's CPU
+    // time (Chrome trace), which a busy machine does not inflate as it does wall time.
+    await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     const heapPerHour = [heapAfterFirstHour];
     let pushMilliseconds = 0;
     for (let hour = 0; hour < 3; hour += 1) {
@@ -155,6 +144,12 @@ test.describe('dashboard', () => {
       pushMilliseconds += Date.now() - started;
       heapPerHour.push(await heapAfterGc());
     }
+    const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: unknown[] };
+    const frames = percentiles(
+      mainThreadTasks(trace.traceEvents)
+        .filter((task) => task.animationFrame && !task.harness)
+        .map((task) => task.threadMs),
+    );
     const pushSeconds = pushMilliseconds / 1000;
     const heapAfterFourHours = heapPerHour[heapPerHour.length - 1] ?? 0;
     const timings = await dashboard.chartTimings();
@@ -168,6 +163,8 @@ test.describe('dashboard', () => {
       heapGrowthBytes: heapAfterFourHours - heapAfterFirstHour,
       heapAfterEachHourBytes: heapPerHour,
       chartUpdates: timings,
+      frameThreadTime: frames,
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
       pointsPerChart: points,
     };
     mkdirSync(screenshotDir, { recursive: true });
@@ -177,9 +174,13 @@ test.describe('dashboard', () => {
     expect(points['Memory of Main process']).toBe(3600);
     expect(timings.count).toBeGreaterThan(100);
     expect(Math.abs(figures.heapGrowthBytes)).toBeLessThan(1 * MEBIBYTE);
-    // A few milliseconds per update; well under one 60 Hz frame even at the slow end.
+    // A chart update takes a few milliseconds (median of the wall-time figures, which a busy machine
+    // moves little). The slow end is bounded in CPU time: a whole frame (60 samples pushed, i.e. a
+    // minute of data, and every chart redrawn) stays under 25 ms of the thread's time at p95. Its
+    // wall-time p95 is reported, not bounded: on a loaded machine it measures the machine.
     expect(timings.medianMs).toBeLessThan(8);
-    expect(timings.p95Ms).toBeLessThan(25);
+    expect(frames.count).toBeGreaterThan(100);
+    expect(frames.p95Ms).toBeLessThan(25);
     await dashboard.screenshot('06-one-hour-light');
   });
 });

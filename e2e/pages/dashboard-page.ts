@@ -5,6 +5,13 @@ import { expect, type Locator, type Page } from '@playwright/test';
 /** Where the e2e run saves screenshots of the main states. */
 export const screenshotDir = join(__dirname, '..', '..', 'test-results', 'screenshots');
 
+/** The window sizes the layout is checked at (issue 14: a small laptop, a common laptop, a desktop). */
+export const layoutViewports = [
+  [1024, 700],
+  [1440, 900],
+  [1920, 1080],
+] as const;
+
 export interface ChartTimingSummary {
   readonly count: number;
   readonly meanMs: number;
@@ -186,6 +193,25 @@ export class DashboardPage {
 
   async longTasks(): Promise<number[]> {
     return this.evaluate<number[]>('window.__longTasks ?? []');
+  }
+
+  /** Records the text of every element matching `selector` that appears from now on (read with recordedTexts). */
+  async recordTexts(selector: string): Promise<void> {
+    await this.page.evaluate(`(() => {
+      const seen = [];
+      window.__textsSeen = seen;
+      const read = () => {
+        for (const element of document.querySelectorAll(${JSON.stringify(selector)})) {
+          const text = element.textContent ?? '';
+          if (!seen.includes(text)) seen.push(text);
+        }
+      };
+      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
+  }
+
+  async recordedTexts(): Promise<string[]> {
+    return this.evaluate<string[]>('window.__textsSeen ?? []');
   }
 
   /** Every aria-valuetext the progress bar took (read after recordProgress). */

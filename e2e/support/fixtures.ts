@@ -19,13 +19,21 @@ export interface DashboardServer {
 }
 
 const cli = resolve(__dirname, '..', '..', 'out', 'main', 'cli.js');
+const fakeDesktop = resolve(__dirname, 'fake-desktop.ts');
 
-/** Starts the real core with `gitbot serve` on a fresh data folder and waits for its URL. */
-async function startServer(env: Record<string, string>): Promise<{ server: DashboardServer; child: ChildProcess }> {
+/**
+ * What serves the dashboard: `gitbot serve` (the browser case), or the desktop app's composition
+ * with a fake Electron (`fake-desktop.ts`), whose core has the shell's native handlers.
+ */
+export type ServerKind = 'serve' | 'fake-desktop';
+
+/** Starts the real core on a fresh data folder and waits for its URL. */
+async function startServer(env: Record<string, string>, kind: ServerKind): Promise<{ server: DashboardServer; child: ChildProcess }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gitbot-e2e-'));
   const dbPath = join(dataDir, 'index.sqlite');
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--db', dbPath], {
-    env: { ...process.env, GITBOT_DATA_DIR: dataDir, ...env },
+  const args = kind === 'serve' ? [cli, 'serve', '--port', '0', '--db', dbPath] : ['--require', 'tsx/cjs', fakeDesktop];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, GITBOT_DATA_DIR: dataDir, GITBOT_DB: dbPath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -34,12 +42,12 @@ async function startServer(env: Record<string, string>): Promise<{ server: Dashb
   });
   const firstLine = await new Promise<string>((resolveLine, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`gitbot serve printed no URL within 20 s; stderr: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${kind} printed no URL within 20 s; stderr: ${stderr}`)), 20_000);
     lines.once('line', (line) => {
       clearTimeout(timer);
       resolveLine(line);
     });
-    child.once('exit', (code) => reject(new Error(`gitbot serve exited with ${code}; stderr: ${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}; stderr: ${stderr}`)));
   });
   const url = new URL(firstLine);
   return {
@@ -72,10 +80,11 @@ async function stopServer(child: ChildProcess, dataDir: string): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-export const test = base.extend<{ serverEnv: Record<string, string>; server: DashboardServer }>({
+export const test = base.extend<{ serverEnv: Record<string, string>; serverKind: ServerKind; server: DashboardServer }>({
   serverEnv: [{ STATS_INTERVAL_MS: '250' }, { option: true }],
-  server: async ({ serverEnv }, use) => {
-    const { server, child } = await startServer(serverEnv);
+  serverKind: ['serve', { option: true }],
+  server: async ({ serverEnv, serverKind }, use) => {
+    const { server, child } = await startServer(serverEnv, serverKind);
     await use(server);
     await stopServer(child, server.dataDir);
   },

@@ -11,3 +11,20 @@ export function makeRepo(files: Record<string, string | Buffer>, root = mkdtempS
   }
   return root;
 }
+
+/**
+ * A repository large enough (2,000 files of 200 KB) that indexing is still running while a test
+ * looks at it; `prefix` names its folder (a long one tests layouts).
+ */
+export function largeRepository(prefix = 'gitbot-repo-'): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const line = 'const filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit";\n';
+  const body = line.repeat(Math.ceil((200 * 1024) / line.length));
+  const files: Record<string, string> = {};
+  for (let folder = 0; folder < 40; folder += 1) {
+    for (let index = 0; index < 50; index += 1) {
+      files[`pkg-${folder}/file-${index}.ts`] = body;
+    }
+  }
+  return makeRepo(files, root);
+}

@@ -12,6 +12,7 @@ import type {
   AppInfo,
   ConfigEntry,
   FileLines,
+  FolderCount,
   IndexDone,
   IndexProgress,
   LogEntry,
@@ -59,6 +60,8 @@ export const requestSchemas = {
     limit: z.number().int().min(1).max(10_000).optional(),
     level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   }),
+  /** A bounded count of the files indexing `path` would read (INDEX_WARN_FILES), to warn before a huge folder. */
+  countFolderFiles: z.strictObject({ path: absolutePath }),
   startIndexing: z.strictObject({ path: absolutePath }),
   cancelIndexing: z.strictObject({ taskId }),
   /** Drops a repository and everything indexed from it; the folder on disk is not touched. */
@@ -101,6 +104,7 @@ export interface RequestResults {
   getAppInfo: AppInfo;
   getStatsHistory: readonly StatsSample[];
   getLogs: readonly LogEntry[];
+  countFolderFiles: FolderCount;
   startIndexing: { readonly taskId: string; readonly repo: string };
   cancelIndexing: { readonly cancelled: boolean };
   /** false when the repository was not in the index. */

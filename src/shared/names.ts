@@ -8,6 +8,7 @@ export const requestNames = [
   'getAppInfo',
   'getStatsHistory',
   'getLogs',
+  'countFolderFiles',
   'startIndexing',
   'cancelIndexing',
   'removeRepository',

@@ -179,6 +179,19 @@ export interface RepositoryInfo {
   readonly skipped: number;
 }
 
+/** A bounded count of the files an index run of a folder would read, taken before indexing it. */
+export interface FolderCount {
+  /** The folder's real path (the repository's key). */
+  readonly root: string;
+  /** Files counted: at most `limit + 1`. */
+  readonly files: number;
+  /** INDEX_WARN_FILES: above it the dashboard asks before indexing; 0 means it never asks. */
+  readonly limit: number;
+  /** `end`: every file counted; `limit`: stopped at limit + 1; `time`: the time budget ran out first; `off`: limit 0, not counted. */
+  readonly stoppedBy: 'end' | 'limit' | 'time' | 'off';
+  readonly elapsedMs: number;
+}
+
 export interface SkippedFile {
   readonly path: string;
   readonly reason: SkipReason;

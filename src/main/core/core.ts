@@ -29,6 +29,7 @@ import { DatabaseIntegrity, removeOpenMarker, writeOpenMarker } from './db/integ
 import { ReaderPool } from './db/pool';
 import type { ReaderOps } from './query/reader-ops';
 import { Indexer } from './indexer/indexer';
+import { precheckFolder } from './precheck/count-folder-files';
 import { assertIndexedTextFile } from './indexed-file';
 import { createDispatch, type Dispatch, type Handlers } from './router';
 import { SearchChannels } from './search-channels';
@@ -213,6 +214,7 @@ export function createCore(options: CoreOptions): Core {
       const entries = recentLogs.toArray().filter((entry) => level === undefined || levelRank[entry.level] >= levelRank[level]);
       return entries.slice(-(limit ?? 200));
     },
+    countFolderFiles: ({ path }, context) => precheckFolder(path, { limit: settings.INDEX_WARN_FILES, maxFileSize: settings.MAX_FILE_SIZE, ignoreFileMaxBytes: settings.IGNORE_FILE_MAX_BYTES, dbPath: paths.dbPath }, context?.signal),
     startIndexing: ({ path }) => indexer.start(path),
     cancelIndexing: ({ taskId }) => ({ cancelled: indexer.cancel(taskId) }),
     removeRepository: ({ repo }) => indexer.remove(repo),

@@ -1,4 +1,5 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { nextFrame } from './test-utils/render';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { eventNames } from '../../shared/names';
@@ -80,12 +81,14 @@ describe('App', () => {
       const api = fullApi();
       render(<App api={api} store={new StatsStore()} />);
       act(() => api.emit('stats', statsSample(Date.now(), 70)));
+      await nextFrame();
       expect(screen.queryByText(/Disconnected — reconnecting/)).toBeNull();
       await act(async () => {
         await vi.advanceTimersByTimeAsync(7000);
       });
       expect(screen.getByRole('alert')).toHaveTextContent('Disconnected — reconnecting…');
       act(() => api.emit('stats', statsSample(Date.now(), 70)));
+      await nextFrame();
       expect(screen.queryByText(/Disconnected — reconnecting/)).toBeNull();
     } finally {
       vi.useRealTimers();
@@ -99,8 +102,25 @@ describe('App', () => {
     const memory = screen.getByRole('region', { name: 'Memory' });
     expect(await within(memory).findByText('RSS 71.0 MB')).toBeInTheDocument();
     act(() => api.emit('stats', statsSample(Date.now(), 72.5)));
+    await nextFrame();
     expect(within(memory).getByText('RSS 72.5 MB')).toBeInTheDocument();
     expect(api.calls.getStatsHistory).toHaveBeenCalledWith({ seconds: 3600 });
+  });
+
+  it('draws a burst of progress events once per frame, with the newest figures', async () => {
+    const api = fullApi();
+    render(<App api={api} store={new StatsStore()} />);
+    await openDashboard();
+    act(() => {
+      for (let filesDone = 1; filesDone <= 40; filesDone += 1) {
+        api.emit('indexProgress', { taskId: 'run-1', repo: '/src/repo', phase: 'indexing', filesDiscovered: 40, walkDone: true, filesDone, bytesDone: filesDone * 10, mbPerSec: 1, etaSeconds: 1, currentFile: 'a.ts', skipped: {} });
+      }
+    });
+    // Nothing drawn until the frame: then the 40th event only.
+    expect(screen.queryByRole('progressbar', { name: 'Indexing progress' })).toBeNull();
+    await nextFrame();
+    expect(screen.getByRole('progressbar', { name: 'Indexing progress' })).toBeInTheDocument();
+    expect(within(screen.getByRole('region', { name: 'Indexing' })).getByText('40 / 40')).toBeInTheDocument();
   });
 
   it('starts indexing from the Repository panel and shows its progress and completion', async () => {
@@ -112,6 +132,7 @@ describe('App', () => {
     act(() =>
       api.emit('indexProgress', { taskId: 'run-1', repo: '/src/repo', phase: 'indexing', filesDiscovered: 10, walkDone: true, filesDone: 5, bytesDone: 100, mbPerSec: 1, etaSeconds: 1, currentFile: 'a.ts', skipped: {} }),
     );
+    await nextFrame();
     expect(screen.getByRole('progressbar', { name: 'Indexing progress' })).toHaveAttribute('aria-valuenow', '50');
     act(() =>
       api.emit('indexDone', {

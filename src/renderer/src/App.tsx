@@ -14,6 +14,7 @@ import { useNow } from './hooks/use-now';
 import { useRequest } from './hooks/use-request';
 import { useLatestSample, useStatsFeed } from './hooks/use-stats';
 import type { StatsStore } from './lib/stats-store';
+import type { RepositoryInfo } from '../../shared/types';
 import { SearchView } from './search/SearchView';
 import { repositoryName } from './search/result-groups';
 
@@ -30,6 +31,11 @@ const StaticLogs = memo(LogsPanel);
 const StaticSettings = memo(SettingsPanel);
 const StaticMemory = memo(MemoryPanel);
 const StaticPool = memo(PoolPanel);
+// The search view takes the indexed repository's root, not the run: progress does not re-render the results.
+const StaticSearch = memo(SearchView);
+
+/** One empty list, so the memoised search view sees the same one while repositories load. */
+const noRepositories: readonly RepositoryInfo[] = [];
 
 /** The two views of the window, one keystroke each. */
 type View = 'search' | 'dashboard';
@@ -79,7 +85,7 @@ export function App({ api, store }: AppProps) {
         <TopBar store={store} version={appInfo.value?.version ?? null} connectionError={appInfo.status === 'error' ? appInfo.error.message : null} view={view} onView={setView} run={run} />
         <ConnectionBanner store={store} />
         <main id="view-search" role="tabpanel" aria-labelledby="tab-search" className="view view-search" hidden={view !== 'search'}>
-          <SearchView inputRef={searchRef} repositories={repositories.value ?? []} run={run} indexVersion={indexVersion} />
+          <StaticSearch inputRef={searchRef} repositories={repositories.value ?? noRepositories} indexingRepo={running ? run.repo : null} indexVersion={indexVersion} />
         </main>
         {view === 'dashboard' && (
           <main id="view-dashboard" role="tabpanel" aria-labelledby="tab-dashboard" className="grid view">

@@ -84,6 +84,7 @@ export const definitions = {
   MAX_FILE_SIZE: integer(MIB, 1, 1024 * MIB, 'Largest file indexed, in bytes; larger files are skipped as too_large'),
   MAX_CONTENT_LENGTH: integer(50_000, 1_000, 10 * MIB, 'Largest document, in characters; files are split at line boundaries'),
   MAX_DOCUMENTS_PER_BATCH: integer(100, 1, 100_000, 'Most documents written in one transaction'),
+  INDEX_WARN_FILES: integer(200_000, 0, 1_000_000_000, 'Files above which the dashboard asks before indexing a folder (a bounded count taken first); 0 never asks'),
   IGNORE_FILE_MAX_BYTES: integer(MIB, 1, 1024 * MIB, 'Largest .gitignore or .gitbotignore read, in bytes; a larger one is skipped with a warning'),
   CHUNK_SIZE: integer(8 * KIB, 512, 16 * MIB, 'Bytes read from a file at a time while streaming it'),
   MEMORY_THRESHOLD_MB: integer(100, 1, 1024 * 1024, 'RSS of the whole core process (MB, all threads) above which cleanup runs in every thread; every thread budget derives from it'),

@@ -29,6 +29,7 @@ const table: Record<SettingName, { default: string | number | boolean; valid: [s
   MAX_FILE_SIZE: { default: 1048576, valid: ['1073741824', 1073741824], invalid: ['1073741825', 'an integer from 1 to 1073741824'] },
   MAX_CONTENT_LENGTH: { default: 50000, valid: ['1000', 1000], invalid: ['999', 'an integer from 1000 to 10485760'] },
   MAX_DOCUMENTS_PER_BATCH: { default: 100, valid: ['100000', 100000], invalid: ['100001', 'an integer from 1 to 100000'] },
+  INDEX_WARN_FILES: { default: 200000, valid: ['0', 0], invalid: ['-1', 'an integer from 0 to 1000000000'] },
   IGNORE_FILE_MAX_BYTES: { default: 1048576, valid: ['200000', 200000], invalid: ['0', 'an integer from 1 to 1073741824'] },
   CHUNK_SIZE: { default: 8192, valid: ['512', 512], invalid: ['511', 'an integer from 512 to 16777216'] },
   MEMORY_THRESHOLD_MB: { default: 100, valid: ['1', 1], invalid: ['0', 'an integer from 1 to 1048576'] },

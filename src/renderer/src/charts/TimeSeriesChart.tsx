@@ -43,7 +43,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const propsRef = useRef(props);
   propsRef.current = props;
   const redrawRef = useRef<() => void>(() => undefined);
-  const { series, height = 180 } = props;
+  const { series, height = 180, yIncrements } = props;
 
   useEffect(() => {
     const container = containerRef.current;
@@ -92,7 +92,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
           size: 64,
           space: 24,
           font: '11px system-ui, sans-serif',
-          ...(props.yIncrements === undefined ? {} : { incrs: [...props.yIncrements] }),
+          ...(yIncrements === undefined ? {} : { incrs: [...yIncrements] }),
           values: (_chart, ticks) => ticks.map((tick) => propsRef.current.formatValue(tick)),
         },
       ],
@@ -163,8 +163,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
       forgetChart(label);
       redrawRef.current = () => undefined;
     };
-    // The y increments are fixed per chart kind, so they do not recreate the chart.
-  }, [series, height]);
+    // Series, height and y steps are the chart's shape: a new one is a new instance (callers pass
+    // module constants for the steps, so in practice only a new series list recreates it).
+  }, [series, height, yIncrements]);
 
   // A new window is a new x range over the same instance.
   useEffect(() => {

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { StatsStore } from '../lib/stats-store';
 import { createFakeApi, MB, statsSample } from '../test-utils/fake-api';
-import { renderWithApi } from '../test-utils/render';
+import { nextFrame, renderWithApi } from '../test-utils/render';
 import { MemoryPanel } from './MemoryPanel';
 
 describe('MemoryPanel', () => {
@@ -12,7 +12,7 @@ describe('MemoryPanel', () => {
     expect(within(screen.getByRole('region', { name: 'Memory' })).getByText('Waiting for the first sample…')).toBeInTheDocument();
   });
 
-  it('shows the latest values as text and updates them with each sample', () => {
+  it('shows the latest values as text and updates them with each sample (once per frame)', async () => {
     const store = new StatsStore();
     store.push(statsSample(1000, 85.2));
     renderWithApi(<MemoryPanel store={store} />, createFakeApi());
@@ -26,6 +26,7 @@ describe('MemoryPanel', () => {
     act(() => {
       store.push(statsSample(2000, 90.5));
     });
+    await nextFrame();
     expect(within(region).getByText('RSS 90.5 MB')).toBeInTheDocument();
   });
 

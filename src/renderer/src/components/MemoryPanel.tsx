@@ -5,7 +5,7 @@ import { TimeSeriesChart, type ChartSeries } from '../charts/TimeSeriesChart';
 import type { Palette } from '../charts/palette';
 import { formatMegabytes, formatMilliseconds, formatPercent } from '../lib/format';
 import { MarkerKind, type SourceInfo, type StatsStore } from '../lib/stats-store';
-import { useLatestSample, useSources } from '../hooks/use-stats';
+import { useLatestSample, useSources, useStoreValue } from '../hooks/use-stats';
 import { MemoryTable } from './MemoryTable';
 import { EmptyState, Panel } from './Panel';
 
@@ -37,14 +37,17 @@ const delaySeries: readonly ChartSeries[] = [
 
 /** Live memory of every process and thread, with history, threshold and GC/cleanup/alert markers. */
 export function MemoryPanel({ store }: { readonly store: StatsStore }) {
-  const latest = useLatestSample(store);
+  // The panel re-renders when a sample starts or ends a source, not on every sample: the values,
+  // the table and the charts below follow the samples on their own.
+  const hasSample = useStoreValue(store, (current) => current.latest !== null);
+  const liveKeyList = useStoreValue(store, (current) => liveKeysOf(current.latest).join('\n'));
   const sources = useSources(store);
   const [windowSeconds, setWindowSeconds] = useState<number>(60);
   const [sourceKey, setSourceKey] = useState('main');
   const source = sources.find((candidate) => candidate.key === sourceKey) ?? sources[0];
   const selectId = useId();
   // Only sources in the latest sample (and the one shown): ended threads are folded in the table.
-  const liveKeys = new Set(['main', ...(latest?.workers ?? []).map((worker) => `worker:${worker.threadId}`), ...(latest?.processes ?? []).map((process) => `process:${process.pid}`)]);
+  const liveKeys = new Set(liveKeyList.split('\n'));
   const choices = sources.filter((candidate) => liveKeys.has(candidate.key) || candidate.key === source?.key);
 
   const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
@@ -91,7 +94,7 @@ export function MemoryPanel({ store }: { readonly store: StatsStore }) {
 
   return (
     <Panel title="Memory" className="area-memory" actions={windowPicker}>
-      {latest === null ? (
+      {!hasSample ? (
         <EmptyState title="Waiting for the first sample…" hint="The core samples memory every second." />
       ) : (
         <>
@@ -108,7 +111,7 @@ export function MemoryPanel({ store }: { readonly store: StatsStore }) {
             </select>
             <MarkerLegend />
           </div>
-          <LatestValues sample={latest} source={source} />
+          <LatestValues store={store} source={source} />
           <div className="memory-layout">
             <div className="memory-charts">
               {source?.kind !== 'worker' && (
@@ -144,11 +147,7 @@ export function MemoryPanel({ store }: { readonly store: StatsStore }) {
             <MemoryTable store={store} selected={source?.key ?? 'main'} onSelect={setSourceKey} />
           </div>
           <h3 className="subheading">Event-loop delay</h3>
-          <p className="values-line num">
-            <span>p50 {formatMilliseconds(latest.eventLoop.delayP50Ms)}</span>
-            <span>p99 {formatMilliseconds(latest.eventLoop.delayP99Ms)}</span>
-            <span>Utilization {formatPercent(latest.eventLoop.utilization)}</span>
-          </p>
+          <EventLoopValues store={store} />
           <TimeSeriesChart
             label="Event-loop delay of the main process"
             series={delaySeries}
@@ -177,8 +176,32 @@ function formatAxisMilliseconds(value: number): string {
   return value >= 1 || value === 0 ? `${Math.round(value)} ms` : `${value} ms`;
 }
 
+/** The keys of the sources in a sample: main, its worker threads, the app's processes. */
+function liveKeysOf(sample: StatsSample | null): string[] {
+  return ['main', ...(sample?.workers ?? []).map((worker) => `worker:${worker.threadId}`), ...(sample?.processes ?? []).map((process) => `process:${process.pid}`)];
+}
+
+/** The newest event-loop figures of the main process. */
+function EventLoopValues({ store }: { readonly store: StatsStore }) {
+  const sample = useLatestSample(store);
+  if (sample === null) {
+    return null;
+  }
+  return (
+    <p className="values-line num">
+      <span>p50 {formatMilliseconds(sample.eventLoop.delayP50Ms)}</span>
+      <span>p99 {formatMilliseconds(sample.eventLoop.delayP99Ms)}</span>
+      <span>Utilization {formatPercent(sample.eventLoop.utilization)}</span>
+    </p>
+  );
+}
+
 /** The newest figures of the selected source as text, e.g. "RSS 85.2 MB". */
-function LatestValues({ sample, source }: { readonly sample: StatsSample; readonly source: SourceInfo | undefined }) {
+function LatestValues({ store, source }: { readonly store: StatsStore; readonly source: SourceInfo | undefined }) {
+  const sample = useLatestSample(store);
+  if (sample === null) {
+    return null;
+  }
   // [label, value]: the label is the React key, unique per list (two labels shared "Heap" before).
   let values: readonly (readonly [string, string])[];
   if (source === undefined || source.kind === 'main') {

@@ -2,7 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { StatsStore } from '../lib/stats-store';
 import { createFakeApi, ok, poolStatus, statsSample } from '../test-utils/fake-api';
-import { renderWithApi } from '../test-utils/render';
+import { nextFrame, renderWithApi } from '../test-utils/render';
 import { PoolPanel } from './PoolPanel';
 
 describe('PoolPanel', () => {
@@ -35,10 +35,12 @@ describe('PoolPanel', () => {
     act(() => {
       store.push(statsSample(1000, 80, { pool: poolStatus({ max_connections: 20, max_overflow: 10, checked_out: 17 }) }));
     });
+    await nextFrame();
     expect(within(region).queryByRole('alert')).not.toBeInTheDocument();
     act(() => {
       store.push(statsSample(2000, 80, { pool: poolStatus({ max_connections: 20, max_overflow: 10, checked_out: 18 }) }));
     });
+    await nextFrame();
     expect(within(region).getByRole('alert')).toHaveTextContent('18/20 connections checked out (90%; warning at 90%)');
   });
 

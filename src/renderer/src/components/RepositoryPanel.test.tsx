@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { RepositoryInfo } from '../../../shared/types';
 import type { RequestState } from '../hooks/use-request';
-import { appInfo, createFakeApi, ok } from '../test-utils/fake-api';
+import { appInfo, createFakeApi, fail, ok } from '../test-utils/fake-api';
 import { renderWithApi } from '../test-utils/render';
 import { RepositoryPanel } from './RepositoryPanel';
 
@@ -38,6 +38,52 @@ describe('RepositoryPanel guard rails', () => {
     await userEvent.clear(screen.getByRole('textbox', { name: 'Repository path' }));
     await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '~{Enter}');
     expect(screen.getByRole('alert')).toHaveTextContent('/home/me is your whole home folder');
+  });
+
+  it('counts a new folder first and asks before indexing one over INDEX_WARN_FILES', async () => {
+    const onIndex = vi.fn(async () => null);
+    const api = createFakeApi({
+      countFolderFiles: ({ path }) => ok(path === '/src/huge' ? { root: path, files: 200_001, limit: 200_000, stoppedBy: 'limit' as const, elapsedMs: 800 } : { root: path, files: 12, limit: 200_000, stoppedBy: 'end' as const, elapsedMs: 1 }),
+    });
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, api);
+    const field = screen.getByRole('textbox', { name: 'Repository path' });
+    await userEvent.type(field, '/src/huge{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('/src/huge holds more than 200,000 files (INDEX_WARN_FILES): indexing it can take a long time and a large database. Index it anyway?');
+    expect(onIndex).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole('button', { name: 'Index anyway' }));
+    expect(onIndex).toHaveBeenCalledWith('/src/huge');
+    expect(api.calls.countFolderFiles).toHaveBeenCalledTimes(1);
+    // A small folder goes straight on.
+    await userEvent.clear(field);
+    await userEvent.type(field, '/src/small{Enter}');
+    await waitFor(() => expect(onIndex).toHaveBeenLastCalledWith('/src/small'));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says so when the count ran out of time, and shows the count’s refusal as indexing would', async () => {
+    const onIndex = vi.fn(async () => null);
+    const api = createFakeApi({
+      countFolderFiles: ({ path }) =>
+        path === '/net/slow' ? ok({ root: path, files: 41_250, limit: 200_000, stoppedBy: 'time' as const, elapsedMs: 3000 }) : fail('not_found', `Folder not found: ${path}`),
+    });
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, api);
+    const field = screen.getByRole('textbox', { name: 'Repository path' });
+    await userEvent.type(field, '/net/slow{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('/net/slow is large: 41,250 files counted in 3.0 s and the count was not finished. Indexing it can take a long time and a large database. Index it anyway?');
+    await userEvent.click(screen.getByRole('button', { name: "Don't index" }));
+    await userEvent.clear(field);
+    await userEvent.type(field, '/nope{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Folder not found: /nope');
+    expect(onIndex).not.toHaveBeenCalled();
+  });
+
+  it('re-indexes a listed repository without counting it again', async () => {
+    const onIndex = vi.fn(async () => null);
+    const api = createFakeApi({ countFolderFiles: ({ path }) => ok({ root: path, files: 300_000, limit: 200_000, stoppedBy: 'limit' as const, elapsedMs: 1 }) });
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([repository('/src/repo')])} />, api);
+    await userEvent.click(screen.getByRole('button', { name: 'Re-index /src/repo' }));
+    await waitFor(() => expect(onIndex).toHaveBeenCalledWith('/src/repo'));
+    expect(api.calls.countFolderFiles).not.toHaveBeenCalled();
   });
 
   it('says a repository is already being indexed instead of queueing a second run', async () => {

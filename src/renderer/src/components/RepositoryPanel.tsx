@@ -1,12 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ResultError } from '../../../shared/result';
-import type { RepositoryInfo } from '../../../shared/types';
+import type { FolderCount, RepositoryInfo } from '../../../shared/types';
 import { useApi, useAppInfo } from '../api/api-context';
 import type { IndexingRun } from '../hooks/use-indexing';
 import type { RequestState } from '../hooks/use-request';
 import { checkRepositoryPath, homeFolderOf } from '../lib/repository-path';
 import { useNow } from '../hooks/use-now';
-import { formatAge, formatBytes, formatCount } from '../lib/format';
+import { formatAge, formatBytes, formatCount, formatDuration } from '../lib/format';
 import { EmptyState, ErrorState, LoadingState, Panel } from './Panel';
 
 interface RepositoryPanelProps {
@@ -27,6 +27,7 @@ export function RepositoryPanel({ onIndex, starting, repositories, run = null, o
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [warning, setWarning] = useState<{ readonly path: string; readonly message: string } | null>(null);
+  const [checking, setChecking] = useState(false);
   const fieldId = useId();
   const errorId = useId();
   const home = homeFolderOf(appInfo?.dataDir ?? null);
@@ -50,6 +51,23 @@ export function RepositoryPanel({ onIndex, starting, repositories, run = null, o
     setError(null);
     if (checked.path !== target.trim()) {
       setPath(checked.path);
+    }
+    // A folder indexed before was accepted then; a new one is counted first (bounded, in the core).
+    const known = repositories.value?.some((repository) => repository.root === checked.path) === true;
+    if (!confirmed && !known) {
+      setChecking(true);
+      const counted = await api.countFolderFiles({ path: checked.path });
+      setChecking(false);
+      // A core without the count (an older one) indexes as before; any other refusal is the one indexing would give.
+      if (!counted.ok && counted.error.code !== 'unsupported') {
+        setError(counted.error.message);
+        return;
+      }
+      const message = counted.ok ? largeFolderWarning(counted.value) : null;
+      if (message !== null) {
+        setWarning({ path: checked.path, message });
+        return;
+      }
     }
     const failure = await onIndex(checked.path);
     setError(failure?.message ?? null);
@@ -96,13 +114,18 @@ export function RepositoryPanel({ onIndex, starting, repositories, run = null, o
               Choose folder…
             </button>
           )}
-          <button type="submit" className="button button-primary" disabled={starting}>
+          <button type="submit" className="button button-primary" disabled={starting || checking}>
             Index
           </button>
         </div>
         {error !== null && (
           <p id={errorId} className="field-error" role="alert">
             {error}
+          </p>
+        )}
+        {checking && (
+          <p className="muted small" role="status">
+            Counting the files of the folder…
           </p>
         )}
         {warning !== null && (
@@ -137,6 +160,17 @@ export function RepositoryPanel({ onIndex, starting, repositories, run = null, o
       />
     </Panel>
   );
+}
+
+/** The question to ask before indexing a folder this large, or null when it is within INDEX_WARN_FILES. */
+export function largeFolderWarning(count: FolderCount): string | null {
+  if (count.stoppedBy === 'limit') {
+    return `${count.root} holds more than ${formatCount(count.limit)} files (INDEX_WARN_FILES): indexing it can take a long time and a large database. Index it anyway?`;
+  }
+  if (count.stoppedBy === 'time') {
+    return `${count.root} is large: ${formatCount(count.files)} files counted in ${formatDuration(count.elapsedMs / 1000)} and the count was not finished. Indexing it can take a long time and a large database. Index it anyway?`;
+  }
+  return null;
 }
 
 function RecentRepositories({

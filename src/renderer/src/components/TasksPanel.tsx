@@ -5,6 +5,8 @@ import { useEvent } from '../hooks/use-event';
 import { useNow } from '../hooks/use-now';
 import { useRequest } from '../hooks/use-request';
 import { formatAge, formatPercent } from '../lib/format';
+import { frameThrottle } from '../lib/frame-throttle';
+import { repositoryName } from '../search/result-groups';
 import { Badge, EmptyState, ErrorState, LoadingState, Panel, type BadgeTone } from './Panel';
 
 /** Finished tasks beyond this many are dropped from the table (the core keeps its own history). */
@@ -19,6 +21,12 @@ const statusTone: Readonly<Record<TaskStatus, BadgeTone>> = {
 };
 
 const isActive = (task: TaskInfo): boolean => task.status === 'pending' || task.status === 'running';
+
+/** The repository a task works on (indexing and removal tasks carry it as metadata.repo), or null. */
+export function taskRepository(task: TaskInfo): string | null {
+  const repo = task.metadata['repo'];
+  return typeof repo === 'string' && repo !== '' ? repo : null;
+}
 
 /** Merges a task update into the list, newest first, active before finished, bounded. */
 export function mergeTask(tasks: readonly TaskInfo[], update: TaskInfo): TaskInfo[] {
@@ -43,7 +51,20 @@ export function TasksPanel() {
     }
   }, [initial.status, initial.value]);
 
-  useEvent('task', (task) => setTasks((current) => mergeTask(current ?? [], task)));
+  // Task updates (one per progress step of each task) are merged once per frame, newest of each task.
+  const [pending] = useState(() => new Map<string, TaskInfo>());
+  const [throttle] = useState(() =>
+    frameThrottle(() => {
+      const updates = [...pending.values()];
+      pending.clear();
+      setTasks((current) => updates.reduce<TaskInfo[]>((list, task) => mergeTask(list, task), [...(current ?? [])]));
+    }),
+  );
+  useEffect(() => () => throttle.cancel(), [throttle]);
+  useEvent('task', (task) => {
+    pending.set(task.id, task);
+    throttle.schedule();
+  });
 
   const cancel = async (task: TaskInfo): Promise<void> => {
     const result = await api.cancelTask({ taskId: task.id });
@@ -55,10 +76,10 @@ export function TasksPanel() {
   if (tasks !== null && tasks.length > 0) {
     body = (
       <div className="table-scroll">
-        <table className="table" aria-label="Background tasks">
+        <table className="table table-tasks" aria-label="Background tasks">
           <thead>
             <tr>
-              <th scope="col">Type</th>
+              <th scope="col">Task</th>
               <th scope="col">Status</th>
               <th scope="col" className="num">
                 Age
@@ -70,28 +91,37 @@ export function TasksPanel() {
             </tr>
           </thead>
           <tbody>
-            {tasks.map((task) => (
-              <tr key={task.id}>
-                <td>
-                  <span className="task-type">{task.type}</span>
-                  {task.error !== null && <span className="task-error">{task.error}</span>}
-                </td>
-                <td>
-                  <Badge tone={statusTone[task.status]}>{task.status}</Badge>
-                </td>
-                <td className="num muted">{formatAge(task.createdAt, now)}</td>
-                <td>
-                  <TaskProgress task={task} />
-                </td>
-                <td className="cell-action">
-                  {isActive(task) && (
-                    <button type="button" className="button button-small" aria-label={`Cancel ${task.type} task`} onClick={() => void cancel(task)}>
-                      Cancel
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
+            {tasks.map((task) => {
+              const repo = taskRepository(task);
+              const label = repo === null ? `${task.type} task` : `${task.type} of ${repositoryName(repo)}`;
+              return (
+                <tr key={task.id}>
+                  <td className="cell-task">
+                    <span className="task-type">{task.type}</span>
+                    {repo !== null && (
+                      <span className="task-repo" title={repo}>
+                        {repositoryName(repo)}
+                      </span>
+                    )}
+                    {task.error !== null && <span className="task-error">{task.error}</span>}
+                  </td>
+                  <td>
+                    <Badge tone={statusTone[task.status]}>{task.status}</Badge>
+                  </td>
+                  <td className="num muted">{formatAge(task.createdAt, now)}</td>
+                  <td>
+                    <TaskProgress task={task} />
+                  </td>
+                  <td className="cell-action">
+                    {isActive(task) && (
+                      <button type="button" className="button button-small" aria-label={`Cancel ${label}`} onClick={() => void cancel(task)}>
+                        Cancel
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

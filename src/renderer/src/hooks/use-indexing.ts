@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { GitbotApi } from '../../../shared/contract';
 import type { ResultError } from '../../../shared/result';
 import type { IndexDone, IndexProgress } from '../../../shared/types';
+import { frameThrottle } from '../lib/frame-throttle';
 
 /** One indexing run as the dashboard follows it. */
 export interface IndexingRun {
@@ -30,20 +31,33 @@ export function useIndexing(api: GitbotApi, onDone?: (done: IndexDone) => void):
   const notifyDone = useLatest(onDone);
 
   useEffect(() => {
+    // Progress arrives at up to 10 Hz, more in bursts on a busy machine: the newest one is drawn once per frame.
+    let pending: IndexProgress | null = null;
+    const throttle = frameThrottle(() => {
+      const progress = pending;
+      pending = null;
+      if (progress !== null) {
+        setRun((current) =>
+          current !== null && current.taskId === progress.taskId
+            ? { ...current, progress, done: current.done }
+            : { taskId: progress.taskId, repo: progress.repo, progress, done: null },
+        );
+      }
+    });
     const offProgress = api.on('indexProgress', (progress) => {
-      setRun((current) =>
-        current !== null && current.taskId === progress.taskId
-          ? { ...current, progress, done: current.done }
-          : { taskId: progress.taskId, repo: progress.repo, progress, done: null },
-      );
+      pending = progress;
+      throttle.schedule();
     });
     const offDone = api.on('indexDone', (done) => {
+      // The run's last progress comes before its end.
+      throttle.flush();
       setRun((current) =>
         current !== null && current.taskId === done.taskId ? { ...current, done } : { taskId: done.taskId, repo: done.repo, progress: null, done },
       );
       notifyDone(done);
     });
     return () => {
+      throttle.cancel();
       offProgress();
       offDone();
     };

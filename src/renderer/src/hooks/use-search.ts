@@ -25,7 +25,10 @@ export interface SearchResults {
   readonly nextCursor: string | undefined;
   /** Matches and files counted so far; `exact` false means "at least". */
   readonly total: SearchTotal;
+  /** Time the core spent on every page loaded so far (the first page's, plus each "Load more"). */
   readonly elapsedMs: number;
+  /** Pages loaded so far. */
+  readonly pages: number;
   /** The query these results answer (the box may already hold a newer one). */
   readonly query: string;
 }
@@ -84,7 +87,7 @@ export function useSearch(api: GitbotApi, request: SearchRequest): SearchState {
         setSearching(false);
         if (result.ok) {
           setError(null);
-          setResults({ matches: result.value.matches, nextCursor: result.value.nextCursor, total: result.value.total, elapsedMs: result.value.elapsedMs, query });
+          setResults({ matches: result.value.matches, nextCursor: result.value.nextCursor, total: result.value.total, elapsedMs: result.value.elapsedMs, pages: 1, query });
         } else {
           setError(result.error);
         }
@@ -112,7 +115,14 @@ export function useSearch(api: GitbotApi, request: SearchRequest): SearchState {
     setResults((previous) =>
       previous === null
         ? previous
-        : { ...previous, matches: [...previous.matches, ...result.value.matches], nextCursor: result.value.nextCursor, total: result.value.total },
+        : {
+            ...previous,
+            matches: [...previous.matches, ...result.value.matches],
+            nextCursor: result.value.nextCursor,
+            total: result.value.total,
+            elapsedMs: previous.elapsedMs + result.value.elapsedMs,
+            pages: previous.pages + 1,
+          },
     );
   };
 

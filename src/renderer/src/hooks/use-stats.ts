@@ -1,6 +1,7 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import type { GitbotApi } from '../../../shared/contract';
 import type { StatsSample } from '../../../shared/types';
+import { frameThrottle } from '../lib/frame-throttle';
 import type { StatsStore, SourceInfo } from '../lib/stats-store';
 
 /** How much history the dashboard asks for when it opens: the longest chart window. */
@@ -28,18 +29,35 @@ export function useStatsFeed(api: GitbotApi, store: StatsStore): void {
   }, [api, store]);
 }
 
-/** The newest sample, re-rendering on each one. */
+/**
+ * The store's change notifications, at most one per animation frame: samples that queue up on a
+ * busy machine re-render a panel once. (Charts coalesce their own redraws the same way.)
+ */
+function subscribePerFrame(store: StatsStore, listener: () => void): () => void {
+  const throttle = frameThrottle(listener);
+  const unsubscribe = store.subscribe(() => throttle.schedule());
+  return () => {
+    throttle.cancel();
+    unsubscribe();
+  };
+}
+
+/** The newest sample, re-rendering at most once per frame as samples arrive. */
 export function useLatestSample(store: StatsStore): StatsSample | null {
-  return useSyncExternalStore(
-    (listener) => store.subscribe(listener),
-    () => store.latest,
-  );
+  const subscribe = useCallback((listener: () => void) => subscribePerFrame(store, listener), [store]);
+  return useSyncExternalStore(subscribe, () => store.latest);
+}
+
+/**
+ * A value derived from the store (`select` must return a primitive or a stable object), so a
+ * component re-renders only when that value changes, not on every sample.
+ */
+export function useStoreValue<T>(store: StatsStore, select: (store: StatsStore) => T): T {
+  const subscribe = useCallback((listener: () => void) => subscribePerFrame(store, listener), [store]);
+  return useSyncExternalStore(subscribe, () => select(store));
 }
 
 /** The memory sources with a history (main, workers, app processes). */
 export function useSources(store: StatsStore): readonly SourceInfo[] {
-  return useSyncExternalStore(
-    (listener) => store.subscribe(listener),
-    () => store.sources,
-  );
+  return useStoreValue(store, (current) => current.sources);
 }

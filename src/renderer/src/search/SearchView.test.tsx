@@ -25,7 +25,7 @@ function searchApi() {
 }
 
 function renderView(api = searchApi()) {
-  renderWithApi(<SearchView inputRef={createRef()} repositories={[repository('/src/alpha'), repository('/src/beta')]} run={null} indexVersion={0} />, api);
+  renderWithApi(<SearchView inputRef={createRef()} repositories={[repository('/src/alpha'), repository('/src/beta')]} indexingRepo={null} indexVersion={0} />, api);
   return api;
 }
 
@@ -51,7 +51,8 @@ describe('SearchView', () => {
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');
     expect(await screen.findByText('1+ match in 1+ file · 2 ms')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Load more results' }));
-    expect(await screen.findByText(/^2 matches in 2 files · /)).toBeInTheDocument();
+    // The time of both pages (2 + 3 ms), not the first page's alone.
+    expect(await screen.findByText('2 matches in 2 files · 5 ms for 2 pages')).toBeInTheDocument();
     const [first, second] = api.calls.search.mock.calls.map(([args]) => args);
     expect(first).not.toHaveProperty('cursor');
     expect(second).toMatchObject({ query: 'needle', cursor: 'after-a3', limit: 100 });

@@ -4,7 +4,6 @@ import type { RepositoryInfo, SearchMatch, SearchMode, SearchTotal } from '../..
 import { useApi, useAppInfo } from '../api/api-context';
 import { EmptyState, ErrorState, LoadingState } from '../components/Panel';
 import { useContextLines } from '../hooks/use-file-lines';
-import type { IndexingRun } from '../hooks/use-indexing';
 import { useSearch } from '../hooks/use-search';
 import { formatCount } from '../lib/format';
 import { joinRepoPath } from '../lib/highlight';
@@ -25,14 +24,14 @@ const queryErrors = new Set(['invalid_regex', 'bad_request']);
 interface SearchViewProps {
   readonly inputRef: RefObject<HTMLInputElement | null>;
   readonly repositories: readonly RepositoryInfo[];
-  /** The indexing run the window follows: while it runs, results say the index is incomplete. */
-  readonly run: IndexingRun | null;
+  /** The repository being indexed, if any: meanwhile results say the index is incomplete. Its root only, so progress does not re-render the results. */
+  readonly indexingRepo: string | null;
   /** Bumped whenever a run ends: the search shown is run again. */
   readonly indexVersion: number;
 }
 
 /** The main view: query, scope and options on top, results and preview below, one scroller each. */
-export function SearchView({ inputRef, repositories, run, indexVersion }: SearchViewProps) {
+export function SearchView({ inputRef, repositories, indexingRepo, indexVersion }: SearchViewProps) {
   const api = useApi();
   const appInfo = useAppInfo();
   const [query, setQuery] = useState('');
@@ -102,7 +101,7 @@ export function SearchView({ inputRef, repositories, run, indexVersion }: Search
   const fieldError = search.error !== null && queryErrors.has(search.error.code) ? search.error : null;
   const otherError = search.error !== null && fieldError === null ? search.error : null;
   const filters = parseQueryFilters(query);
-  const running = run !== null && run.done === null;
+  const running = indexingRepo !== null;
   const stale = results !== null && results.query !== query;
 
   return (
@@ -206,7 +205,7 @@ export function SearchView({ inputRef, repositories, run, indexVersion }: Search
       </div>
       {running && query.trim() !== '' && (
         <p className="notice notice-info" role="status">
-          The index of {repositoryName(run.repo)} is still being built: results may be missing, and they refresh by themselves when it finishes.
+          The index of {repositoryName(indexingRepo)} is still being built: results may be missing, and they refresh by themselves when it finishes.
         </p>
       )}
       {openError !== null && (
@@ -267,8 +266,11 @@ export function SearchView({ inputRef, repositories, run, indexVersion }: Search
   );
 }
 
-/** "82,650 matches in 3,120 files · 12 ms" from the page's totals, with "+" while the count is "at least". */
-export function summaryText(results: { readonly total: SearchTotal; readonly elapsedMs: number } | null, searching: boolean): string {
+/**
+ * "82,650 matches in 3,120 files · 12 ms" from the latest page's totals, with "+" while the count is
+ * "at least"; the time is that of every page loaded, so "Load more" adds to it (and says how many pages).
+ */
+export function summaryText(results: { readonly total: SearchTotal; readonly elapsedMs: number; readonly pages: number } | null, searching: boolean): string {
   if (results === null) {
     return searching ? 'Searching…' : '';
   }
@@ -276,5 +278,6 @@ export function summaryText(results: { readonly total: SearchTotal; readonly ela
   const more = exact ? '' : '+';
   const countText = `${formatCount(matches)}${more} ${matches === 1 ? 'match' : 'matches'}`;
   const filesText = `${formatCount(files)}${more} ${files === 1 ? 'file' : 'files'}`;
-  return `${countText} in ${filesText} · ${Math.round(results.elapsedMs)} ms${searching ? ' · updating…' : ''}`;
+  const pagesText = results.pages > 1 ? ` for ${formatCount(results.pages)} pages` : '';
+  return `${countText} in ${filesText} · ${Math.round(results.elapsedMs)} ms${pagesText}${searching ? ' · updating…' : ''}`;
 }

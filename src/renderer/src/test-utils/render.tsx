@@ -1,4 +1,4 @@
-import { render, type RenderResult } from '@testing-library/react';
+import { act, render, type RenderResult } from '@testing-library/react';
 import type { ReactElement, ReactNode } from 'react';
 import type { AppInfo } from '../../../shared/types';
 import { ApiProvider } from '../api/api-context';
@@ -12,4 +12,9 @@ export function renderWithApi(ui: ReactElement, api: FakeApi, info: AppInfo | nu
     </ApiProvider>
   );
   return render(ui, { wrapper });
+}
+
+/** Lets one animation frame pass inside act(): what the frame-throttled views (stats, progress, tasks) draw on. */
+export async function nextFrame(): Promise<void> {
+  await act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
 }
