@@ -44,6 +44,9 @@ interface MeasuredScroller extends MeasuredElement {
 const inside = (inner: Box, outer: Box): boolean => inner.left >= outer.left && inner.right <= outer.right && inner.top >= outer.top && inner.bottom <= outer.bottom;
 
 test.describe('background tasks', () => {
+  // One reading thread keeps the run going while the rows are measured, on a fast machine too.
+  test.use({ serverEnv: { STATS_INTERVAL_MS: '250', GITBOT_INDEX_WORKERS: '1' } });
+
   test('a task row names its repository and its Cancel button is never cut off (1024x700, 1440x900, 1920x1080)', async ({ page, server }) => {
     test.setTimeout(120_000);
     // A long folder name with no place to break (no space, no hyphen): the worst case for the row's width.

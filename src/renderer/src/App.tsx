@@ -166,7 +166,7 @@ function TopBar({
       </div>
       <div className="topbar-right">
         {run !== null && run.done === null && (
-          <button type="button" className="indexing-chip" onClick={() => onView('dashboard')}>
+          <button type="button" className="indexing-chip" title={run.repo} onClick={() => onView('dashboard')}>
             Indexing {repositoryName(run.repo)}…
           </button>
         )}
