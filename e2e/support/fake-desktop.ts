@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const electron = createFakeElectron(userData);
   const desktop = await startDesktopApp(electron, {
     preloadPath: join(out, 'preload', 'index.cjs'),
-    renderer: { kind: 'file', path: join(out, 'renderer', 'index.html') },
+    renderer: { kind: 'app', root: join(out, 'renderer') },
     openCore: (nativeHandlers) => openDesktopCore({ app: electron.app, env: process.env, cwd: userData, workers: bundledWorkers(join(out, 'main')), nativeHandlers }),
   });
   const server = await startLoopbackServer({ core: desktop.core, port: 0, staticDir: join(out, 'renderer') });
