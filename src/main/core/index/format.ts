@@ -7,9 +7,10 @@
  * The format this build reads and writes, stored in PRAGMA user_version. A database of any
  * other version is emptied and rebuilt when the writer opens it: the index is derived data.
  * Version 4: posting rows end in a CRC-32, unit_starts is NOT NULL. Version 5: the FTS5 table
- * `word_index` of words mode (index/words-index.ts).
+ * `word_index` of words mode (index/words-index.ts). Version 6: `word_index` filled by the writer
+ * per transaction, no insert trigger.
  */
-export const INDEX_FORMAT_VERSION = 5;
+export const INDEX_FORMAT_VERSION = 6;
 
 /** File states stored in files.state. */
 export const FileState = { partial: 0, indexed: 1, skipped: 2 } as const;

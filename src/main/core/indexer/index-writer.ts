@@ -5,6 +5,7 @@ import type { PackedPostings } from '../index/posting-codec';
 import { SegmentMerger, type MergeStats } from '../index/segment-merger';
 import { RUN_BUFFER_BYTES, RunBuffer } from '../index/run-buffer';
 import { SegmentStore } from '../index/segment-store';
+import { FILL_WORDS_SQL } from '../index/words-index';
 
 type Database = BetterSqlite3.Database;
 
@@ -77,6 +78,7 @@ export class IndexWriter {
       removedDocuments: db.prepare('DELETE FROM documents WHERE file_id IN (SELECT id FROM files WHERE repo_id = ? AND seen_run < ?)'),
       removedFiles: db.prepare(`DELETE FROM files WHERE repo_id = ? AND seen_run < ? RETURNING state`),
       finishRun: db.prepare('UPDATE repositories SET last_indexed_at = ? WHERE id = ?'),
+      fillWords: db.prepare(FILL_WORDS_SQL),
     };
   }
 
@@ -106,6 +108,9 @@ export class IndexWriter {
   commit(repoId: number, run: number, ops: readonly WriteOp[], segment: NewSegment | null): void {
     const s = this.statements;
     this.db.transaction(() => {
+      // Document ids grow (AUTOINCREMENT): this transaction's documents are one id range.
+      let firstDocument = 0;
+      let lastDocument = -1;
       for (const op of ops) {
         switch (op.type) {
           case 'begin': {
@@ -117,7 +122,8 @@ export class IndexWriter {
             break;
           }
           case 'document':
-            s.insertDocument.run(op.file.id, op.firstLine, op.words, op.text);
+            lastDocument = Number(s.insertDocument.run(op.file.id, op.firstLine, op.words, op.text).lastInsertRowid);
+            firstDocument ||= lastDocument;
             break;
           case 'end':
             this.pendingEnds.push(op);
@@ -131,6 +137,9 @@ export class IndexWriter {
             s.seen.run(run, op.id);
             break;
         }
+      }
+      if (lastDocument >= firstDocument) {
+        s.fillWords.run(firstDocument, lastDocument);
       }
       if (segment !== null && segment.files.length > 0 && segment.postings.buckets.length > 0) {
         this.buffer.add(segment.files, segment.starts, segment.postings);
