@@ -10,14 +10,20 @@
  * (CSEARCHINDEX), timed the same way, with its peak RSS (GNU time) and the ratio of the two speeds.
  * Every step runs in a fresh process, so each peak RSS is that step's own. `--builds N` repeats the
  * raw read and the build N times per corpus, interleaved, and reports the median run (by MB/s);
- * `--build-only` skips the queries, the re-index runs and the pool benchmark.
+ * `--build-only` skips the queries, the re-index runs and the pool benchmark. Last, the one-shot CLI
+ * against rg and csearch (on a cindex index of the same corpus) for a no-hit, a rare literal and a
+ * rare regex: hyperfine, whole process, `--hyperfine-runs N` runs (default 5) after one warm-up.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
+// Each step runs with the glibc malloc tuning `gitbot index` and the app run with, so the peak
+// RSS is the product's (bin/malloc-tuning.cjs measured 136 against 117 MB for a large build).
+const { withMallocTuning } = createRequire(import.meta.url)('../bin/malloc-tuning.cjs');
 const MIB = 1024 * 1024;
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -25,7 +31,7 @@ const option = (name, fallback) => {
   const index = argv.indexOf(`--${name}`);
   return index >= 0 ? argv[index + 1] : fallback;
 };
-const corpora = argv.filter((value, index) => !value.startsWith('--') && !['--runs', '--builds'].includes(argv[index - 1] ?? ''));
+const corpora = argv.filter((value, index) => !value.startsWith('--') && !['--runs', '--builds', '--hyperfine-runs'].includes(argv[index - 1] ?? ''));
 if (corpora.length === 0) {
   corpora.push('/tmp/corpus-large');
 }
@@ -33,6 +39,14 @@ const buildOnly = flag('build-only');
 const runs = buildOnly ? 0 : Number(option('runs', '10'));
 const builds = Math.max(1, Number(option('builds', '1')));
 const repeats = 5;
+const hyperfineRuns = Math.max(5, Number(option('hyperfine-runs', '5')));
+
+/** The one-shot rows: where start-up is most of the work, so our CLI must be no slower than rg. */
+const ONE_SHOT = [
+  { name: 'no hit', query: 'zqxjkvbwpy', regex: false },
+  { name: 'rare literal', query: 'createElementNS', regex: false },
+  { name: 'rare regex', query: 'createElement\\w*NS', regex: true },
+];
 
 /** The query set: literal, rare literal, common word (literal and words mode), regexes, case-insensitive, no hit. */
 const QUERIES = JSON.parse(readFileSync(join(root, 'scripts', 'bench-queries.json'), 'utf8'));
@@ -87,7 +101,7 @@ function rawRead(dir) {
 }
 
 function step(args) {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(root, 'scripts/bench-index.ts'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * MIB });
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(root, 'scripts/bench-index.ts'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * MIB, env: withMallocTuning(process.env) });
   if (result.status !== 0) {
     throw new Error(`bench-index ${args[0]} failed: ${result.stderr}`);
   }
@@ -276,6 +290,40 @@ if (runs > 0) {
     ['Run', 'Touched', 'Re-index s', 'Indexed', 'Segments', 'literal first page ms', 'literal full ms', 'rare literal ms'],
     incremental_.map((run) => [run.run, run.touched, fixed(run.seconds, 2), run.indexed, run.segments, fixed(run.literalFirstMs), fixed(run.literalFullMs), fixed(run.rareMs)]),
   );
+}
+/** hyperfine's median, user and system seconds of each command, in the order given. */
+function hyperfine(commands, options) {
+  const exported = join(work, 'hyperfine.json');
+  const result = spawnSync('hyperfine', ['-N', '-i', '--runs', String(hyperfineRuns), '--warmup', '1', '--export-json', exported, ...commands], { encoding: 'utf8', ...options });
+  if (result.status !== 0) {
+    throw new Error(`hyperfine failed: ${result.stderr}`);
+  }
+  return JSON.parse(readFileSync(exported, 'utf8')).results.map((entry) => ({ median: entry.median, user: entry.user, system: entry.system }));
+}
+
+function oneShot(result) {
+  const indexPath = join(work, 'csearch-one-shot.idx');
+  const env = { ...process.env, CSEARCHINDEX: indexPath };
+  const indexed = spawnSync('cindex', [result.corpus], { encoding: 'utf8', env }).status === 0;
+  console.log(`\nOne-shot search on ${result.corpus}, whole process, hyperfine median of ${hyperfineRuns} (1 warm-up), load ${loadavg()[0].toFixed(2)}:`);
+  const cell = (time) => `${fixed(time.median * 1000, 0)} ms (user ${fixed(time.user * 1000, 0)}, sys ${fixed(time.system * 1000, 0)})`;
+  table(
+    ['Query', 'gitbot search', 'rg', 'csearch', 'gitbot / rg'],
+    ONE_SHOT.map((query) => {
+      // hyperfine -N splits commands like a shell: single quotes keep the regex's backslashes.
+      const quoted = `'${query.query}'`;
+      const ours = `${process.execPath} ${join(root, 'bin/gitbot.cjs')} search ${quoted} --db ${result.dbPath} --limit 0${query.regex ? ' --regex' : ''}`;
+      const rgCommand = `rg --no-config --hidden --max-filesize 1M -g !.git${query.regex ? '' : ' -F'} ${quoted} .`;
+      const commands = [ours, rgCommand, ...(indexed ? [`csearch ${quoted}`] : [])];
+      const [gitbot, rgTime, csearch] = hyperfine(commands, { cwd: result.corpus, env });
+      return [`${query.name} \`${query.query}\``, cell(gitbot), cell(rgTime), csearch === undefined ? 'not run' : cell(csearch), fixed(gitbot.median / rgTime.median, 2)];
+    }),
+  );
+  rmSync(indexPath, { force: true });
+}
+
+if (!buildOnly) {
+  oneShot(results.at(-1));
 }
 if (!flag('skip-pool') && !buildOnly) {
   const last = results.at(-1);

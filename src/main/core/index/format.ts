@@ -8,9 +8,10 @@
  * other version is emptied and rebuilt when the writer opens it: the index is derived data.
  * Version 4: posting rows end in a CRC-32, unit_starts is NOT NULL. Version 5: the FTS5 table
  * `word_index` of words mode (index/words-index.ts). Version 6: files.path_bytes, the raw
- * path of a name that is not UTF-8, part of the unique key.
+ * path of a name that is not UTF-8, part of the unique key. Version 7: `word_index` filled by
+ * the writer per transaction, no insert trigger.
  */
-export const INDEX_FORMAT_VERSION = 6;
+export const INDEX_FORMAT_VERSION = 7;
 
 /** File states stored in files.state. */
 export const FileState = { partial: 0, indexed: 1, skipped: 2 } as const;

@@ -36,7 +36,7 @@ export interface RunResult {
   readonly merges: MergeStats;
 }
 
-/** Non-document operations (skips, unchanged marks) one transaction carries at most. */
+/** Non-document operations (skips) one transaction carries at most. */
 const MAX_BATCH_OPERATIONS = 5000;
 /** Walk entries discovered ahead of the file being dispatched, so the ETA appears early. */
 const LOOKAHEAD = 2000;
@@ -156,7 +156,7 @@ export class IndexRun {
     }
     // Closes the folders the walk still has open (a cancelled run stops in the middle).
     entries.return(undefined);
-    // Skips and unchanged marks are whole on their own; read batches not committed are dropped
+    // Skips are whole on their own; read batches not committed are dropped
     // and their files, still `partial` or absent, are read again by the next run. The batches
     // committed are whole: their buffered postings are written, and their files completed.
     this.commit(repoId, run, null);
@@ -196,14 +196,14 @@ export class IndexRun {
     const existing = this.writer.lookup(repoId, entry.path, entry.pathBytes);
     if (existing !== undefined && existing.size === entry.size && existing.mtimeMs === entry.mtimeMs) {
       if (existing.state === FileState.indexed) {
-        this.local.push({ type: 'seen', id: existing.id });
+        this.writer.markUnchanged(existing.id);
         this.filesUnchanged += 1;
         this.localDone.files += 1;
         this.localDone.bytes += entry.size;
         return;
       }
       if (existing.state === FileState.skipped && existing.reason === 'binary') {
-        this.local.push({ type: 'seen', id: existing.id });
+        this.writer.markUnchanged(existing.id);
         this.countLocalSkip('binary');
         return;
       }
@@ -234,7 +234,7 @@ export class IndexRun {
     this.localDone.files += 1;
   }
 
-  /** Commits the pending skips and unchanged marks, with the batch when there is one. */
+  /** Commits the pending skips, with the batch when there is one. */
   private commit(repoId: number, run: number, batch: Batch | null): void {
     const ops = this.local;
     let files = this.localDone.files;

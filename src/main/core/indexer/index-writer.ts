@@ -5,6 +5,7 @@ import { SegmentMerger, type MergeStats } from '../index/segment-merger';
 import { RUN_BUFFER_BYTES, RunBuffer } from '../index/run-buffer';
 import { SegmentStore } from '../index/segment-store';
 import type { WritableDatabase } from '../database-types';
+import { FILL_WORDS_SQL } from '../index/words-index';
 
 /** files.path_bytes of a path that is valid UTF-8: empty, the text says it all (docs/INDEX-FORMAT.md). */
 const UTF8_PATH = Buffer.alloc(0);
@@ -23,8 +24,7 @@ export type WriteOp =
   /** `text` is UTF-8 (stored as TEXT). */
   | { readonly type: 'document'; readonly file: FileRef; readonly firstLine: number; readonly words: number; readonly text: Buffer }
   | { readonly type: 'end'; readonly file: FileRef; readonly size: number; readonly mtimeMs: number; readonly documents: number }
-  | { readonly type: 'skip'; readonly path: string; readonly pathBytes: Buffer | null; readonly reason: SkipReason; readonly detail: string | null; readonly size: number; readonly mtimeMs: number }
-  | { readonly type: 'seen'; readonly id: number };
+  | { readonly type: 'skip'; readonly path: string; readonly pathBytes: Buffer | null; readonly reason: SkipReason; readonly detail: string | null; readonly size: number; readonly mtimeMs: number };
 
 /** A batch's trigram segment: per posting ordinal (a unit), its file and its first document's index in the file. */
 export interface NewSegment {
@@ -55,6 +55,11 @@ export class IndexWriter {
   private readonly buffer = new RunBuffer();
   /** `end` operations of the files whose postings are in the buffer. */
   private pendingEnds: Extract<WriteOp, { type: 'end' }>[] = [];
+  /**
+   * Ids of the files this run found unchanged. Kept in memory, not written: an UPDATE per
+   * unchanged file was most of the writing of a re-index that changes nothing.
+   */
+  private unchanged = new IdSet();
 
   constructor(private readonly db: WritableDatabase) {
     this.segments = new SegmentStore(db);
@@ -76,10 +81,10 @@ export class IndexWriter {
       // The text arrives as UTF-8 bytes; the cast stores them as TEXT without a JS string.
       insertDocument: db.prepare('INSERT INTO documents (file_id, first_line, words, content) VALUES (?, ?, ?, CAST(? AS TEXT))'),
       endFile: db.prepare(`UPDATE files SET state = ${FileState.indexed}, size = ?, mtime_ms = ?, documents = ? WHERE id = ?`),
-      seen: db.prepare('UPDATE files SET seen_run = ? WHERE id = ?'),
-      removedDocuments: db.prepare('DELETE FROM documents WHERE file_id IN (SELECT id FROM files WHERE repo_id = ? AND seen_run < ?)'),
-      removedFiles: db.prepare(`DELETE FROM files WHERE repo_id = ? AND seen_run < ? RETURNING state`),
+      notWritten: db.prepare('SELECT id FROM files WHERE repo_id = ? AND seen_run < ?').pluck(),
+      removeFile: db.prepare('DELETE FROM files WHERE id = ? RETURNING state').pluck(),
       finishRun: db.prepare('UPDATE repositories SET last_indexed_at = ? WHERE id = ?'),
+      fillWords: db.prepare(FILL_WORDS_SQL),
     };
   }
 
@@ -91,6 +96,7 @@ export class IndexWriter {
     // Whatever a failed run left buffered is dropped: its files are still partial.
     this.buffer.start(bufferBytes);
     this.pendingEnds = [];
+    this.unchanged = new IdSet();
     return this.db.transaction(() => {
       this.statements.insertRepository.run(root);
       const row = this.statements.startRun.get(root) as { id: number; run: number };
@@ -102,6 +108,11 @@ export class IndexWriter {
     return this.statements.lookup.get(repoId, path, pathBytes ?? UTF8_PATH) as ExistingFile | undefined;
   }
 
+  /** Records that this run saw the file `id` unchanged, so `finishRun` keeps it. */
+  markUnchanged(id: number): void {
+    this.unchanged.add(id);
+  }
+
   /**
    * Writes one batch in one transaction; its postings join the run buffer, written as a
    * segment (with the buffered files' completion) when the buffer is full.
@@ -109,6 +120,9 @@ export class IndexWriter {
   commit(repoId: number, run: number, ops: readonly WriteOp[], segment: NewSegment | null): void {
     const s = this.statements;
     this.db.transaction(() => {
+      // Document ids grow (AUTOINCREMENT): this transaction's documents are one id range.
+      let firstDocument = 0;
+      let lastDocument = -1;
       for (const op of ops) {
         switch (op.type) {
           case 'begin': {
@@ -120,7 +134,8 @@ export class IndexWriter {
             break;
           }
           case 'document':
-            s.insertDocument.run(op.file.id, op.firstLine, op.words, op.text);
+            lastDocument = Number(s.insertDocument.run(op.file.id, op.firstLine, op.words, op.text).lastInsertRowid);
+            firstDocument ||= lastDocument;
             break;
           case 'end':
             this.pendingEnds.push(op);
@@ -130,10 +145,10 @@ export class IndexWriter {
             s.deleteDocuments.run(row.id);
             break;
           }
-          case 'seen':
-            s.seen.run(run, op.id);
-            break;
         }
+      }
+      if (lastDocument >= firstDocument) {
+        s.fillWords.run(firstDocument, lastDocument);
       }
       if (segment !== null && segment.files.length > 0 && segment.postings.buckets.length > 0) {
         this.buffer.add(segment.files, segment.starts, segment.postings);
@@ -164,13 +179,47 @@ export class IndexWriter {
     return this.merger.maintain(repoId, final, onStep);
   }
 
-  /** Removes the files this run did not see (deleted from disk); returns how many. */
+  /**
+   * Removes the files this run did not see (deleted from disk): those it neither wrote
+   * (seen_run) nor found unchanged; returns how many were indexed.
+   */
   finishRun(repoId: number, run: number, now: number): number {
+    const s = this.statements;
     return this.db.transaction(() => {
-      this.statements.removedDocuments.run(repoId, run);
-      const removed = this.statements.removedFiles.all(repoId, run) as { state: number }[];
-      this.statements.finishRun.run(now, repoId);
-      return removed.filter((row) => row.state !== FileState.skipped).length;
+      // Collected first: the connection cannot delete while it iterates.
+      const gone: number[] = [];
+      for (const id of s.notWritten.iterate(repoId, run) as IterableIterator<number>) {
+        if (!this.unchanged.has(id)) {
+          gone.push(id);
+        }
+      }
+      let removed = 0;
+      for (const id of gone) {
+        s.deleteDocuments.run(id);
+        removed += s.removeFile.get(id) === FileState.skipped ? 0 : 1;
+      }
+      s.finishRun.run(now, repoId);
+      return removed;
     })();
+  }
+}
+
+/** A set of row ids as a bitmap: 1 bit per id up to the largest, 5 KB for 40,000 files. */
+class IdSet {
+  private bits = new Uint8Array(1024);
+
+  add(id: number): void {
+    const byte = id >>> 3;
+    if (byte >= this.bits.length) {
+      const grown = new Uint8Array(Math.max(byte + 1, this.bits.length * 2));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits[byte]! |= 1 << (id & 7);
+  }
+
+  has(id: number): boolean {
+    const byte = id >>> 3;
+    return byte < this.bits.length && ((this.bits[byte] as number) & (1 << (id & 7))) !== 0;
   }
 }

@@ -12,7 +12,7 @@ import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
 import { collectWorkerGarbage } from '../monitor/gc';
 import { PressureFlag } from '../monitor/pressure-flag';
 import { readOwnHeap } from '../monitor/worker-heaps';
-import { HybridSource, ThreadSource } from './batch-source';
+import { ThreadSource } from './batch-source';
 import { IndexRun } from './index-run';
 import { IndexWriter } from './index-writer';
 import { removeRepository } from './remove-repository';
@@ -78,8 +78,9 @@ port.on('message', (message: ToIndexer) => {
     return;
   }
   const flag = new Int32Array(message.cancel);
-  // With reader threads the writer walks, decides and commits, and reads when they keep it waiting; without, it reads everything.
-  const source = message.readers.length > 0 ? new HybridSource(new ThreadSource(message.readers, new Int32Array(message.signal)), message.settings) : undefined;
+  // With reader threads the writer walks, decides and commits, and never reads: it is the busier
+  // thread since words mode's FTS5 fill (docs/PERFORMANCE.md); without them, it reads everything.
+  const source = message.readers.length > 0 ? new ThreadSource(message.readers, new Int32Array(message.signal)) : undefined;
   try {
     const run = new IndexRun(
       writer,

@@ -9,7 +9,7 @@ import type { MergeStats } from '../index/segment-merger';
  * message, SQLite's pages), so this bounds peak memory: 4 Mi characters cost about 60 MB of
  * peak RSS on the large corpus for no speed. Since postings are buffered per run (a batch no
  * longer writes a segment), 512 Ki instead of 1 Mi costs no measurable speed and brought the
- * large corpus from 141-144 to 122 MB with the writer reading too (HybridSource).
+ * large corpus from 141-144 to 122 MB.
  */
 export const MAX_BATCH_CHARACTERS = 512 * 1024;
 
