@@ -20,7 +20,7 @@ export interface LoopbackServerOptions {
   readonly heartbeatMs?: number;
   /** Open connections at most (default DEFAULT_SERVER_LIMITS); the excess is closed at once. */
   readonly maxConnections?: number;
-  /** A connection with nothing in flight is closed after this long (default 30 s). */
+  /** A connection with nothing in flight is closed after this long (default 30 s); a request being answered is not timed by it. */
   readonly idleTimeoutMs?: number;
   /** A request must have sent its headers within this long (default 10 s). */
   readonly headersTimeoutMs?: number;
@@ -74,6 +74,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // The idle timeout is for a connection with nothing in flight: while this request is being
+    // answered (a long search page) the socket is silent, not idle. requestTimeout still bounds
+    // the upload and the response's end sets keepAliveTimeout again (Node's own http server).
+    request.socket.setTimeout(0);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const verdict = checkRequest(request, url, port, token);
     if (!verdict.allowed) {
