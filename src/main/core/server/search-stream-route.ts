@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fail, type Result } from '../../../shared/result';
-import type { SearchMatch, SearchPage } from '../../../shared/types';
+import { MAX_PAGE_MATCHES } from '../../../shared/search-limits';
+import type { SearchPage } from '../../../shared/types';
+import type { ListingChunk } from '../search/listing-chunk';
 import type { Dispatch } from '../router';
 import { writeListing } from '../search-listing';
 import { StreamWriter } from '../stream-writer';
@@ -39,9 +41,9 @@ export async function handleSearchStream(request: IncomingMessage, response: Ser
     }
   });
   const fetch = async (pageLimit: number, cursor: string | undefined): Promise<Result<SearchPage>> =>
-    asPage(await dispatch('search', { ...argument, limit: pageLimit, totals: false, ...(cursor === undefined ? {} : { cursor }) }, { signal: gone.signal }));
+    asPage(await dispatch('search', { ...argument, limit: Math.min(MAX_PAGE_MATCHES, pageLimit), totals: false, ...(cursor === undefined ? {} : { cursor }) }, { signal: gone.signal }));
   // The first page decides the status: a bad query is a plain JSON error, as on /rpc.
-  let first: Result<SearchPage> | undefined = await fetch(Math.min(1000, limit), undefined);
+  let first: Result<SearchPage> | undefined = await fetch(limit, undefined);
   if (!first.ok) {
     sendJson(response, first.error.code === 'bad_request' || first.error.code === 'invalid_regex' ? 400 : 500, first);
     return true;
@@ -49,23 +51,35 @@ export async function handleSearchStream(request: IncomingMessage, response: Ser
   response.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   const writer = new StreamWriter(response);
   const outcome = await writeListing({
-    fetch: (pageLimit, cursor) => {
+    fetch: async (pageLimit, cursor) => {
       if (cursor === undefined && first !== undefined) {
         const page = first;
         first = undefined;
-        return Promise.resolve(page);
+        return asChunk(page);
       }
-      return fetch(pageLimit, cursor);
+      return asChunk(await fetch(pageLimit, cursor));
     },
     limit,
     writer,
-    format: (match: SearchMatch) => `${JSON.stringify(match)}\n`,
   });
   if (!writer.closed) {
     const last = outcome.ok ? { done: true, written: outcome.written, total: outcome.last?.total, more: outcome.more } : { error: outcome.error, written: outcome.written };
     response.end(`${JSON.stringify(last)}\n`);
   }
   return true;
+}
+
+/** A page as listing text: one NDJSON line per match. */
+function asChunk(result: Result<SearchPage>): Result<ListingChunk> {
+  if (!result.ok) {
+    return result;
+  }
+  const page = result.value;
+  let text = '';
+  for (const match of page.matches) {
+    text += `${JSON.stringify(match)}\n`;
+  }
+  return { ok: true, value: { text, lines: page.matches.length, total: page.total, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) } };
 }
 
 /** Checks the shape of what `search` resolved to instead of casting it. */
