@@ -2,6 +2,13 @@ import type { Result, ResultError } from '../../shared/result';
 import type { ListingChunk } from './search/listing-chunk';
 import type { StreamWriter } from './stream-writer';
 
+/**
+ * The streamed route's listing: the next chunk of a search (checked as the `search` request is,
+ * `limit` aside), formatted as NDJSON matches where the lines are found. The core's runs in a
+ * reader thread (`searchListing` op), so main holds one chunk of text, not a page of objects.
+ */
+export type ListingSource = (arg: unknown, limit: number, signal: AbortSignal) => Promise<Result<ListingChunk>>;
+
 /** Fetches the listing's next chunk: at most `limit` lines from `cursor` (the first chunk without one). */
 export type ChunkFetch = (limit: number, cursor: string | undefined) => Promise<Result<ListingChunk>>;
 

@@ -13,7 +13,7 @@ import type { SearchMatch, SearchTotal } from '../../../shared/types';
 import { AppError } from '../errors';
 import type { Range } from './line-matcher';
 import { scanPlan } from './plan-scan';
-import { lineCursor, lineScan, pageTotal, search, type SearchArgs } from './search';
+import { lineCursor, lineScan, pageCounter, pageTotal, search, type SearchArgs } from './search';
 import { MAX_PAGE_MATCHES, pageBudgetBytes } from './search-budget';
 import { unbounded, type SearchControl } from './search-control';
 
@@ -91,7 +91,7 @@ export function listingChunk(db: Database, args: ListingArgs, control: SearchCon
     chars += written.length;
     last = { index, line };
     return true;
-  });
+  }, pageCounter(state, start));
   return {
     text: parts.join(''),
     lines: parts.length,

@@ -7,7 +7,7 @@ import { createMatcher } from './line-matcher';
 import { lineNeedles } from './line-needles';
 import { applyQueryFilters, type PathFilter } from './path-filter';
 import type { Verifier } from './line-scan';
-import { planIndexOf, scanPlan, type PlanScan, type ScanStart, type ScanStatements } from './plan-scan';
+import { planIndexOf, scanPlan, type FileDone, type PlanScan, type ScanStart, type ScanStatements } from './plan-scan';
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
 import { documentStatements, unitPlan, wholeFiles, type ReadPlan } from './read-plan';
@@ -125,8 +125,6 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
   let more = false;
   let last: { index: number; line: number } | undefined;
   let path: { index: number; path: string; repo: string } | undefined;
-  // A page that starts where counting stopped counts the files it reads to their end.
-  const counts = start.afterLine === 0 && state.count.next === start.index;
   scanPlan(
     scan,
     start,
@@ -146,7 +144,7 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
       last = { index, line };
       return true;
     },
-    counts ? (index, found) => advanceCount(state.count, index, found) : undefined,
+    pageCounter(state, start),
   );
   return {
     matches,
@@ -182,6 +180,12 @@ export function lineScan(db: Database, typed: SearchArgs, control: SearchControl
 /** The cursor after the line `last` (the plan's file index and line). */
 export function lineCursor(key: string, state: QueryState, last: { readonly index: number; readonly line: number }): string {
   return encodeCursor(key, { kind: 'line', file: state.plan.files[last.index] as number, line: last.line });
+}
+
+/** What counts the files a page reads to their end, when the page starts where counting stopped. */
+export function pageCounter(state: QueryState, start: ScanStart): FileDone | undefined {
+  const counts = start.afterLine === 0 && state.count.next === start.index;
+  return counts ? (index, found) => advanceCount(state.count, index, found) : undefined;
 }
 
 /** The total a page reports: counted on for PAGE_COUNT_BUDGET_MS, or what is counted so far with `totals: false`. */

@@ -6,11 +6,11 @@ import { fail } from '../../../shared/result';
 import type { Core } from '../core';
 import type { Disposable } from '../lifecycle';
 import { checkRequest, tokenCookie } from './request-guard';
-import { handleSearchStream } from './search-stream-route';
+import { handleSearchStream, pagedListing } from './search-stream-route';
 import { serveStatic } from './static-files';
 
 export interface LoopbackServerOptions {
-  readonly core: Pick<Core, 'dispatch' | 'events' | 'logger'>;
+  readonly core: Pick<Core, 'dispatch' | 'events' | 'logger'> & Partial<Pick<Core, 'listSearch'>>;
   /** Folder of the built renderer (out/renderer); absent means API only. */
   readonly staticDir?: string;
   /** 0 picks a free port. */
@@ -73,6 +73,9 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     socket.on('close', () => sockets.delete(socket));
   });
 
+  // The core formats a listing in its reader threads; a server given only dispatch reads pages.
+  const listing = options.core.listSearch ?? pagedListing(options.core.dispatch);
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // The idle timeout is for a connection with nothing in flight: while this request is being
     // answered (a long search page) the socket is silent, not idle. requestTimeout still bounds
@@ -90,7 +93,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       return;
     }
     const method = request.method ?? 'GET';
-    if (await handleSearchStream(request, response, url, options.core.dispatch)) return;
+    if (await handleSearchStream(request, response, url, listing)) return;
     if (url.pathname.startsWith('/rpc/')) {
       if (method !== 'POST') return sendJson(response, 405, fail('bad_request', 'Use POST for /rpc/<request>'));
       const body = await readBody(request);
