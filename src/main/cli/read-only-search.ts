@@ -1,30 +1,38 @@
 import { existsSync } from 'node:fs';
 import { requestSchemas, type RequestArg } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
-import type { SearchPage } from '../../shared/types';
 import { openConnection } from '../core/db/open-connection';
 import type { ReadonlyDatabase } from '../core/database-types';
 import { damagedMessage, isCorruption } from '../core/db/integrity-check';
 import { describeOpenError } from '../core/db/prepare-database';
 import { readOps } from '../core/query/read-ops';
-import { toResultError } from '../core/errors';
+import type { ListingChunk, ListingFormat } from '../core/search/listing-chunk';
+import { AppError, toResultError } from '../core/errors';
 import { resolvePaths } from '../core/paths';
 import { searchHold } from '../core/config/memory-budget';
 import { useSearchHold } from '../core/search/search-budget';
 import { searchControl } from '../core/search/search-control';
 import { loadCliConfig } from './open-core';
 
-/** Where `gitbot search` reads its pages: the database in this process, or (in tests) a fake. */
+/** What `gitbot search` asks for: a search (without a page size) and how its lines are written. */
+export interface ListingRequest {
+  readonly query: Omit<RequestArg<'search'>, 'limit' | 'channel'>;
+  readonly format: ListingFormat;
+  /** Most lines in this chunk. */
+  readonly limit: number;
+}
+
+/** Where `gitbot search` reads its output: the database in this process, or (in tests) a fake. */
 export interface SearchSource {
-  /** One page; the argument is checked against the contract's schema first. */
-  search(arg: RequestArg<'search'>): Promise<Result<SearchPage>>;
+  /** The next chunk of output lines; the search is checked against the contract's schema first. */
+  listing(request: ListingRequest): Promise<Result<ListingChunk>>;
   close(): void;
 }
 
 export type OpenSearchSource = (options: { db?: string | undefined; env: NodeJS.ProcessEnv; cwd: string }) => SearchSource;
 
 /**
- * The one-shot CLI's search: the database opened read-only in this process, each page run
+ * The one-shot CLI's search: the database opened read-only in this process, each chunk run
  * in place with SEARCH_TIMEOUT_MS. No reader pool, memory monitor, task manager, log file or
  * thread is started, so the process answers in about the time Node takes to start.
  */
@@ -33,7 +41,7 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
   const { dbPath } = resolvePaths({ dbSetting: config.values.GITBOT_DB, dataDirSetting: config.values.GITBOT_DATA_DIR });
   if (!existsSync(dbPath)) {
     const missing = fail('not_found', `No index at ${dbPath}: run "gitbot index <folder>" first`);
-    return { search: () => Promise.resolve(missing), close: () => {} };
+    return { listing: () => Promise.resolve(missing), close: () => {} };
   }
   let db: ReadonlyDatabase;
   try {
@@ -51,13 +59,14 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
   const budgetMs = config.values.SEARCH_TIMEOUT_MS;
   useSearchHold(searchHold(config.values.MEMORY_THRESHOLD_MB));
   return {
-    search(arg) {
-      const parsed = requestSchemas.search.safeParse(arg);
+    listing(request) {
+      const parsed = requestSchemas.search.safeParse(request.query);
       if (!parsed.success) {
         return Promise.resolve(fail('bad_request', `Invalid argument for search: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`));
       }
       try {
-        return Promise.resolve(ok(readOps.search(db, parsed.data, { control: searchControl({ budgetMs }) })));
+        const args = { ...parsed.data, limit: request.limit, format: request.format };
+        return Promise.resolve(ok(readOps.searchListing(db, args, { control: searchControl({ budgetMs }) })));
       } catch (error) {
         if (isCorruption(error)) {
           return Promise.resolve(fail('database_error', damagedMessage(dbPath, (error as Error).message)));

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { ProcessMemory } from '../../shared/types';
 import type { LoadedConfig } from './config/load-config';
-import { AppError } from './errors';
+import { AppError, toResultError } from './errors';
 import { createApi } from '../../shared/client';
 import type { GitbotApi } from '../../shared/contract';
 import { EventHub } from './events';
@@ -31,13 +31,16 @@ import type { ReaderOps } from './query/reader-ops';
 import { Indexer } from './indexer/indexer';
 import { precheckFolder } from './precheck/count-folder-files';
 import { assertIndexedTextFile } from './indexed-file';
-import { createDispatch, type Dispatch, type Handlers } from './router';
+import { createDispatch, describeIssues, type Dispatch, type Handlers } from './router';
+import type { ListingSource } from './search-listing';
 import { SearchChannels } from './search-channels';
 import { searchTimedOut } from './search/search-control';
 import { scheduleMaintenance } from './tasks/maintenance';
 import { FORCE_WAIT_MS, TaskManager } from './tasks/task-manager';
 import type { WorkerLocator } from './workers';
 import type { LogEntry } from '../../shared/types';
+import { requestSchemas } from '../../shared/contract';
+import { fail, ok } from '../../shared/result';
 
 export interface CoreOptions {
   readonly config: LoadedConfig;
@@ -70,6 +73,8 @@ export interface Core {
   /** The memory monitor: `onPressure` for whoever can give memory back in a cleanup, `watchWorker` for whoever starts threads. */
   readonly monitor: MemoryMonitor;
   readonly options: CoreOptions;
+  /** The streamed route's full listing, formatted in a reader thread (search-listing.ts). */
+  readonly listSearch: ListingSource;
   /** Graceful shutdown: tasks first, then every resource, all within SHUTDOWN_TIMEOUT plus the margin (SHUTDOWN_MARGIN_MS). */
   shutdown(): Promise<void>;
 }
@@ -257,9 +262,24 @@ export function createCore(options: CoreOptions): Core {
 
   let shuttingDown: Promise<void> | undefined;
   const dispatch = createDispatch(handlers, logger);
+  const listSearch: ListingSource = async (arg, limit, signal) => {
+    const parsed = requestSchemas.search.safeParse(arg);
+    if (!parsed.success) {
+      return fail('bad_request', `Invalid argument for search: ${describeIssues(parsed.error)}`);
+    }
+    const { channel, limit: _pageLimit, ...query } = parsed.data;
+    try {
+      const run = (stop: AbortSignal) => pool.run('searchListing', { ...query, limit, format: { kind: 'match' } }, { label: 'searchListing', signal: stop, ...searchBudget });
+      return ok(await searches.run(channel, signal, run));
+    } catch (error) {
+      return { ok: false, error: toResultError(error) };
+    }
+  };
+
   return {
     api: createApi(inProcessTransport(dispatch, events)),
     dispatch,
+    listSearch,
     events,
     logger,
     tasks,

@@ -45,7 +45,8 @@ export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
   };
 }
 
-function describeIssues(error: z.ZodError): string {
+/** A schema's complaints as the message a caller sees (the first five). */
+export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))

@@ -1,19 +1,20 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ok } from '../../shared/result';
-import type { SearchMatch, SearchPage } from '../../shared/types';
-import { writeListing, type PageFetch } from './search-listing';
+import type { ListingChunk } from './search/listing-chunk';
+import { writeListing, type ChunkFetch } from './search-listing';
 import { StreamWriter } from './stream-writer';
 
 const total = { matches: 0, files: 0, exact: false };
 
-/** A search without end: every page is full and has a next cursor; counts the pages asked for. */
-function endlessSearch(): { fetch: PageFetch; pages: () => number } {
+/** A search without end: every chunk holds 1,000 lines (or the limit) and has a next cursor; counts the chunks asked for. */
+function endlessSearch(): { fetch: ChunkFetch; pages: () => number } {
   let pages = 0;
-  const fetch: PageFetch = (limit) => {
+  const fetch: ChunkFetch = (limit) => {
     pages += 1;
-    const matches: SearchMatch[] = Array.from({ length: limit }, (_, index) => ({ path: `file-${pages}.ts`, repo: '/repo', line: index + 1, text: 'x'.repeat(200), ranges: [[0, 1]] }));
-    const page: SearchPage = { matches, total, nextCursor: `after-${pages}`, elapsedMs: 0 };
+    const lines = Math.min(limit, 1000);
+    const text = Array.from({ length: lines }, (_, index) => `file-${pages}.ts:${index + 1}:${'x'.repeat(200)}\n`).join('');
+    const page: ListingChunk = { text, lines, total, nextCursor: `after-${pages}` };
     // Each page answers on a later turn of the event loop, as a reader thread's reply does.
     return new Promise((resolve) => setImmediate(() => resolve(ok(page))));
   };
@@ -33,13 +34,11 @@ function stalledConsumer(): { stream: Writable; received: () => number } {
   return { stream, received: () => received };
 }
 
-const format = (match: SearchMatch): string => `${match.path}:${match.line}:${match.text}\n`;
-
 describe('writeListing', () => {
   it('reads no further page while a stalled consumer leaves no room, so memory stays at one page', async () => {
     const search = endlessSearch();
     const consumer = stalledConsumer();
-    const listing = writeListing({ fetch: search.fetch, limit: Number.POSITIVE_INFINITY, writer: new StreamWriter(consumer.stream), format });
+    const listing = writeListing({ fetch: search.fetch, limit: Number.POSITIVE_INFINITY, writer: new StreamWriter(consumer.stream) });
     let settled = false;
     void listing.then(() => (settled = true));
     // Plenty of turns of the event loop for an unbounded loop to read thousands of pages.
@@ -48,7 +47,8 @@ describe('writeListing', () => {
     }
     expect(settled).toBe(false);
     expect(search.pages()).toBe(1);
-    expect(consumer.received()).toBeLessThan(128 * 1024);
+    // One chunk reached the consumer: 1,000 lines of `file-1.ts:N:` and 200 characters.
+    expect(consumer.received()).toBeLessThan(1000 * 220);
     // The consumer goes away: the listing ends at once with what it wrote, and reads nothing more.
     consumer.stream.destroy();
     const outcome = await listing;
@@ -56,7 +56,7 @@ describe('writeListing', () => {
     expect(search.pages()).toBe(1);
   });
 
-  it('writes exactly `limit` matches over several pages and says more remain', async () => {
+  it('writes exactly `limit` lines over several chunks and says more remain', async () => {
     const search = endlessSearch();
     const chunks: string[] = [];
     const sink = new Writable({
@@ -65,7 +65,7 @@ describe('writeListing', () => {
         done();
       },
     });
-    const outcome = await writeListing({ fetch: search.fetch, limit: 2500, writer: new StreamWriter(sink), format });
+    const outcome = await writeListing({ fetch: search.fetch, limit: 2500, writer: new StreamWriter(sink) });
     expect(outcome).toMatchObject({ ok: true, written: 2500, more: true });
     expect(search.pages()).toBe(3);
     expect(chunks.join('').split('\n').length - 1).toBe(2500);

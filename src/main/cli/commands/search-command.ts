@@ -1,6 +1,6 @@
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SearchMatch, SearchTotal } from '../../../shared/types';
+import type { SearchTotal } from '../../../shared/types';
 import { writeListing } from '../../core/search-listing';
 import { StreamWriter } from '../../core/stream-writer';
 import { UsageError, type CliCommand } from '../command';
@@ -56,15 +56,15 @@ Options:
         ...(values.repo === undefined ? {} : { repo: resolve(io.cwd, values.repo) }),
       } as const;
       const json = values.json === true;
-      const format = json ? jsonLine() : plainLine(io.cwd);
+      // Formatted where the lines are found: a plain listing never computes match ranges.
+      const format = json ? ({ kind: 'json' } as const) : ({ kind: 'plain', base: io.cwd } as const);
       const source = openSource({ db: values.db, env: io.env, cwd: io.cwd });
       try {
         const outcome = await writeListing({
           // A full listing counts as it reads; a limited one asks for the totals it reports.
-          fetch: (pageLimit, cursor) => source.search({ ...query, limit: pageLimit, ...(cursor === undefined ? {} : { cursor }), totals: limit !== 0 }),
+          fetch: (chunkLimit, cursor) => source.listing({ query: { ...query, ...(cursor === undefined ? {} : { cursor }), totals: limit !== 0 }, format, limit: chunkLimit }),
           limit: limit === 0 ? Number.POSITIVE_INFINITY : limit,
           writer: new StreamWriter(io.stdout),
-          format,
         });
         if (!outcome.ok) {
           io.stderr.write(`gitbot search: ${outcome.error.message}\n`);
@@ -78,45 +78,6 @@ Options:
         source.close();
       }
     },
-  };
-}
-
-/**
- * `path:line:text` lines. Matches come file after file, so the path (relative to `cwd`) is
- * worked out once per file: per match it cost as much as the search itself on a full listing.
- */
-export function plainLine(cwd: string): (match: SearchMatch) => string {
-  let repo = '';
-  let path = '';
-  let prefix = '';
-  return (match) => {
-    if (match.path !== path || match.repo !== repo) {
-      repo = match.repo;
-      path = match.path;
-      prefix = `${relative(cwd, join(repo, path))}:`;
-    }
-    return `${prefix}${match.line}:${match.text}\n`;
-  };
-}
-
-/**
- * One `{"path","line","text","ranges"}` object per line, as JSON.stringify writes it, with
- * the path encoded once per file and the ranges written directly (a \w+ listing has tens of
- * millions of them).
- */
-export function jsonLine(): (match: SearchMatch) => string {
-  let path = '';
-  let prefix = '{"path":"",';
-  return (match) => {
-    if (match.path !== path) {
-      path = match.path;
-      prefix = `{"path":${JSON.stringify(path)},`;
-    }
-    let ranges = '';
-    for (const [start, end] of match.ranges) {
-      ranges += ranges.length === 0 ? `[${start},${end}]` : `,[${start},${end}]`;
-    }
-    return `${prefix}"line":${match.line},"text":${JSON.stringify(match.text)},"ranges":[${ranges}]}\n`;
   };
 }
 

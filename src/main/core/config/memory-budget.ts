@@ -14,6 +14,7 @@
  *   cleanup until the RSS is back under the threshold, or while an index thread's heap is over 12.5 MB;
  * - an idle reader connection beyond the first is closed after DATABASE_POOL_IDLE_TIMEOUT, and
  *   at once by a cleanup (a thread that ends returns its whole heap);
+ * - a cleanup ends with glibc's malloc_trim, which returns the pages the other levers freed;
  * - `unhealthy` at ALERT_PERCENT of MEMORY_LIMIT_MB (or of system memory when it is 0).
  */
 import { totalmem } from 'node:os';

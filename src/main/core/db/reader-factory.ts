@@ -1,4 +1,5 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
+import type { MemoryBudget } from '../config/memory-budget';
 import type { Disposable } from '../lifecycle';
 import type { WorkerEntry } from '../workers';
 import { ReaderConnection } from './reader-connection';
@@ -13,6 +14,8 @@ export interface ReaderFactoryOptions {
   /** The memory budget's share of each reader thread: V8 caps and SQLite page cache. */
   readonly resourceLimits?: ResourceLimits;
   readonly cacheKib?: number;
+  /** The bytes one search may hold in the thread, so a reader keeps to the configured threshold's share. */
+  readonly searchHold?: Pick<MemoryBudget, 'searchHoldBytes' | 'searchPageBytes'>;
   readonly onWorker?: (name: string, worker: Worker) => Disposable;
   /** A reader thread stopped without being asked to (a crash, a kill). */
   readonly onUnexpectedExit: (connection: ReaderConnection, code: number) => void;
@@ -33,7 +36,12 @@ export function readerFactory(options: ReaderFactoryOptions): ResourceFactory<Re
         id: request.id,
         overflow: request.overflow,
         entry: options.entry,
-        data: { dbPath: options.dbPath, busyTimeoutMs: options.busyTimeoutMs, ...(options.cacheKib === undefined ? {} : { cacheKib: options.cacheKib }) },
+        data: {
+          dbPath: options.dbPath,
+          busyTimeoutMs: options.busyTimeoutMs,
+          ...(options.cacheKib === undefined ? {} : { cacheKib: options.cacheKib }),
+          ...(options.searchHold === undefined ? {} : { searchHold: { searchHoldBytes: options.searchHold.searchHoldBytes, searchPageBytes: options.searchHold.searchPageBytes } }),
+        },
         ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
         createdAt: options.now(),
         onUnexpectedExit: options.onUnexpectedExit,

@@ -4,6 +4,7 @@
  * knows ops only by name and these shapes; the ops themselves live in the query layer.
  */
 import type { ReadonlyDatabase } from '../database-types';
+import type { MemoryBudget } from '../config/memory-budget';
 
 /** What an op is given: a reader's connection, which no writing function accepts. */
 type Database = ReadonlyDatabase;
@@ -38,6 +39,8 @@ export interface ReaderWorkerData {
   readonly busyTimeoutMs: number;
   /** SQLite page cache in KiB, from the memory budget. */
   readonly cacheKib?: number;
+  /** The bytes one search may hold (candidate text, one page), from the memory budget; the default threshold's when absent. */
+  readonly searchHold?: Pick<MemoryBudget, 'searchHoldBytes' | 'searchPageBytes'>;
   /**
    * One Int32 the main thread sets to the sequence number of a call it cancels. The worker is
    * busy in a synchronous scan when that matters, so a message would wait behind it; shared

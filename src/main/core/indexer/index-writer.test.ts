@@ -1,14 +1,14 @@
 import { realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
 import { makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 import { WORDS_TABLE } from '../index/words-index';
+import type { WritableDatabase } from '../database-types';
 
 let temp: ReturnType<typeof makeTempDir>;
 let root: string;
-let db: BetterSqlite3.Database;
+let db: WritableDatabase;
 
 /** Rows this connection has inserted, updated or deleted since it opened. */
 const changes = (): number => db.prepare('SELECT total_changes()').pluck().get() as number;

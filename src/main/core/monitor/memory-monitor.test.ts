@@ -32,6 +32,7 @@ function setup(options: Partial<MemoryMonitorOptions> = {}) {
     onAlert: (alert) => alerts.push(alert),
     logger: new SinkLogger('debug', [(entry) => logs.push(entry)]),
     collectGarbage: () => false,
+    trimMalloc: () => false,
     ...options,
   });
   return { monitor, samples, alerts, logs };
@@ -125,6 +126,19 @@ describe('MemoryMonitor threshold cleanup', () => {
     await sleep(0);
     expect(collections).toBe(2);
     expect(pressures).toHaveLength(1);
+  });
+
+  it('returns the C allocator\'s free pages last, after the listeners and the GC freed them', async () => {
+    const steps: string[] = [];
+    const { monitor, logs } = setup({
+      thresholdBytes: 1 * MIB,
+      collectGarbage: () => steps.push('gc') > 0,
+      trimMalloc: () => steps.push('malloc_trim') > 0,
+    });
+    monitor.onPressure(() => void steps.push('listener'));
+    await monitor.relieve();
+    expect(steps).toEqual(['listener', 'gc', 'malloc_trim']);
+    expect(logs.find((entry) => entry.message === 'Memory cleanup performed')?.fields).toMatchObject({ gc: true, malloc_trim: true });
   });
 
   it('frees what a listener drops: a 64 MiB cache is gone after the cleanup', async () => {

@@ -8,6 +8,7 @@ import { toDisposable, type Disposable } from '../lifecycle';
 import { silentLogger, type Logger } from '../log/logger';
 import { RingBuffer } from '../log/ring-buffer';
 import { collectGarbage } from './gc';
+import { trimMalloc } from './malloc-trim';
 import { GcObserver } from './gc-observer';
 import { LeakDetector, type LeakDetectorOptions } from './leak-detector';
 import { readProcessStatus, rssPercent, toMb } from './process-memory';
@@ -70,6 +71,8 @@ export interface MemoryMonitorOptions {
   readonly runTask?: <T>(type: string, work: () => Promise<T>) => Promise<T>;
   /** Runs a full GC; default global.gc where exposed. */
   readonly collectGarbage?: () => boolean;
+  /** Returns the C allocator's free pages to the system after the GC; default malloc_trim(0) (malloc-trim.ts). */
+  readonly trimMalloc?: () => boolean;
   /** The whole process's RSS now; process.memoryUsage.rss by default (tests inject figures). */
   readonly readRss?: () => number;
   readonly now?: () => number;
@@ -344,6 +347,8 @@ export class MemoryMonitor implements Disposable {
       }
     }
     const collected = (this.options.collectGarbage ?? collectGarbage)();
+    // Last: what the GC and the listeners freed (closed readers, SQLite pages) is free to return now.
+    const trimmed = (this.options.trimMalloc ?? trimMalloc)();
     const heapAfter = process.memoryUsage().heapUsed;
     const rssAfter = this.readRss();
     const report: CleanupReport = { reason, heapBefore, heapAfter, rssBefore, rssAfter, listeners: work.length, collected };
@@ -358,6 +363,7 @@ export class MemoryMonitor implements Disposable {
       threshold_mb: toMb(this.options.thresholdBytes),
       listeners: work.length,
       gc: collected,
+      malloc_trim: trimmed,
     });
     this.alert(
       'memory_cleanup',

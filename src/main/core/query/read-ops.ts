@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { RepositoryInfo, SearchPage, SearchTotal, SkippedFile, SkipReason } from '../../../shared/types';
 import { AppError } from '../errors';
 import { countMatches, search, type SearchArgs, type SearchQuery } from '../search/search';
+import { listingChunk, type ListingArgs, type ListingChunk } from '../search/listing-chunk';
 import type { SearchControl } from '../search/search-control';
 import { FileState } from '../index/format';
 import { hasCurrentFormat } from '../index/schema';
@@ -47,6 +48,15 @@ export const readOps = {
       return { matches: [], total: { matches: 0, files: 0, exact: true }, elapsedMs: 0 };
     }
     return search(db, args, context?.control);
+  },
+
+  /** The next chunk of a full listing, already written as output text (search/listing-chunk.ts). */
+  searchListing(db: Database, args: ListingArgs, context?: OpContext): ListingChunk {
+    if (!hasTables(db)) {
+      assertNoRepository(args);
+      return { text: '', lines: 0, total: { matches: 0, files: 0, exact: true } };
+    }
+    return listingChunk(db, args, context?.control);
   },
 
   countMatches(db: Database, args: SearchQuery, context?: OpContext): SearchTotal {

@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
 import type { ReadonlyDatabase } from '../database-types';
 import { searchControl } from '../search/search-control';
+import { useSearchHold } from '../search/search-budget';
 import type { QueryOpTable } from './reader-ops';
 import { serializeError, type FromReader, type ReaderHeap, type ReaderWorkerData, type ToReader } from '../db/reader-protocol';
 
@@ -27,6 +28,9 @@ export function serveReader(ops: QueryOpTable): void {
   const data = workerData as ReaderWorkerData;
   const cancelFlag = new Int32Array(data.cancelFlag);
   const send = (message: FromReader): void => port.postMessage(message);
+  if (data.searchHold !== undefined) {
+    useSearchHold(data.searchHold);
+  }
   let db: ReadonlyDatabase;
   try {
     db = openConnection(data.dbPath, { mode: 'reader', busyTimeoutMs: data.busyTimeoutMs, ...(data.cacheKib === undefined ? {} : { cacheKib: data.cacheKib }) });

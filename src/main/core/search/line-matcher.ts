@@ -21,10 +21,15 @@ export interface LineMatcher {
   /**
    * Scans `text` (whole lines, without the final newline) whose first line is `firstLine`.
    * `ascii` says the text is all ASCII, where a faster form of the regex means the same.
-   * Returns false when the sink asked to stop.
+   * Returns false when the sink asked to stop. With `ranges` false a matching line is
+   * reported with no ranges (NO_RANGES): a count or a plain listing needs only the line, and a
+   * `\w+` listing otherwise allocates tens of millions of ranges and match objects.
    */
-  scan(text: string, firstLine: number, sink: LineSink, ascii: boolean): boolean;
+  scan(text: string, firstLine: number, sink: LineSink, ascii: boolean, ranges?: boolean): boolean;
 }
+
+/** The ranges of a line reported without them (frozen: one shared empty list). */
+export const NO_RANGES: Range[] = Object.freeze([]) as unknown as Range[];
 
 /**
  * Patterns whose compiled size (regexSize) exceeds this are refused, as rg refuses those
@@ -69,8 +74,8 @@ interface Hit {
 function literalMatcher(query: string): LineMatcher {
   return {
     query: stringQuery(query),
-    scan: (text, firstLine, sink) =>
-      scanHits(text, firstLine, sink, (from) => {
+    scan: (text, firstLine, sink, _ascii, wanted = true) =>
+      scanHits(text, firstLine, sink, wanted, (from) => {
         const start = text.indexOf(query, from);
         return start === -1 ? null : { start, end: start + query.length };
       }),
@@ -81,7 +86,7 @@ function literalMatcher(query: string): LineMatcher {
  * Reports the lines of `text` holding hits, each once with all its hits' ranges. `next(from)`
  * finds the first hit starting at or after `from`; hits never cross a newline.
  */
-function scanHits(text: string, firstLine: number, sink: LineSink, next: (from: number) => Hit | null): boolean {
+function scanHits(text: string, firstLine: number, sink: LineSink, wanted: boolean, next: (from: number) => Hit | null): boolean {
   let line = firstLine;
   let counted = 0;
   let hit = next(0);
@@ -93,9 +98,10 @@ function scanHits(text: string, firstLine: number, sink: LineSink, next: (from: 
     }
     line += countBetween(text, counted, start);
     counted = start;
-    const ranges: Range[] = [];
-    const most = rangesPerLine();
-    while (hit !== null && hit.end <= end) {
+    const ranges: Range[] = wanted ? [] : NO_RANGES;
+    const most = wanted ? rangesPerLine() : 0;
+    // Without ranges the line's first hit is enough: the search goes on after the line.
+    while (wanted && hit !== null && hit.end <= end) {
       if (ranges.length < most) {
         ranges.push([hit.start - start, hit.end - start]);
       }
@@ -114,8 +120,8 @@ function scanHits(text: string, firstLine: number, sink: LineSink, next: (from: 
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** The ranges of a line's matches, or null when the line does not match. */
-type LineRanges = (content: string, asciiText: boolean) => Range[] | null;
+/** The ranges of a line's matches (NO_RANGES when `wanted` is false), or null when the line does not match. */
+type LineRanges = (content: string, asciiText: boolean, wanted: boolean) => Range[] | null;
 
 /**
  * Matches line by line: with V8's own engine where the pattern's shape proves its
@@ -127,7 +133,7 @@ function regexMatcher(node: RegexNode, query: LiteralQuery): LineMatcher {
   const ranges = v8 !== null ? v8Ranges(v8) : linearRanges(node);
   return {
     query,
-    scan(text, firstLine, sink, isAscii) {
+    scan(text, firstLine, sink, isAscii, wanted = true) {
       let line = firstLine;
       let start = 0;
       while (start <= text.length) {
@@ -136,7 +142,7 @@ function regexMatcher(node: RegexNode, query: LiteralQuery): LineMatcher {
           end = text.length;
         }
         const content = text.slice(start, end);
-        const found = ranges(content, isAscii);
+        const found = ranges(content, isAscii, wanted);
         if (found !== null && !sink(line, content, found)) {
           return false;
         }
@@ -151,10 +157,13 @@ function regexMatcher(node: RegexNode, query: LiteralQuery): LineMatcher {
 function v8Ranges(form: V8Form): LineRanges {
   const test = { unicode: form.unicode, ascii: form.ascii ?? form.unicode };
   const all = { unicode: new RegExp(form.unicode.source, `${form.unicode.flags}g`), ascii: new RegExp(test.ascii.source, `${test.ascii.flags}g`) };
-  return (content, asciiText) => {
+  return (content, asciiText, wanted) => {
     const which = asciiText || !NON_ASCII.test(content) ? 'ascii' : 'unicode';
     if (!test[which].test(content)) {
       return null;
+    }
+    if (!wanted) {
+      return NO_RANGES;
     }
     const regex = all[which];
     const ranges: Range[] = [];
@@ -179,17 +188,20 @@ function v8Ranges(form: V8Form): LineRanges {
 function linearRanges(node: RegexNode): LineRanges {
   const engine = compileLinear(re2Source(node));
   const marked = usesUnicodeBoundary(node) ? markedRanges(node) : null;
-  return (content, asciiText) => {
+  return (content, asciiText, wanted) => {
     if (marked !== null && !asciiText && NON_ASCII.test(content)) {
-      return marked(content);
+      return marked(content, wanted);
     }
-    return engineRanges(engine, content, null);
+    return engineRanges(engine, content, null, wanted);
   };
 }
 
-function engineRanges(engine: LinearRegex, content: string, origin: Int32Array | null): Range[] | null {
+function engineRanges(engine: LinearRegex, content: string, origin: Int32Array | null, wanted: boolean): Range[] | null {
   if (!engine.test(content)) {
     return null;
+  }
+  if (!wanted) {
+    return NO_RANGES;
   }
   const ranges: Range[] = [];
   const most = rangesPerLine();
@@ -210,9 +222,9 @@ const MAX_MARKED_FORMS = 8;
  * after each position (characters absent from the line), saying whether a Unicode and an
  * ASCII word boundary lies there, and the pattern's `\b` looks back at that marker.
  */
-function markedRanges(node: RegexNode): (content: string) => Range[] | null {
+function markedRanges(node: RegexNode): (content: string, wanted: boolean) => Range[] | null {
   const forms = new Map<string, LinearRegex>();
-  return (content) => {
+  return (content, wanted) => {
     const markers = pickMarkers(content);
     const key = markers.join(',');
     let engine = forms.get(key);
@@ -224,7 +236,7 @@ function markedRanges(node: RegexNode): (content: string) => Range[] | null {
       forms.set(key, engine);
     }
     const marked = markedLine(content, markers);
-    return engineRanges(engine, marked.text, marked.origin);
+    return engineRanges(engine, marked.text, marked.origin, wanted);
   };
 }
 

@@ -11,6 +11,8 @@ const NEWLINE = 10;
 export interface Verifier {
   readonly matcher: LineMatcher;
   readonly needles: Needles | null;
+  /** false: matching lines come without their ranges (counts, plain listings). */
+  readonly ranges?: boolean;
 }
 
 /** A document as the scan reads it: its first line number and its UTF-8 bytes. */
@@ -79,10 +81,11 @@ export function scanDocuments(rows: Iterable<DocumentRow>, verifier: Verifier, s
 /** Matches whole lines of UTF-8 bytes: only lines holding a needle when there are needles. */
 function scanLines(data: Buffer, firstLine: number, verifier: Verifier, sink: LineSink): boolean {
   const ascii = isAscii(data);
+  const ranges = verifier.ranges !== false;
   if (verifier.needles === null) {
-    return verifier.matcher.scan(data.toString('utf8'), firstLine, sink, ascii);
+    return verifier.matcher.scan(data.toString(ascii ? 'latin1' : 'utf8'), firstLine, sink, ascii, ranges);
   }
-  return visitNeedleLines(data, firstLine, verifier.needles, (text, line) => verifier.matcher.scan(text, line, sink, ascii));
+  return visitNeedleLines(data, firstLine, verifier.needles, (text, line) => verifier.matcher.scan(text, line, sink, ascii, ranges));
 }
 
 function describeBytes(bytes: number): string {

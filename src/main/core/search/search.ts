@@ -7,7 +7,7 @@ import { createMatcher } from './line-matcher';
 import { lineNeedles } from './line-needles';
 import { applyQueryFilters, type PathFilter } from './path-filter';
 import type { Verifier } from './line-scan';
-import { planIndexOf, scanPlan, type PlanScan, type ScanStart, type ScanStatements } from './plan-scan';
+import { planIndexOf, scanPlan, type FileDone, type PlanScan, type ScanStart, type ScanStatements } from './plan-scan';
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
 import { documentStatements, unitPlan, wholeFiles, type ReadPlan } from './read-plan';
@@ -44,7 +44,7 @@ interface CountState {
 }
 
 /** What a connection keeps of one query between its pages: the read plan, its verifier and the count so far. */
-interface QueryState {
+export interface QueryState {
   readonly version: number;
   readonly plan: ReadPlan;
   /** Compiled once per query: a full listing asks for thousands of pages of the same query. */
@@ -118,16 +118,13 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
       elapsedMs: elapsed(started),
     };
   }
-  const { scan, state } = prepareScan(db, snapshot, args, repoId, paths, key, control);
-  const start = position === undefined ? { index: 0, afterLine: 0 } : lineStart(snapshot, state.plan, position);
+  const { scan, state, start } = openLineScan(db, snapshot, args, repoId, paths, key, position, control);
   const matches: SearchMatch[] = [];
   const pageBytes = pageBudgetBytes();
   let bytes = 0;
   let more = false;
   let last: { index: number; line: number } | undefined;
   let path: { index: number; path: string; repo: string } | undefined;
-  // A page that starts where counting stopped counts the files it reads to their end.
-  const counts = start.afterLine === 0 && state.count.next === start.index;
   scanPlan(
     scan,
     start,
@@ -147,16 +144,68 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
       last = { index, line };
       return true;
     },
-    counts ? (index, found) => advanceCount(state.count, index, found) : undefined,
+    pageCounter(state, start),
   );
-  const countUntil = args.totals === false ? Number.NEGATIVE_INFINITY : Math.min(control.now() + PAGE_COUNT_BUDGET_MS, control.deadline);
-  const total = countOn(scan, state.count, countUntil);
   return {
     matches,
-    total,
-    ...(more && last !== undefined ? { nextCursor: encodeCursor(key, { kind: 'line', file: state.plan.files[last.index] as number, line: last.line }) } : {}),
+    total: pageTotal(scan, state, args.totals, control),
+    ...(more && last !== undefined ? { nextCursor: lineCursor(key, state, last) } : {}),
     elapsedMs: elapsed(started),
   };
+}
+
+/** A literal or regex query's scan, from the start or from a cursor's position. */
+export interface LineScan {
+  readonly scan: PlanScan;
+  readonly state: QueryState;
+  readonly start: ScanStart;
+  readonly snapshot: IndexSnapshot;
+  /** The query's key, which its cursors carry. */
+  readonly key: string;
+}
+
+/**
+ * Opens the scan of a literal or regex query for one page from `typed.cursor`: what a page of
+ * matches and a chunk of listing text (search/listing-chunk.ts) share. Words mode has no scan.
+ */
+export function lineScan(db: Database, typed: SearchArgs, control: SearchControl): LineScan {
+  const snapshot = indexSnapshot(db);
+  const { args, paths } = applyQueryFilters(typed, snapshot.repositories);
+  const repoId = resolveRepository(snapshot, args.repo);
+  const key = queryKey(args, repoId, paths);
+  const position = args.cursor === undefined ? undefined : decodeCursor(key, args.cursor);
+  return { ...openLineScan(db, snapshot, args, repoId, paths, key, position, control), snapshot, key };
+}
+
+/** The cursor after the line `last` (the plan's file index and line). */
+export function lineCursor(key: string, state: QueryState, last: { readonly index: number; readonly line: number }): string {
+  return encodeCursor(key, { kind: 'line', file: state.plan.files[last.index] as number, line: last.line });
+}
+
+/** What counts the files a page reads to their end, when the page starts where counting stopped. */
+export function pageCounter(state: QueryState, start: ScanStart): FileDone | undefined {
+  const counts = start.afterLine === 0 && state.count.next === start.index;
+  return counts ? (index, found) => advanceCount(state.count, index, found) : undefined;
+}
+
+/** The total a page reports: counted on for PAGE_COUNT_BUDGET_MS, or what is counted so far with `totals: false`. */
+export function pageTotal(scan: PlanScan, state: QueryState, totals: boolean | undefined, control: SearchControl): SearchTotal {
+  const countUntil = totals === false ? Number.NEGATIVE_INFINITY : Math.min(control.now() + PAGE_COUNT_BUDGET_MS, control.deadline);
+  return countOn(scan, state.count, countUntil);
+}
+
+function openLineScan(
+  db: Database,
+  snapshot: IndexSnapshot,
+  args: SearchQuery,
+  repoId: number | null,
+  paths: PathFilter,
+  key: string,
+  position: CursorPosition | undefined,
+  control: SearchControl,
+): { scan: PlanScan; state: QueryState; start: ScanStart } {
+  const { scan, state } = prepareScan(db, snapshot, args, repoId, paths, key, control);
+  return { scan, state, start: position === undefined ? { index: 0, afterLine: 0 } : lineStart(snapshot, state.plan, position) };
 }
 
 /**
@@ -219,7 +268,8 @@ function advanceCount(count: CountState, index: number, found: number): boolean 
 function countOn(scan: PlanScan, count: CountState, until: number): SearchTotal {
   if (count.next < scan.plan.files.length && scan.control.now() < until) {
     try {
-      scanPlan(scan, { index: count.next, afterLine: 0 }, () => true, (index, found) => advanceCount(count, index, found) && scan.control.now() < until);
+      // Counting needs the lines, not their ranges.
+      scanPlan({ ...scan, verifier: { ...scan.verifier, ranges: false } }, { index: count.next, afterLine: 0 }, () => true, (index, found) => advanceCount(count, index, found) && scan.control.now() < until);
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'timeout')) {
         throw error;

@@ -71,6 +71,20 @@ describe('loopback server limits', () => {
     expect(await closed(socket)).toBe('');
   });
 
+  it('keeps a connection whose request is still being answered past the idle timeout', async () => {
+    test = createTestCore({}, { logToFile: false });
+    const core = test.core;
+    // The answer takes several idle timeouts (a long search page): the socket is silent, not idle.
+    const slow: typeof core.dispatch = async (...args) => {
+      await new Promise((done) => setTimeout(done, 500));
+      return core.dispatch(...args);
+    };
+    server = await startLoopbackServer({ core: { events: core.events, logger: core.logger, dispatch: slow }, port: 0, idleTimeoutMs: 100 });
+    const reply = await post(server, '/rpc/getPoolStatus', '{}');
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body).ok).toBe(true);
+  });
+
   it('answers an oversized body with 413, not a reset, and keeps serving', async () => {
     test = createTestCore({}, { logToFile: false });
     server = await startLoopbackServer({ core: test.core, port: 0 });

@@ -7,11 +7,11 @@ import type { Core } from '../core';
 import { ShutdownDeadline, type Disposable } from '../lifecycle';
 import { checkRequest } from './request-guard';
 import { readJsonBody } from './request-body';
-import { handleSearchStream } from './search-stream-route';
+import { handleSearchStream, pagedListing } from './search-stream-route';
 import { serveStatic } from './static-files';
 
 export interface LoopbackServerOptions {
-  readonly core: Pick<Core, 'dispatch' | 'events' | 'logger'>;
+  readonly core: Pick<Core, 'dispatch' | 'events' | 'logger'> & Partial<Pick<Core, 'listSearch'>>;
   /** Folder of the built renderer (out/renderer); absent means API only. */
   readonly staticDir?: string;
   /** 0 picks a free port. */
@@ -21,7 +21,7 @@ export interface LoopbackServerOptions {
   readonly heartbeatMs?: number;
   /** Open connections at most (default DEFAULT_SERVER_LIMITS); the excess is closed at once. */
   readonly maxConnections?: number;
-  /** A connection with nothing in flight is closed after this long (default 30 s). */
+  /** A connection with nothing in flight is closed after this long (default 30 s); a request being answered is not timed by it. */
   readonly idleTimeoutMs?: number;
   /** A request must have sent its headers within this long (default 10 s). */
   readonly headersTimeoutMs?: number;
@@ -78,7 +78,14 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     socket.on('close', () => sockets.delete(socket));
   });
 
+  // The core formats a listing in its reader threads; a server given only dispatch reads pages.
+  const listing = options.core.listSearch ?? pagedListing(options.core.dispatch);
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // The idle timeout is for a connection with nothing in flight: while this request is being
+    // answered (a long search page) the socket is silent, not idle. requestTimeout still bounds
+    // the upload and the response's end sets keepAliveTimeout again (Node's own http server).
+    request.socket.setTimeout(0);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const verdict = checkRequest(request, url, port, token, !isPublicAsset(request, url, options.staticDir));
     if (!verdict.allowed) {
@@ -91,7 +98,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       return;
     }
     const method = request.method ?? 'GET';
-    if (await handleSearchStream(request, response, url, options.core.dispatch)) return;
+    if (await handleSearchStream(request, response, url, listing)) return;
     if (url.pathname.startsWith('/rpc/')) {
       if (method !== 'POST') return sendJson(response, 405, fail('bad_request', 'Use POST for /rpc/<request>'));
       const body = await readJsonBody(request, maxBodyBytes);

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fail, type Result } from '../../../shared/result';
-import type { SearchMatch, SearchPage } from '../../../shared/types';
+import { MAX_PAGE_MATCHES } from '../../../shared/search-limits';
+import type { SearchPage } from '../../../shared/types';
+import type { ListingChunk } from '../search/listing-chunk';
 import type { Dispatch } from '../router';
-import { writeListing } from '../search-listing';
+import { MAX_CHUNK_LINES, writeListing, type ListingSource } from '../search-listing';
 import { StreamWriter } from '../stream-writer';
 import { readJsonBody } from './request-body';
 
@@ -19,7 +21,7 @@ const maxBodyBytes = 64 * 1024;
  * socket has room. A client that disconnects cancels the search. The caller has checked the
  * token, Host and Origin as for /rpc; returns false for any other route.
  */
-export async function handleSearchStream(request: IncomingMessage, response: ServerResponse, url: URL, dispatch: Dispatch): Promise<boolean> {
+export async function handleSearchStream(request: IncomingMessage, response: ServerResponse, url: URL, listing: ListingSource): Promise<boolean> {
   if (url.pathname !== searchStreamPath) {
     return false;
   }
@@ -44,10 +46,10 @@ export async function handleSearchStream(request: IncomingMessage, response: Ser
       gone.abort();
     }
   });
-  const fetch = async (pageLimit: number, cursor: string | undefined): Promise<Result<SearchPage>> =>
-    asPage(await dispatch('search', { ...argument, limit: pageLimit, totals: false, ...(cursor === undefined ? {} : { cursor }) }, { signal: gone.signal }));
-  // The first page decides the status: a bad query is a plain JSON error, as on /rpc.
-  let first: Result<SearchPage> | undefined = await fetch(Math.min(1000, limit), undefined);
+  const fetch = (chunkLimit: number, cursor: string | undefined): Promise<Result<ListingChunk>> =>
+    listing({ ...argument, totals: false, ...(cursor === undefined ? {} : { cursor }) }, chunkLimit, gone.signal);
+  // The first chunk decides the status: a bad query is a plain JSON error, as on /rpc.
+  let first: Result<ListingChunk> | undefined = await fetch(Math.min(MAX_CHUNK_LINES, limit), undefined);
   if (!first.ok) {
     sendJson(response, first.error.code === 'bad_request' || first.error.code === 'invalid_regex' ? 400 : 500, first);
     return true;
@@ -55,23 +57,41 @@ export async function handleSearchStream(request: IncomingMessage, response: Ser
   response.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   const writer = new StreamWriter(response);
   const outcome = await writeListing({
-    fetch: (pageLimit, cursor) => {
+    fetch: (chunkLimit, cursor) => {
       if (cursor === undefined && first !== undefined) {
-        const page = first;
+        const chunk = first;
         first = undefined;
-        return Promise.resolve(page);
+        return Promise.resolve(chunk);
       }
-      return fetch(pageLimit, cursor);
+      return fetch(chunkLimit, cursor);
     },
     limit,
     writer,
-    format: (match: SearchMatch) => `${JSON.stringify(match)}\n`,
   });
   if (!writer.closed) {
     const last = outcome.ok ? { done: true, written: outcome.written, total: outcome.last?.total, more: outcome.more } : { error: outcome.error, written: outcome.written };
     response.end(`${JSON.stringify(last)}\n`);
   }
   return true;
+}
+
+/**
+ * A listing read through the `search` request's pages, for a server given only `dispatch`
+ * (the route's own tests): each page written as NDJSON here, in main.
+ */
+export function pagedListing(dispatch: Dispatch): ListingSource {
+  return async (arg, limit, signal) => {
+    const page = asPage(await dispatch('search', { ...(arg as Record<string, unknown>), limit: Math.min(MAX_PAGE_MATCHES, limit) }, { signal }));
+    if (!page.ok) {
+      return page;
+    }
+    let text = '';
+    for (const match of page.value.matches) {
+      text += `${JSON.stringify(match)}\n`;
+    }
+    const { total, nextCursor } = page.value;
+    return { ok: true, value: { text, lines: page.value.matches.length, total, ...(nextCursor === undefined ? {} : { nextCursor }) } };
+  };
 }
 
 /** Checks the shape of what `search` resolved to instead of casting it. */

@@ -1,0 +1,101 @@
+import { join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { allMatches } from '../../../../test/helpers/all-matches';
+import { indexedFixture, type IndexedFixture } from '../../../../test/helpers/index-in-process';
+import type { SearchMatch } from '../../../shared/types';
+import { definitions } from '../config/definitions';
+import { searchHold } from '../config/memory-budget';
+import { readOps } from '../query/read-ops';
+import { lineFormat, type ListingArgs, type ListingFormat } from './listing-chunk';
+import { useSearchHold } from './search-budget';
+
+const matches: SearchMatch[] = [
+  { path: 'a "quoted"\\name.ts', repo: '/r/one', line: 1, text: 'tab\there "q" \u2028 \u{1F600}', ranges: [[0, 3], [5, 9]], score: null },
+  { path: 'a "quoted"\\name.ts', repo: '/r/one', line: 7, text: '', ranges: [], score: null },
+  { path: 'a "quoted"\\name.ts', repo: '/r/two', line: 2, text: 'x', ranges: [[0, 1]], score: 1.5 },
+  { path: 'dir/ü.js', repo: '/r/two', line: 3, text: '\u0000\u001f', ranges: [[0, 2]], score: null },
+];
+
+describe('listing line formats', () => {
+  const written = (format: ListingFormat, match: SearchMatch): string => lineFormat(format, match.path, match.repo, match.score)(match.line, match.text, match.ranges);
+
+  it('writes the CLI JSON lines exactly as JSON.stringify does', () => {
+    for (const match of matches) {
+      expect(written({ kind: 'json' }, match)).toBe(`${JSON.stringify({ path: match.path, line: match.line, text: match.text, ranges: match.ranges })}\n`);
+    }
+  });
+
+  it('writes the streamed route a whole match exactly as JSON.stringify does', () => {
+    for (const match of matches) {
+      expect(written({ kind: 'match' }, match)).toBe(`${JSON.stringify(match)}\n`);
+    }
+  });
+
+  it('writes path:line:text with the path relative to the working folder', () => {
+    for (const match of matches) {
+      expect(written({ kind: 'plain', base: '/r/one/sub' }, match)).toBe(`${relative('/r/one/sub', join(match.repo, match.path))}:${match.line}:${match.text}\n`);
+    }
+  });
+});
+
+describe('a listing read chunk by chunk', () => {
+  let fixture: IndexedFixture;
+  beforeAll(() => {
+    fixture = indexedFixture((repo) => {
+      mkdirSync(join(repo, 'src'), { recursive: true });
+      for (let file = 0; file < 30; file += 1) {
+        const lines = Array.from({ length: 200 }, (_, line) => (line % 3 === 0 ? `const value_${file}_${line} = compute(${line}); // value` : `  other text ${line}`));
+        writeFileSync(join(repo, 'src', `file-${String(file).padStart(2, '0')}.ts`), `${lines.join('\n')}\n`);
+      }
+    }, {});
+  });
+  afterAll(() => fixture.close());
+  afterEach(() => useSearchHold(searchHold(definitions.MEMORY_THRESHOLD_MB.default)));
+
+  /** Every chunk's text, through the cursors, and how many chunks it took. */
+  function listing(args: Omit<ListingArgs, 'limit'>, limit = 1_000_000): { text: string; chunks: number; lines: number } {
+    let text = '';
+    let chunks = 0;
+    let lines = 0;
+    let cursor: string | undefined;
+    do {
+      const chunk = readOps.searchListing(fixture.reader, { ...args, limit, ...(cursor === undefined ? {} : { cursor }) });
+      text += chunk.text;
+      lines += chunk.lines;
+      chunks += 1;
+      cursor = chunk.nextCursor;
+    } while (cursor !== undefined);
+    return { text, chunks, lines };
+  }
+
+  it.each([
+    ['literal', { query: 'value', mode: 'literal' }],
+    ['regex', { query: 'value_\\d+_\\d+', mode: 'regex' }],
+    ['regex ignoring case', { query: 'VALUE_1\\d', mode: 'regex', ignoreCase: true }],
+    ['words', { query: 'value compute', mode: 'words' }],
+  ] as const)('writes the same lines as the pages of the search (%s), in NDJSON and plain', (_name, query) => {
+    const pages = allMatches(fixture.reader, query);
+    expect(pages.length).toBeGreaterThan(10);
+    expect(listing({ ...query, format: { kind: 'match' } }).text).toBe(pages.map((match) => `${JSON.stringify(match)}\n`).join(''));
+    expect(listing({ ...query, format: { kind: 'plain', base: fixture.root } }, 7).text).toBe(pages.map((match) => `${match.path}:${match.line}:${match.text}\n`).join(''));
+  });
+
+  it('ends a chunk at the page budget, so a listing holds one chunk of text whatever its size', () => {
+    // A 4 KiB page budget: 2,048 characters of text per chunk at most (two bytes a character).
+    useSearchHold({ searchHoldBytes: 1024 * 1024, searchPageBytes: 4096 });
+    const all = listing({ query: 'value', mode: 'literal', format: { kind: 'json' } });
+    expect(all.lines).toBe(30 * 67);
+    let cursor: string | undefined;
+    do {
+      const chunk = readOps.searchListing(fixture.reader, { query: 'value', mode: 'literal', format: { kind: 'json' }, limit: 1_000_000, ...(cursor === undefined ? {} : { cursor }) });
+      expect(chunk.text.length).toBeLessThanOrEqual(2048);
+      cursor = chunk.nextCursor;
+    } while (cursor !== undefined);
+    expect(all.chunks).toBeGreaterThan(all.text.length / 2048);
+  });
+
+  it('refuses a chunk of no lines with the message a caller sees', () => {
+    expect(() => readOps.searchListing(fixture.reader, { query: 'value', mode: 'literal', format: { kind: 'json' }, limit: 0 })).toThrow('A listing chunk holds at least one line');
+  });
+});
