@@ -7,7 +7,7 @@ import { damagedMessage, isCorruption } from '../core/db/integrity-check';
 import { describeOpenError } from '../core/db/prepare-database';
 import { readOps } from '../core/query/read-ops';
 import type { ListingChunk, ListingFormat } from '../core/search/listing-chunk';
-import { AppError, toResultError } from '../core/errors';
+import { toResultError } from '../core/errors';
 import { resolvePaths } from '../core/paths';
 import { searchHold } from '../core/config/memory-budget';
 import { useSearchHold } from '../core/search/search-budget';
