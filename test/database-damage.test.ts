@@ -45,20 +45,34 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
-/** Overwrites the middle fifth of the file's pages with seeded garbage, as a bad disk or a torn write would. */
-function damageMiddlePages(path: string): void {
+/**
+ * Overwrites the middle fifth of the file's pages (or of one table's pages) with seeded garbage,
+ * as a bad disk or a torn write would.
+ */
+function damageMiddlePages(path: string, table?: string): void {
   const pageSize = 4096;
-  const pages = statSync(path).size / pageSize;
+  const all = Array.from({ length: statSync(path).size / pageSize }, (_, index) => index + 1);
+  const pages = table === undefined ? all : tablePages(path, table);
   const next = random(7);
   const fd = openSync(path, 'r+');
   try {
-    for (let page = Math.floor(pages * 0.4); page < Math.floor(pages * 0.6); page += 1) {
+    for (const page of pages.slice(Math.floor(pages.length * 0.4), Math.floor(pages.length * 0.6))) {
       const garbage = Buffer.alloc(pageSize);
       for (let offset = 0; offset < pageSize; offset += 1) garbage[offset] = Math.floor(next() * 256);
-      writeSync(fd, garbage, 0, pageSize, page * pageSize);
+      writeSync(fd, garbage, 0, pageSize, (page - 1) * pageSize);
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The pages of one table's b-tree, in file order (SQLite's dbstat). */
+function tablePages(path: string, table: string): number[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno').pluck().all(table) as number[];
+  } finally {
+    db.close();
   }
 }
 
@@ -199,11 +213,11 @@ describe('a database damaged mid-file', () => {
   });
 
   it('an index run that meets the damage fails with the message and stops the next runs', async () => {
-    damageMiddlePages(dbPath);
-    // Every file changed: the writer deletes their old documents, on the damaged pages.
-    for (const name of readdirSync(join(repo, 'src'))) {
-      const path = join(repo, 'src', name);
-      if (statSync(path).isFile()) writeFileSync(path, `changed ${name}\n`);
+    // The documents' own pages: every file changed, so the writer deletes their old documents there.
+    damageMiddlePages(dbPath, 'documents');
+    for (const entry of readdirSync(repo, { recursive: true, withFileTypes: true })) {
+      const path = join(entry.parentPath, entry.name);
+      if (entry.isFile() && !path.includes('/.git/')) writeFileSync(path, `changed ${entry.name}\n`);
     }
     core = createTestCore({ GITBOT_DB: dbPath, ...quietMemory }, { logToFile: false });
     const done = await indexThroughApi(core.core.api, repo);
