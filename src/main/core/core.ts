@@ -293,7 +293,7 @@ export function createCore(options: CoreOptions): Core {
         // Sampling stops first: a sample taken while the tasks stop would ask the closed task
         // manager for a cleanup and log its refusal as a sampling failure.
         monitor.dispose();
-        await tasks.shutdown(deadline.untilSoft(), Math.min(FORCE_WAIT_MS, deadline.untilHard()));
+        await tasks.shutdown(deadline.untilSoft(), Math.min(FORCE_WAIT_MS, deadline.untilHard()), settings.SHUTDOWN_TIMEOUT * 1000);
         await store.dispose(deadline);
         if (store.overdue > 0) {
           logger.error(`${store.overdue} resource(s) did not close within SHUTDOWN_TIMEOUT plus ${marginMs / 1000} s; left behind`);

@@ -226,8 +226,9 @@ export class TaskManager {
    * Graceful shutdown: stops accepting, aborts every active task, waits for them up to
    * `timeoutMs`, then forces the rest (their threads terminated, waiting at most
    * `forceWaitMs` for that) and reports each one that did not stop. Ends within both.
+   * `statedMs` is the timeout the log names: the setting, where `timeoutMs` is what is left of it.
    */
-  async shutdown(timeoutMs: number, forceWaitMs = FORCE_WAIT_MS): Promise<ShutdownReport> {
+  async shutdown(timeoutMs: number, forceWaitMs = FORCE_WAIT_MS, statedMs = timeoutMs): Promise<ShutdownReport> {
     const started = Date.now();
     this.accepting = false;
     const active = [...this.tasks.values()].filter((record) => isActive(record.info.status));
@@ -242,7 +243,7 @@ export class TaskManager {
     clearTimeout(timer);
     const stuck = active.filter((record) => isActive(record.info.status));
     const stuckInfos = stuck.map((record) => record.info);
-    await Promise.all(stuck.map((record) => this.force(record, `did not stop within ${timeoutMs} ms of shutdown`, forceWaitMs)));
+    await Promise.all(stuck.map((record) => this.force(record, `did not stop within ${statedMs} ms of shutdown`, forceWaitMs)));
     return { stopped: active.length - stuck.length, stuck: stuckInfos, elapsedMs: Date.now() - started };
   }
 
