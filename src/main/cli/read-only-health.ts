@@ -8,7 +8,7 @@ import { describeOpenError } from '../core/db/prepare-database';
 import { memoryBudget } from '../core/config/memory-budget';
 import { buildHealthReport } from '../core/health/health-report';
 import { MemoryMonitor } from '../core/monitor/memory-monitor';
-import { resolvePaths } from '../core/paths';
+import { resolvePaths } from '../core/base/paths';
 import { loadCliConfig } from './open-core';
 
 export interface ReadOnlyHealthOptions {

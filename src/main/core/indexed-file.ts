@@ -2,7 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { relative, isAbsolute, sep } from 'node:path';
 import { openConnection } from './db/open-connection';
 import { FileState } from './index/format';
-import { AppError } from './errors';
+import { AppError } from './base/errors';
 
 /**
  * Checks that `path` is a regular file inside one of the indexed repository roots (real paths,

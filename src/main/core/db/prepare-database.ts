@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { openConnection } from './open-connection';
 import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
 

@@ -1,6 +1,6 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
-import type { Disposable } from '../lifecycle';
-import type { WorkerEntry } from '../workers';
+import type { Disposable } from '../base/lifecycle';
+import type { WorkerEntry } from '../base/workers';
 import { ReaderConnection } from './reader-connection';
 import type { CreateRequest, ResourceFactory } from './resource-pool';
 
