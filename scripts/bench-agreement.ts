@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { openConnection } from '../src/main/core/db/open-connection';
-import { isAppError } from '../src/main/core/errors';
+import { isAppError } from '../src/main/core/base/errors';
 import { indexSnapshot } from '../src/main/core/index/snapshot';
 import { regexQuery, type LiteralQuery } from '../src/main/core/search/regex-literals';
 import { search, type SearchArgs } from '../src/main/core/search/search';

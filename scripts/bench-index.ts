@@ -14,16 +14,16 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openConnection } from '../src/main/core/db/open-connection';
-import type { ReadonlyDatabase } from '../src/main/core/database-types';
+import type { ReadonlyDatabase } from '../src/main/core/base/database-types';
 import { readOps } from '../src/main/core/query/read-ops';
-import { EventHub } from '../src/main/core/events';
+import { EventHub } from '../src/main/core/base/events';
 import { Indexer } from '../src/main/core/indexer/indexer';
 import type { Logger } from '../src/main/core/log/logger';
 import { silentLogger } from '../src/main/core/log/logger';
 import type { SearchArgs } from '../src/main/core/search/search';
 import { clearSearchCache } from '../src/main/core/search/search';
 import { TaskManager } from '../src/main/core/tasks/task-manager';
-import { bundledWorkers, sourceWorkers, type WorkerLocator } from '../src/main/core/workers';
+import { bundledWorkers, sourceWorkers, type WorkerLocator } from '../src/main/core/base/workers';
 import type { IndexDone } from '../src/shared/types';
 
 const MIB = 1024 * 1024;

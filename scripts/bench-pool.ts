@@ -25,7 +25,7 @@ import { IndexRun } from '../src/main/core/indexer/index-run';
 import { IndexWriter } from '../src/main/core/indexer/index-writer';
 import { silentLogger } from '../src/main/core/log/logger';
 import type { SearchArgs } from '../src/main/core/search/search';
-import { bundledWorkers, sourceWorkers, type WorkerLocator } from '../src/main/core/workers';
+import { bundledWorkers, sourceWorkers, type WorkerLocator } from '../src/main/core/base/workers';
 
 const root = resolve(__dirname, '..');
 const argv = process.argv.slice(2);

@@ -7,15 +7,15 @@ import { createIndexCommand, type CliCore } from '../src/main/cli/commands/index
 import { createSearchCommand } from '../src/main/cli/commands/search-command';
 import { openReadOnlySearch } from '../src/main/cli/read-only-search';
 import type { CliIo } from '../src/main/cli/command';
-import { toResultError } from '../src/main/core/errors';
-import { EventHub } from '../src/main/core/events';
+import { toResultError } from '../src/main/core/base/errors';
+import { EventHub } from '../src/main/core/base/events';
 import { inProcessTransport } from '../src/main/core/in-process-transport';
 import type { Dispatch } from '../src/main/core/router';
 import { createApi } from '../src/shared/client';
 import { Indexer } from '../src/main/core/indexer/indexer';
 import { silentLogger } from '../src/main/core/log/logger';
 import { TaskManager } from '../src/main/core/tasks/task-manager';
-import { sourceWorkers } from '../src/main/core/workers';
+import { sourceWorkers } from '../src/main/core/base/workers';
 import { makeTempDir, writeRepo } from './helpers/make-repo';
 import { ripgrep } from './helpers/ripgrep';
 

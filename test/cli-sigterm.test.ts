@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { SHUTDOWN_MARGIN_MS } from '../src/main/core/lifecycle';
+import { SHUTDOWN_MARGIN_MS } from '../src/main/core/base/lifecycle';
 import { makeTempDir } from './helpers/make-repo';
 
 const child = join(__dirname, 'helpers', 'stuck-cli-child.ts');

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { resolvePaths } from '../src/main/core/paths';
+import { resolvePaths } from '../src/main/core/base/paths';
 import { makeFifo } from './helpers/hostile-repo';
 import { makeTempDir } from './helpers/make-repo';
 import { createTestCore, type TestCore } from './helpers/test-core';

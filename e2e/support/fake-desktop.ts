@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startLoopbackServer } from '../../src/main/core/server/loopback-server';
-import { bundledWorkers } from '../../src/main/core/workers';
+import { bundledWorkers } from '../../src/main/core/base/workers';
 import { startDesktopApp } from '../../src/main/shell/desktop-app';
 import { openDesktopCore } from '../../src/main/shell/desktop-core';
 import { createFakeElectron } from '../../src/main/shell/testing/fake-electron';

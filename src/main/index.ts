@@ -6,7 +6,7 @@ import * as electron from 'electron';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { bundledWorkers } from './core/workers';
+import { bundledWorkers } from './core/base/workers';
 import { startDesktopApp } from './shell/desktop-app';
 import { openDesktopCore } from './shell/desktop-core';
 import { useElectronBinding } from './shell/native-binding';

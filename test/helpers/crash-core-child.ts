@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import { loadConfig } from '../../src/main/core/config/load-config';
 import { createCore } from '../../src/main/core/core';
-import { resolvePaths } from '../../src/main/core/paths';
+import { resolvePaths } from '../../src/main/core/base/paths';
 import { testWorkers } from './test-core';
 
 const [dbPath] = process.argv.slice(2);

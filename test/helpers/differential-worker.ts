@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../../src/main/core/db/open-connection';
-import { isAppError } from '../../src/main/core/errors';
+import { isAppError } from '../../src/main/core/base/errors';
 import { allMatches } from './all-matches';
 import type { GeneratedQuery } from './differential-queries';
 

@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { openConnection } from '../../src/main/core/db/open-connection';
-import type { WritableDatabase } from '../../src/main/core/database-types';
+import type { WritableDatabase } from '../../src/main/core/base/database-types';
 import { ensureIndexFormat } from '../../src/main/core/index/schema';
 import { IndexRun, type RunHooks, type RunResult, type RunSettings } from '../../src/main/core/indexer/index-run';
 import { IndexWriter } from '../../src/main/core/indexer/index-writer';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/main/core/config/load-config';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core/core';
-import { resolvePaths } from '../../src/main/core/paths';
-import { sourceWorkers } from '../../src/main/core/workers';
+import { resolvePaths } from '../../src/main/core/base/paths';
+import { sourceWorkers } from '../../src/main/core/base/workers';
 import { configureBundle } from '../../src/main/cli/open-core';
 
 export const coreSourceDir = resolve(__dirname, '../../src/main/core');

@@ -5,7 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
-import { bundledWorkers } from '../core/workers';
+import { bundledWorkers } from '../core/base/workers';
 import { configureBundle } from './open-core';
 import { runCli } from './run-cli';
 

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { SettingName } from '../core/config/definitions';
 import { loadConfig, type LoadedConfig } from '../core/config/load-config';
 import { createCore, type Core, type CoreOptions } from '../core/core';
-import { resolvePaths } from '../core/paths';
-import type { WorkerLocator } from '../core/workers';
+import { resolvePaths } from '../core/base/paths';
+import type { WorkerLocator } from '../core/base/workers';
 import { appVersion } from './version';
 
 export interface BundleLayout {

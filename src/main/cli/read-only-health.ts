@@ -6,11 +6,11 @@ import { DurationWindow } from '../core/db/pool-stats';
 import { poolStatus } from '../core/db/pool-status';
 import { checkPages, DatabaseIntegrity, leftOpen, type DatabaseState } from '../core/db/integrity-check';
 import { describeOpenError, fileAccess } from '../core/db/prepare-database';
-import { FaultRegister } from '../core/faults';
+import { FaultRegister } from '../core/base/faults';
 import { memoryBudget } from '../core/config/memory-budget';
 import { buildHealthReport } from '../core/health/health-report';
 import { MemoryMonitor } from '../core/monitor/memory-monitor';
-import { resolvePaths } from '../core/paths';
+import { resolvePaths } from '../core/base/paths';
 import { loadCliConfig } from './open-core';
 
 export interface ReadOnlyHealthOptions {

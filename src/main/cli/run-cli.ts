@@ -1,4 +1,4 @@
-import { isAppError } from '../core/errors';
+import { isAppError } from '../core/base/errors';
 import { ConfigError } from '../core/config/load-config';
 import { UsageError, type CliCommand, type CliIo } from './command';
 import { commands } from './commands';

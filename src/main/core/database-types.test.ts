@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReadonlyDatabase, WritableDatabase } from './database-types';
+import type { ReadonlyDatabase, WritableDatabase } from './base/database-types';
 import { openConnection } from './db/open-connection';
 import { ensureIndexFormat } from './index/schema';
 import { IndexWriter } from './indexer/index-writer';

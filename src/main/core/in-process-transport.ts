@@ -1,5 +1,5 @@
 import type { Transport } from '../../shared/client';
-import type { EventHub } from './events';
+import type { EventHub } from './base/events';
 import type { Dispatch } from './router';
 
 /**

@@ -2,7 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { relative, isAbsolute, sep } from 'node:path';
 import { openConnection } from './db/open-connection';
 import { FileState } from './index/format';
-import { AppError } from './errors';
+import { AppError } from './base/errors';
 
 /** What a byte that is not UTF-8 becomes in a name shown as text. */
 const LOSSY_CHARACTER = '\uFFFD';

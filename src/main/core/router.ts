@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { requestSchemas, type ParsedArg, type RequestResult } from '../../shared/contract';
 import { isRequestName, type RequestName } from '../../shared/names';
 import { fail, ok, type Result } from '../../shared/result';
-import { toResultError } from './errors';
+import { toResultError } from './base/errors';
 import type { Logger } from './log/logger';
 
 /** What a transport knows about a request besides its argument. */

@@ -6,7 +6,7 @@ import type { ProcessMetric } from 'electron';
 import { contentSecurityPolicy } from '../../shared/csp';
 import { requestChannel } from '../../shared/names';
 import type { Core } from '../core/core';
-import { sourceWorkers } from '../core/workers';
+import { sourceWorkers } from '../core/base/workers';
 import { startDesktopApp, type DesktopApp } from './desktop-app';
 import { openDesktopCore } from './desktop-core';
 import { createFakeElectron, FakeEvent, type FakeElectron, type FakeWindow } from './testing/fake-electron';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { loadConfig } from '../core/config/load-config';
 import { createCore, type Core } from '../core/core';
-import { resolvePaths } from '../core/paths';
-import type { WorkerLocator } from '../core/workers';
+import { resolvePaths } from '../core/base/paths';
+import type { WorkerLocator } from '../core/base/workers';
 import { toProcessMemory } from './app-metrics';
 import type { ShellApp } from './electron-types';
 import type { NativeHandlers } from './native-handlers';

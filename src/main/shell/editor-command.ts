@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { delimiter as hostDelimiter, extname, isAbsolute, join } from 'node:path';
-import { AppError } from '../core/errors';
+import { AppError } from '../core/base/errors';
 
 /** What the editor launch depends on, injected so every platform is testable anywhere. */
 export interface EditorPlatform {

@@ -1,5 +1,5 @@
 import type { Core } from '../core/core';
-import { DisposableStore, toDisposable, type Disposable } from '../core/lifecycle';
+import { DisposableStore, toDisposable, type Disposable } from '../core/base/lifecycle';
 import { eventChannel, requestChannel, requestNames } from '../../shared/names';
 import { fail } from '../../shared/result';
 import type { ShellIpcMain, ShellWebContents } from './electron-types';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { Handlers } from '../core/router';
-import { AppError } from '../core/errors';
+import { AppError } from '../core/base/errors';
 import { hostPlatform, resolveEditorLaunch, type EditorLaunch, type EditorPlatform } from './editor-command';
 import type { ShellDialog, ShellOpener, ShellWindow } from './electron-types';
 

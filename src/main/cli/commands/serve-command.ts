@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startLoopbackServer } from '../../core/server/loopback-server';
-import { AppError } from '../../core/errors';
+import { AppError } from '../../core/base/errors';
 import type { CliCommand } from '../command';
 import { bundleLayout, openCliCore } from '../open-core';
 import { parsePort } from '../parse';

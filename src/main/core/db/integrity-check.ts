@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 
 /** Problems `PRAGMA quick_check` lists at most: enough to name the damage, cheap to stop at. */
 const QUICK_CHECK_PROBLEMS = 3;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { ReadonlyDatabase, WritableDatabase } from '../database-types';
+import type { ReadonlyDatabase, WritableDatabase } from '../base/database-types';
 
 export type ConnectionMode = 'reader' | 'writer';
 

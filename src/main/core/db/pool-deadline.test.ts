@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { searchTimedOut } from '../search/search-control';
 import type { ReaderPool } from './pool';
 import type { TestOps } from '../query/pool-test-ops';

@@ -1,5 +1,5 @@
 import type { PoolStatus } from '../../../shared/health';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import type { PoolConfig } from './pool-config';
 import type { ResourceCounts } from './pool-resources';
 import type { DurationWindow, PoolCounters } from './pool-stats';

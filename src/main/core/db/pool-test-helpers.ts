@@ -8,7 +8,7 @@ import type { LogEntry } from '../../../shared/types';
 import { loadConfig } from '../config/load-config';
 import type { SettingName } from '../config/definitions';
 import { SinkLogger } from '../log/logger';
-import { sourceWorkers, type WorkerEntry } from '../workers';
+import { sourceWorkers, type WorkerEntry } from '../base/workers';
 import { openConnection } from './open-connection';
 import { ReaderPool, type ReaderPoolOptions } from './pool';
 import type { TestOps } from '../query/pool-test-ops';

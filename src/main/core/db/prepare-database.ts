@@ -1,9 +1,9 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { openConnection } from './open-connection';
 import { checkPages, heldByRunningProcess, leftOpen, removeOpenMarker, writeOpenMarker, type DamagedState, type DatabaseState } from './integrity-check';
-import type { ReadonlyDatabase } from '../database-types';
+import type { ReadonlyDatabase } from '../base/database-types';
 import { describeFormatOutcome, ensureIndexFormat, hasCurrentFormat } from '../index/schema';
 
 /** Whether this process may write the database: 'read-only' when the file or its folder is not writable. */

@@ -1,8 +1,8 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { AppError } from '../errors';
-import type { Disposable } from '../lifecycle';
+import { AppError } from '../base/errors';
+import type { Disposable } from '../base/lifecycle';
 import type { ErrorCode } from '../../../shared/result';
-import type { WorkerEntry } from '../workers';
+import type { WorkerEntry } from '../base/workers';
 import type { FromReader, ReaderHeap, ReaderWorkerData, SerializedError, ToReader } from './reader-protocol';
 import { DatabaseError } from './integrity-check';
 

@@ -1,7 +1,7 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { MemoryBudget } from '../config/memory-budget';
-import type { Disposable } from '../lifecycle';
-import type { WorkerEntry } from '../workers';
+import type { Disposable } from '../base/lifecycle';
+import type { WorkerEntry } from '../base/workers';
 import { ReaderConnection } from './reader-connection';
 import type { CreateRequest, ResourceFactory } from './resource-pool';
 

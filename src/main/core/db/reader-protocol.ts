@@ -3,7 +3,7 @@
  * discriminated unions matched by sequence number, as in Signal-Desktop's ts/sql. The pool
  * knows ops only by name and these shapes; the ops themselves live in the query layer.
  */
-import type { ReadonlyDatabase } from '../database-types';
+import type { ReadonlyDatabase } from '../base/database-types';
 import type { MemoryBudget } from '../config/memory-budget';
 
 /** What an op is given: a reader's connection, which no writing function accepts. */

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 
 /** Where a damaged piece of the index lies, for the message. */
 export interface IndexLocation {

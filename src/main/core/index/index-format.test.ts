@@ -7,7 +7,7 @@ import { makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { openConnection } from '../db/open-connection';
 import { readOps } from '../query/read-ops';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { INDEX_FORMAT_VERSION } from './format';
 import { describeFormatOutcome, ensureIndexFormat } from './schema';
 

@@ -5,10 +5,10 @@
  * repository roots kept) and the next index run of each repository rebuilds it.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { INDEX_FORMAT_VERSION } from './format';
 import { WORDS_INDEX_SCHEMA } from './words-index';
-import type { WritableDatabase } from '../database-types';
+import type { WritableDatabase } from '../base/database-types';
 
 type Database = BetterSqlite3.Database;
 

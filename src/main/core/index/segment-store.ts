@@ -5,7 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FileState } from './format';
 import { int32Blob, readUnitLists, type UnitLists } from './unit-lists';
-import type { WritableDatabase } from '../database-types';
+import type { WritableDatabase } from '../base/database-types';
 
 type Database = BetterSqlite3.Database;
 

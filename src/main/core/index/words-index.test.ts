@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
 import { makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 import { removeRepository } from '../indexer/remove-repository';
-import type { WritableDatabase } from '../database-types';
+import type { WritableDatabase } from '../base/database-types';
 import { WORDS_TABLE, wordsMatchExpression } from './words-index';
 
 let temp: ReturnType<typeof makeTempDir>;

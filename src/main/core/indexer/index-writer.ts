@@ -4,7 +4,7 @@ import type { PackedPostings } from '../index/posting-codec';
 import { SegmentMerger, type MergeStats } from '../index/segment-merger';
 import { RUN_BUFFER_BYTES, RunBuffer } from '../index/run-buffer';
 import { SegmentStore } from '../index/segment-store';
-import type { WritableDatabase } from '../database-types';
+import type { WritableDatabase } from '../base/database-types';
 import { FILL_WORDS_SQL } from '../index/words-index';
 
 /** files.path_bytes of a path that is valid UTF-8: empty, the text says it all (docs/INDEX-FORMAT.md). */

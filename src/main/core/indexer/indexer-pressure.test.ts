@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeRepo, makeTempDir } from '../../../../test/helpers/make-repo';
 import { RecordingLogger } from '../db/pool-test-helpers';
-import { EventHub } from '../events';
+import { EventHub } from '../base/events';
 import { silentLogger } from '../log/logger';
 import { PressureFlag } from '../monitor/pressure-flag';
 import { TaskManager } from '../tasks/task-manager';
-import { sourceWorkers } from '../workers';
+import { sourceWorkers } from '../base/workers';
 import { Indexer } from './indexer';
 
 const coreDir = join(__dirname, '..');

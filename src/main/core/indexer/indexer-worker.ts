@@ -7,7 +7,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
-import type { WritableDatabase } from '../database-types';
+import type { WritableDatabase } from '../base/database-types';
 import { describeFormatOutcome, ensureIndexFormat } from '../index/schema';
 import { collectWorkerGarbage } from '../monitor/gc';
 import { PressureFlag } from '../monitor/pressure-flag';

@@ -12,10 +12,10 @@ import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { writeSymlinkZoo } from '../../../../test/helpers/hostile-repo';
 import { openConnection } from '../db/open-connection';
 import { readOps } from '../query/read-ops';
-import { EventHub } from '../events';
+import { EventHub } from '../base/events';
 import { silentLogger } from '../log/logger';
 import { TaskManager } from '../tasks/task-manager';
-import { sourceWorkers } from '../workers';
+import { sourceWorkers } from '../base/workers';
 import { Indexer } from './indexer';
 
 const coreDir = join(__dirname, '..');

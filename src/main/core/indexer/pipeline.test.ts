@@ -10,11 +10,11 @@ import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-pr
 import { allMatches } from '../../../../test/helpers/all-matches';
 import { ripgrep } from '../../../../test/helpers/ripgrep';
 import { openConnection } from '../db/open-connection';
-import { EventHub } from '../events';
-import { toDisposable } from '../lifecycle';
+import { EventHub } from '../base/events';
+import { toDisposable } from '../base/lifecycle';
 import { silentLogger, type Logger } from '../log/logger';
 import { TaskManager } from '../tasks/task-manager';
-import { sourceWorkers } from '../workers';
+import { sourceWorkers } from '../base/workers';
 import type { Batch, FileJob } from './batch-builder';
 import { MAX_CHUNKS_IN_FLIGHT, ThreadSource } from './batch-source';
 import { Indexer } from './indexer';

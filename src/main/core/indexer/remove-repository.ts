@@ -1,4 +1,4 @@
-import type { WritableDatabase } from '../database-types';
+import type { WritableDatabase } from '../base/database-types';
 
 /**
  * Deletes a repository and everything indexed from it (postings, segments, documents, files,

@@ -1,6 +1,6 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 
 /**
  * Checks a folder the user asked to index and returns its real path, the repository's key.

@@ -1,6 +1,6 @@
 import { constants, PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
 import type { GcEvent } from '../../../shared/types';
-import type { Disposable } from '../lifecycle';
+import type { Disposable } from '../base/lifecycle';
 
 const kinds: Readonly<Record<number, GcEvent['kind']>> = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',

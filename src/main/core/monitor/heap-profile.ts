@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import type { Logger } from '../log/logger';
 import type { TaskRunner } from './run-task';
 import type { StartedProfile } from './heap-snapshot';

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { getHeapSnapshot } from 'node:v8';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import type { Logger } from '../log/logger';
 import type { TaskRunner } from './run-task';
 import { HEAP_FILE_MODE, prepareDirectory, timestampedPath } from './profile-files';

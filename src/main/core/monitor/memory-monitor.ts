@@ -4,7 +4,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { PoolStatus } from '../../../shared/health';
 import type { AlertEvent, CleanupSummary, GcEvent, ProcessMemory, StatsSample, V8HeapFigures, WorkerMemory } from '../../../shared/types';
 import { Emitter } from '../../../shared/event';
-import { toDisposable, type Disposable } from '../lifecycle';
+import { toDisposable, type Disposable } from '../base/lifecycle';
 import { silentLogger, type Logger } from '../log/logger';
 import { RingBuffer } from '../log/ring-buffer';
 import { collectGarbage } from './gc';

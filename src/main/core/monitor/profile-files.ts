@@ -1,6 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 
 /** Heap files hold every string of the process, the API token among them: owner only. */
 export const HEAP_FILE_MODE = 0o600;

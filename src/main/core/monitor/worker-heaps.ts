@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Worker } from 'node:worker_threads';
 import type { WorkerMemory } from '../../../shared/types';
-import { toDisposable, type Disposable } from '../lifecycle';
+import { toDisposable, type Disposable } from '../base/lifecycle';
 
 /** A worker's own heap, in bytes. */
 export interface HeapFigures {

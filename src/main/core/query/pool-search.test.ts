@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IndexRun } from '../indexer/index-run';
 import { IndexWriter } from '../indexer/index-writer';
-import { sourceWorkers } from '../workers';
+import { sourceWorkers } from '../base/workers';
 import { openConnection } from '../db/open-connection';
 import { ReaderPool } from '../db/pool';
 import type { ReaderOps } from './reader-ops';

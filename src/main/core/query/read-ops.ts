@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { resolve } from 'node:path';
 import type { RepositoryInfo, SearchPage, SearchTotal, SkippedFile, SkipReason } from '../../../shared/types';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { countMatches, search, type SearchArgs, type SearchQuery } from '../search/search';
 import { listingChunk, type ListingArgs, type ListingChunk } from '../search/listing-chunk';
 import type { SearchControl } from '../search/search-control';

@@ -7,7 +7,7 @@ import { memoryBudget } from '../config/memory-budget';
 import { ReaderPool } from '../db/pool';
 import { coreDir, poolSettings, RecordingLogger } from '../db/pool-test-helpers';
 import { MATCH_HEAP_BYTES } from '../search/search-budget';
-import { sourceWorkers } from '../workers';
+import { sourceWorkers } from '../base/workers';
 import type { ReaderOps } from './reader-ops';
 
 // 1,000 lines of 900 characters, one match each: about 1.8 MB of page heap in all.

@@ -8,7 +8,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
-import type { ReadonlyDatabase } from '../database-types';
+import type { ReadonlyDatabase } from '../base/database-types';
 import { searchControl } from '../search/search-control';
 import { useSearchHold } from '../search/search-budget';
 import type { QueryOpTable } from './reader-ops';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { FileLine, FileLines } from '../../../shared/types';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { FileState } from '../index/format';
 
 type Database = BetterSqlite3.Database;

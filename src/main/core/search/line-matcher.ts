@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { compileLinear, type LinearRegex } from './regex-engine';
 import { linearV8Form, re2Source, usesUnicodeBoundary, type Markers, type V8Form } from './regex-emit';
 import { literalQuery, stringQuery, type LiteralQuery } from './regex-literals';

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import type { LineMatcher, LineSink } from './line-matcher';
 import { visitNeedleLines, type Needles } from './line-needles';
 import { candidateBudgetBytes } from './search-budget';

@@ -10,7 +10,7 @@
 import { join, relative } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchMatch, SearchTotal } from '../../../shared/types';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import type { Range } from './line-matcher';
 import { scanPlan } from './plan-scan';
 import { lineCursor, lineScan, pageCounter, pageTotal, search, type SearchArgs } from './search';

@@ -5,7 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRepo, makeTempDir } from '../../../../test/helpers/make-repo';
 import { indexInProcess, openWriter } from '../../../../test/helpers/index-in-process';
-import type { WritableDatabase } from '../database-types';
+import type { WritableDatabase } from '../base/database-types';
 import { parseQueryFilters } from '../../../shared/query-filters';
 import { openConnection } from '../db/open-connection';
 import { readOps } from '../query/read-ops';

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import picomatch from 'picomatch';
 import { matchRepository, parseQueryFilters } from '../../../shared/query-filters';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import type { ReadPlan } from './read-plan';
 
 type Database = BetterSqlite3.Database;

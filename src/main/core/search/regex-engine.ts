@@ -6,7 +6,7 @@
  * on corpus text it was the fastest per line (docs/PERFORMANCE.md).
  */
 import { RE2JS } from 're2js';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 
 /** A compiled pattern; offsets are UTF-16 code units, like JavaScript's own. */
 export interface LinearRegex {

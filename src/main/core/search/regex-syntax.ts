@@ -8,7 +8,7 @@
  * Line-oriented like rg: no class matches the newline (rg removes it from `\s`, `[^a]`, `.`),
  * a literal newline is refused, and `^ $ \A \z` are the line's start and end.
  */
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { complement, intersect, subtract, symmetricDifference, union, type CodePointSet } from './code-point-set';
 import { perlClass, posixClass, propertyClass, type PerlClass } from './unicode-classes';
 

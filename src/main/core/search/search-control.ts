@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 
 /**
  * What a running search polls to learn that it must stop: its deadline and a cancel flag the

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 
 /**
  * Where the next page starts, as an opaque string the client passes back. Line results

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchMatch, SearchMode, SearchPage, SearchTotal } from '../../../shared/types';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { indexSnapshot, type IndexSnapshot } from './index-snapshot';
 import { createMatcher } from './line-matcher';
 import { lineNeedles } from './line-needles';

@@ -5,7 +5,7 @@
  * as ranges; the Unicode data comes from V8's property escapes (`\p{Alphabetic}`), resolved
  * by one scan over a string of every code point.
  */
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import { setOf, type CodePointRange, type CodePointSet } from './code-point-set';
 
 /** rg's `\w` (UTS #18 annex C): Alphabetic, marks, decimal numbers, connector punctuation, joiners. */

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { EventName } from '../../../shared/contract';
 import { fail } from '../../../shared/result';
 import type { Core } from '../core';
-import { ShutdownDeadline, type Disposable } from '../lifecycle';
+import { ShutdownDeadline, type Disposable } from '../base/lifecycle';
 import { checkRequest } from './request-guard';
 import { readJsonBody } from './request-body';
 import { handleSearchStream, pagedListing } from './search-stream-route';

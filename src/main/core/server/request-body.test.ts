@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../../../shared/result';
-import { EventHub } from '../events';
+import { EventHub } from '../base/events';
 import { silentLogger } from '../log/logger';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server';
 

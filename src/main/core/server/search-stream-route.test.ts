@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../../../shared/result';
-import { EventHub } from '../events';
+import { EventHub } from '../base/events';
 import { silentLogger } from '../log/logger';
 import type { Dispatch, RequestContext } from '../router';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../../shared/types';
-import type { Disposable } from '../lifecycle';
+import type { Disposable } from '../base/lifecycle';
 import { SinkLogger } from '../log/logger';
 import { periodicGc } from '../monitor/periodic-gc';
 import { scheduleMaintenance } from './maintenance';

@@ -1,4 +1,4 @@
-import { interval, toDisposable, type Disposable } from '../lifecycle';
+import { interval, toDisposable, type Disposable } from '../base/lifecycle';
 import type { TaskManager } from './task-manager';
 
 /** A job run every `intervalMs` as a tracked task of `type`, e.g. the monitor's periodic GC. */

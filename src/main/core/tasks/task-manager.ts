@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskInfo, TaskStatus } from '../../../shared/types';
-import { AppError } from '../errors';
+import { AppError } from '../base/errors';
 import type { Logger } from '../log/logger';
 
 export type TaskMetadata = Record<string, string | number | boolean | null>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualTimers, settle } from './db/pool-test-clock';
+import { ManualTimers, settle } from '../db/pool-test-clock';
 import { DisposableStore, ShutdownDeadline, toDisposable } from './lifecycle';
 
 describe('DisposableStore with a shutdown deadline', () => {

@@ -1,5 +1,5 @@
-import type { EventName, EventPayloads } from '../../shared/contract';
-import { Emitter, type Disposable, type Event } from '../../shared/event';
+import type { EventName, EventPayloads } from '../../../shared/contract';
+import { Emitter, type Disposable, type Event } from '../../../shared/event';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void;
 

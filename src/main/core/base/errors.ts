@@ -1,4 +1,4 @@
-import type { ErrorCode, ResultError } from '../../shared/result';
+import type { ErrorCode, ResultError } from '../../../shared/result';
 
 /** An error meant for the user: its message is shown as is on every surface. */
 export class AppError extends Error {

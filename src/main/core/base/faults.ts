@@ -1,4 +1,4 @@
-import type { HealthReport } from '../../shared/health';
+import type { HealthReport } from '../../../shared/health';
 
 /** A part of the core that is not working as it should, and what the user can do about it. */
 export interface Fault {
