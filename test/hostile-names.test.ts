@@ -18,7 +18,7 @@ afterEach(async () => {
 
 const lossyName = 'caf\uFFFD.txt';
 
-it('indexes names that are not UTF-8 as rows of their own, finds them as rg does, sees them unchanged on a second run, and refuses to open them by name', async () => {
+it('indexes names that are not UTF-8 as rows of their own, finds them as rg does, previews each look-alike by its own raw name, sees them unchanged on a second run, and refuses to open them by name', async () => {
   temp = makeTempDir('gitbot-names-');
   const root = join(temp.path, 'repo');
   mkdirSync(root);
@@ -49,6 +49,29 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
     ['dir\uFFFD/inside.txt', Buffer.from('dir\xff/inside.txt', 'latin1').toString('hex'), 1, null],
     ['plain.txt', '', 1, null],
   ]);
+
+  // Each look-alike result carries its own raw name, and its preview (words mode too) shows its own file's lines.
+  for (const mode of ['literal', 'words'] as const) {
+    const lookAlikes = (await valueOf(test.core.api.search({ query: 'needle', mode, limit: 1000 }))).matches.filter((match) => match.path === lossyName);
+    expect(lookAlikes.map((match) => match.pathBytes).sort()).toEqual(names.map((name) => name.toString('base64')).sort());
+    for (const match of lookAlikes) {
+      const index = names.findIndex((name) => name.toString('base64') === match.pathBytes);
+      const preview = await valueOf(test.core.api.readLines({ repo: match.repo, path: match.path, pathBytes: match.pathBytes as string, lines: [1, 2] }));
+      expect(preview).toEqual({ repo: match.repo, path: lossyName, pathBytes: match.pathBytes, lines: [{ line: 1, text: `needle in name ${index}` }] });
+    }
+  }
+  expect(found.matches.find((match) => match.path === 'plain.txt')).not.toHaveProperty('pathBytes');
+  // The path alone still answers (existing callers): a look-alike's lines, as before.
+  expect((await valueOf(test.core.api.readLines({ repo: root, path: lossyName, lines: [1] }))).lines[0]?.text).toMatch(/^needle in name [01]$/);
+  const unknown = Buffer.from('caf\xea.txt', 'latin1').toString('base64');
+  expect(await test.core.api.readLines({ repo: root, path: lossyName, pathBytes: unknown, lines: [1] })).toEqual({
+    ok: false,
+    error: expect.objectContaining({ code: 'not_found', message: `Not in the index: ${lossyName} in ${realpathSync(root)}` }),
+  });
+  expect(await test.core.api.readLines({ repo: root, path: lossyName, pathBytes: 'not base64!', lines: [1] })).toEqual({
+    ok: false,
+    error: expect.objectContaining({ code: 'bad_request', message: expect.stringContaining('pathBytes is not base64') }),
+  });
 
   // A second run finds each by its bytes: unchanged, none removed, none added.
   const again = await indexThroughApi(test.core.api, root);

@@ -10,6 +10,8 @@ export interface ReadLinesArgs {
   readonly repo: string;
   /** Relative to the root, `/`-separated, as search results give it. */
   readonly path: string;
+  /** The search result's raw name bytes (base64) when the name is not UTF-8: `path` alone may name two files. */
+  readonly pathBytes?: string | undefined;
   /** 1-based line numbers wanted (context and preview); at most MAX_LINES_PER_READ. */
   readonly lines: readonly number[];
 }
@@ -28,8 +30,13 @@ function prepared(db: Database): Statements {
   let found = statements.get(db);
   if (found === undefined) {
     found = {
+      // By the raw name when given; by the shown one otherwise, a UTF-8 name (empty bytes) before look-alikes.
       file: db
-        .prepare(`SELECT f.id FROM files f JOIN repositories r ON r.id = f.repo_id WHERE r.root = ? AND f.path = ? AND f.state = ${FileState.indexed}`)
+        .prepare(
+          `SELECT f.id FROM files f JOIN repositories r ON r.id = f.repo_id
+             WHERE r.root = @root AND f.path = @path AND (@bytes IS NULL OR f.path_bytes = @bytes) AND f.state = ${FileState.indexed}
+             ORDER BY f.path_bytes LIMIT 1`,
+        )
         .pluck(),
       // From the first document of the line holding the first wanted line (a long line spans
       // several documents, all with its number as first_line), in order.
@@ -57,7 +64,8 @@ export function readLines(db: Database, args: ReadLinesArgs): FileLines {
     throw new AppError('not_found', `Repository not indexed: ${root}`);
   }
   const { file, from } = prepared(db);
-  const fileId = file.get(root, args.path) as number | undefined;
+  const bytes = args.pathBytes === undefined ? null : Buffer.from(args.pathBytes, 'base64');
+  const fileId = file.get({ root, path: args.path, bytes }) as number | undefined;
   if (fileId === undefined) {
     throw new AppError('not_found', `Not in the index: ${args.path} in ${root}`);
   }
@@ -97,7 +105,7 @@ export function readLines(db: Database, args: ReadLinesArgs): FileLines {
   }
   finish();
   lines.sort((a, b) => a.line - b.line);
-  return { repo: root, path: args.path, lines };
+  return { repo: root, path: args.path, ...(args.pathBytes === undefined ? {} : { pathBytes: args.pathBytes }), lines };
 }
 
 function cut(line: number, text: string): FileLine {

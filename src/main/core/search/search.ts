@@ -7,6 +7,7 @@ import { createMatcher } from './line-matcher';
 import { lineNeedles } from './line-needles';
 import { applyQueryFilters, type PathFilter } from './path-filter';
 import type { Verifier } from './line-scan';
+import { pathBytesField } from './path-bytes';
 import { planIndexOf, scanPlan, type FileDone, type PlanScan, type ScanStart, type ScanStatements } from './plan-scan';
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
@@ -55,6 +56,8 @@ export interface QueryState {
 interface ConnectionState {
   readonly cache: QueryCache<QueryState>;
   readonly statements: ScanStatements;
+  /** A file's raw name bytes by id (empty when the name is UTF-8). */
+  readonly pathBytes: BetterSqlite3.Statement;
 }
 
 const connections = new WeakMap<Database, ConnectionState>();
@@ -77,6 +80,7 @@ function connectionState(db: Database): ConnectionState {
           )
           .pluck(),
       },
+      pathBytes: db.prepare('SELECT path_bytes FROM files WHERE id = ?').pluck(),
     };
     connections.set(db, state);
   }
@@ -119,12 +123,13 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
     };
   }
   const { scan, state, start } = openLineScan(db, snapshot, args, repoId, paths, key, position, control);
+  const pathBytesOf = connectionState(db).pathBytes;
   const matches: SearchMatch[] = [];
   const pageBytes = pageBudgetBytes();
   let bytes = 0;
   let more = false;
   let last: { index: number; line: number } | undefined;
-  let path: { index: number; path: string; repo: string } | undefined;
+  let path: { index: number; path: string; repo: string; pathBytes?: string } | undefined;
   scanPlan(
     scan,
     start,
@@ -137,9 +142,10 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
       }
       if (path?.index !== index) {
         const fileId = state.plan.files[index] as number;
-        path = { index, path: scan.statements.path.get(fileId) as string, repo: snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '' };
+        const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
+        path = { index, path: scan.statements.path.get(fileId) as string, repo, ...pathBytesField(pathBytesOf.get(fileId) as Buffer) };
       }
-      matches.push({ path: path.path, repo: path.repo, line, text, ranges, score: null });
+      matches.push({ path: path.path, repo: path.repo, ...(path.pathBytes === undefined ? {} : { pathBytes: path.pathBytes }), line, text, ranges, score: null });
       bytes += cost;
       last = { index, line };
       return true;

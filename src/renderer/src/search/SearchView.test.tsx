@@ -95,6 +95,26 @@ describe('SearchView', () => {
     expect(within(preview).getByRole('link', { name: 'Open in VS Code' })).toHaveAttribute('href', 'vscode://file/src/alpha/a.ts:9');
   });
 
+  it('keeps two files whose names look alike (not UTF-8) apart: two headers, and each preview reads its own file', async () => {
+    // caf\xe9.txt and caf\xe8.txt in latin-1: both shown as caf\uFFFD.txt, told apart by their raw bytes.
+    const lookAlike = (bytes: string, index: number): SearchMatch => ({ ...match('/src/alpha', 'caf\uFFFD.txt', 1, `needle in name ${index}`, 'needle'), pathBytes: bytes });
+    const api = createFakeApi({
+      search: () => ok({ matches: [lookAlike('Y2Fm6C50eHQ=', 0), lookAlike('Y2Fm6S50eHQ=', 1)], total: { matches: 2, files: 2, exact: true }, elapsedMs: 1 }),
+      readLines: ({ repo, path, pathBytes, lines }) => ok({ repo, path, lines: lines.filter((line) => line === 1).map((line) => ({ line, text: `needle in name ${pathBytes === 'Y2Fm6S50eHQ=' ? 1 : 0}` })) }),
+    });
+    renderView(api);
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');
+    const tree = await screen.findByRole('tree', { name: 'Search results' });
+    const headers = within(tree).getAllByRole('treeitem').filter((item) => item.getAttribute('aria-level') === '1');
+    expect(headers.map((header) => header.getAttribute('aria-label'))).toEqual(['caf\uFFFD.txt in alpha, 1 match', 'caf\uFFFD.txt in alpha, 1 match']);
+    for (const index of [1, 0]) {
+      await userEvent.click(screen.getByRole('treeitem', { name: `Line 1: needle in name ${index}` }));
+      const preview = screen.getByRole('region', { name: 'Preview' });
+      await waitFor(() => expect(api.calls.readLines).toHaveBeenLastCalledWith({ repo: '/src/alpha', path: 'caf\uFFFD.txt', pathBytes: index === 1 ? 'Y2Fm6S50eHQ=' : 'Y2Fm6C50eHQ=', lines: Array.from({ length: 13 }, (_, line) => line + 1) }));
+      expect(await within(preview).findByText(`in name ${index}`, { exact: false })).toBeInTheDocument();
+    }
+  });
+
   it('shows context lines around each match when asked', async () => {
     const api = renderView();
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Context lines' }), '2');
