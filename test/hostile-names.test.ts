@@ -35,7 +35,7 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
   expect(done.status).toBe('completed');
 
   const found = await valueOf(test.core.api.search({ query: 'needle', mode: 'literal', limit: 1000 }));
-  const ours: RgHit[] = found.matches.map((match) => ({ path: match.path, line: match.line, text: match.text }));
+  const ours: RgHit[] = found.matches.map((match) => ({ path: match.path, ...(match.pathBytes === undefined ? {} : { pathBytes: match.pathBytes }), line: match.line, text: match.text }));
   const theirs = ripgrep(root, 'needle', { fixed: true });
   expect(theirs.map((hit) => hit.path)).toEqual([lossyName, lossyName, 'dir\uFFFD/inside.txt', 'plain.txt']);
   expect(ours.sort(compareHits)).toEqual(theirs);
