@@ -83,3 +83,38 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
   expect(await valueOf(test.core.api.openInEditor({ path: join(real, 'plain.txt') }))).toEqual({ opened: true });
   expect(opened).toBe(1);
 });
+
+it('opens by raw name: a look-alike that is not UTF-8 is refused after it is found, never swapped for the UTF-8 file that shares its shown name', async () => {
+  temp = makeTempDir('gitbot-names-');
+  const root = join(temp.path, 'repo');
+  mkdirSync(root);
+  const names = writeInvalidUtf8Names(root);
+  // A UTF-8 name that is literally U+FFFD: the same shown path as the two latin-1 names.
+  writeFileSync(join(root, lossyName), 'needle in the name written with U+FFFD\n');
+  const opened: string[] = [];
+  test = createTestCore({}, { nativeHandlers: { openInEditor: async ({ path }) => (opened.push(path), { opened: true }) } });
+  expect((await indexThroughApi(test.core.api, root)).status).toBe('completed');
+  const real = realpathSync(root);
+
+  const matches = (await valueOf(test.core.api.search({ query: 'needle', mode: 'literal', limit: 1000 }))).matches;
+  expect(matches.map((match) => [match.path, match.pathBytes ?? null, match.text])).toEqual([
+    [lossyName, null, 'needle in the name written with U+FFFD'],
+    [lossyName, (names[1] as Buffer).toString('base64'), 'needle in name 1'],
+    [lossyName, (names[0] as Buffer).toString('base64'), 'needle in name 0'],
+  ]);
+  // The shown path alone names the UTF-8 file exactly: its lines, and it opens.
+  expect((await valueOf(test.core.api.readLines({ repo: root, path: lossyName, lines: [1] }))).lines).toEqual([{ line: 1, text: 'needle in the name written with U+FFFD' }]);
+  expect(await valueOf(test.core.api.openInEditor({ path: join(real, lossyName), line: 1 }))).toEqual({ opened: true });
+  expect(opened).toEqual([join(real, lossyName)]);
+
+  // The latin-1 results carry their bytes: found and checked on disk and in the index, then refused (an editor takes names as text).
+  for (const name of names) {
+    const refused = await test.core.api.openInEditor({ path: join(real, lossyName), line: 1, pathBytes: name.toString('base64') });
+    expect(refused).toEqual({ ok: false, error: expect.objectContaining({ code: 'bad_request', message: `Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): ${join(real, lossyName)}` }) });
+  }
+  const missing = await test.core.api.openInEditor({ path: join(real, lossyName), pathBytes: Buffer.from('caf\xea.txt', 'latin1').toString('base64') });
+  expect(missing).toEqual({ ok: false, error: expect.objectContaining({ code: 'not_found', message: `File not found: ${join(real, lossyName)}` }) });
+  const mismatched = await test.core.api.openInEditor({ path: join(real, 'plain.txt'), pathBytes: (names[0] as Buffer).toString('base64') });
+  expect(mismatched).toEqual({ ok: false, error: expect.objectContaining({ code: 'bad_request', message: `pathBytes is not the name of ${join(real, 'plain.txt')} in an indexed repository` }) });
+  expect(opened).toHaveLength(1);
+});
