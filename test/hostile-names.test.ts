@@ -61,6 +61,9 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
     }
   }
   expect(found.matches.find((match) => match.path === 'plain.txt')).not.toHaveProperty('pathBytes');
+  // The streamed route's listing writes the same matches, raw names included.
+  const listed = await test.core.listSearch({ query: 'needle', mode: 'literal' }, 1000, new AbortController().signal);
+  expect(listed.ok ? listed.value.text : listed.error.message).toBe(found.matches.map((match) => `${JSON.stringify(match)}\n`).join(''));
   // The path alone still answers (existing callers): a look-alike's lines, as before.
   expect((await valueOf(test.core.api.readLines({ repo: root, path: lossyName, lines: [1] }))).lines[0]?.text).toMatch(/^needle in name [01]$/);
   const unknown = Buffer.from('caf\xea.txt', 'latin1').toString('base64');

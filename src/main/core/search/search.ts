@@ -87,6 +87,11 @@ function connectionState(db: Database): ConnectionState {
   return state;
 }
 
+/** A file's `pathBytes` field: its raw name, base64, when that is not UTF-8; else nothing. */
+export function filePathBytes(db: Database, fileId: number): { readonly pathBytes?: string } {
+  return pathBytesField(connectionState(db).pathBytes.get(fileId) as Buffer);
+}
+
 /** Queries whose plan a connection keeps (tests, to see the cache drop). */
 export function cachedQueries(db: Database): number {
   return connections.get(db)?.cache.size ?? 0;
@@ -123,7 +128,6 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
     };
   }
   const { scan, state, start } = openLineScan(db, snapshot, args, repoId, paths, key, position, control);
-  const pathBytesOf = connectionState(db).pathBytes;
   const matches: SearchMatch[] = [];
   const pageBytes = pageBudgetBytes();
   let bytes = 0;
@@ -143,7 +147,7 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
       if (path?.index !== index) {
         const fileId = state.plan.files[index] as number;
         const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
-        path = { index, path: scan.statements.path.get(fileId) as string, repo, ...pathBytesField(pathBytesOf.get(fileId) as Buffer) };
+        path = { index, path: scan.statements.path.get(fileId) as string, repo, ...filePathBytes(db, fileId) };
       }
       matches.push({ path: path.path, repo: path.repo, ...(path.pathBytes === undefined ? {} : { pathBytes: path.pathBytes }), line, text, ranges, score: null });
       bytes += cost;
