@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { createRef } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { RepositoryInfo, SearchMatch } from '../../../shared/types';
-import { createFakeApi, fail, ok } from '../test-utils/fake-api';
+import { appInfo, createFakeApi, fail, ok } from '../test-utils/fake-api';
 import { renderWithApi } from '../test-utils/render';
 import { SearchView } from './SearchView';
 
@@ -24,8 +24,8 @@ function searchApi() {
   });
 }
 
-function renderView(api = searchApi()) {
-  renderWithApi(<SearchView inputRef={createRef()} repositories={[repository('/src/alpha'), repository('/src/beta')]} indexingRepo={null} indexVersion={0} />, api);
+function renderView(api = searchApi(), info = appInfo()) {
+  renderWithApi(<SearchView inputRef={createRef()} repositories={[repository('/src/alpha'), repository('/src/beta')]} indexingRepo={null} indexVersion={0} />, api, info);
   return api;
 }
 
@@ -112,7 +112,26 @@ describe('SearchView', () => {
       const preview = screen.getByRole('region', { name: 'Preview' });
       await waitFor(() => expect(api.calls.readLines).toHaveBeenLastCalledWith({ repo: '/src/alpha', path: 'caf\uFFFD.txt', pathBytes: index === 1 ? 'Y2Fm6S50eHQ=' : 'Y2Fm6C50eHQ=', lines: Array.from({ length: 13 }, (_, line) => line + 1) }));
       expect(await within(preview).findByText(`in name ${index}`, { exact: false })).toBeInTheDocument();
+      // No vscode:// link: it would carry the lossy name, another file's or none.
+      expect(within(preview).queryByRole('link', { name: 'Open in VS Code' })).toBeNull();
+      expect(within(preview).getByText('Not openable in an editor: the name is not valid UTF-8')).toBeInTheDocument();
     }
+  });
+
+  it('asks to open a look-alike (not UTF-8) by its raw name and shows why it cannot', async () => {
+    const message = 'Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): /src/alpha/caf\uFFFD.txt';
+    const api = createFakeApi({
+      search: () => ok({ matches: [{ ...match('/src/alpha', 'caf\uFFFD.txt', 1, 'needle in name 0', 'needle'), pathBytes: 'Y2Fm6C50eHQ=' }], total: { matches: 1, files: 1, exact: true }, elapsedMs: 1 }),
+      openInEditor: () => fail('bad_request', message),
+    });
+    renderView(api, appInfo({ canOpenInEditor: true }));
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');
+    await screen.findByRole('tree', { name: 'Search results' });
+    await userEvent.keyboard('{ArrowDown}');
+    await waitFor(() => expect(screen.getByRole('treeitem', { name: 'Line 1: needle in name 0' })).toHaveFocus());
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(api.calls.openInEditor).toHaveBeenCalledWith({ path: '/src/alpha/caf\uFFFD.txt', line: 1, pathBytes: 'Y2Fm6C50eHQ=' }));
+    expect(await screen.findByText(message)).toBeInTheDocument();
   });
 
   it('shows context lines around each match when asked', async () => {
