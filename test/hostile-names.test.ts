@@ -5,7 +5,8 @@ import { afterEach, expect, it } from 'vitest';
 import { writeInvalidUtf8Names } from './helpers/hostile-repo';
 import { makeTempDir } from './helpers/make-repo';
 import { compareHits, ripgrep, type RgHit } from './helpers/ripgrep';
-import { createTestCore, type TestCore } from './helpers/test-core';
+import { runCli } from '../src/main/cli/run-cli';
+import { captureIo, createTestCore, type TestCore } from './helpers/test-core';
 import { indexThroughApi, valueOf } from './helpers/core-api';
 
 let test: TestCore | undefined;
@@ -64,6 +65,11 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
   // The streamed route's listing writes the same matches, raw names included.
   const listed = await test.core.listSearch({ query: 'needle', mode: 'literal' }, 1000, new AbortController().signal);
   expect(listed.ok ? listed.value.text : listed.error.message).toBe(found.matches.map((match) => `${JSON.stringify(match)}\n`).join(''));
+  // And `gitbot search --json`, for scripts that must tell the look-alikes apart.
+  const cli = captureIo({ GITBOT_DATA_DIR: temp.path }, temp.path);
+  expect(await runCli(['search', 'needle', '--db', test.dbPath, '--json', '--limit', '0'], cli.io)).toBe(0);
+  const cliLines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line) as { path: string; pathBytes?: string; line: number });
+  expect(cliLines.map((line) => [line.path, line.pathBytes ?? null])).toEqual(found.matches.map((match) => [match.path, match.pathBytes ?? null]));
   // The path alone still answers (existing callers): a look-alike's lines, as before.
   expect((await valueOf(test.core.api.readLines({ repo: root, path: lossyName, lines: [1] }))).lines[0]?.text).toMatch(/^needle in name [01]$/);
   const unknown = Buffer.from('caf\xea.txt', 'latin1').toString('base64');

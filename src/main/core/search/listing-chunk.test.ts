@@ -24,7 +24,8 @@ describe('listing line formats', () => {
 
   it('writes the CLI JSON lines exactly as JSON.stringify does', () => {
     for (const match of matches) {
-      expect(written({ kind: 'json' }, match)).toBe(`${JSON.stringify({ path: match.path, line: match.line, text: match.text, ranges: match.ranges })}\n`);
+      const bytes = match.pathBytes === undefined ? {} : { pathBytes: match.pathBytes };
+      expect(written({ kind: 'json' }, match)).toBe(`${JSON.stringify({ path: match.path, ...bytes, line: match.line, text: match.text, ranges: match.ranges })}\n`);
     }
   });
 

@@ -28,7 +28,8 @@ const CHUNK_CHARS = 128 * 1024;
 
 /**
  * How each line is written: `plain` is `path:line:text` with the path relative to `base`
- * (the CLI's working folder); `json` is the CLI's `{"path","line","text","ranges"}`; `match`
+ * (the CLI's working folder); `json` is the CLI's `{"path","line","text","ranges"}` (with
+ * `"pathBytes"` after the path when the name is not UTF-8); `match`
  * is a whole SearchMatch as JSON.stringify writes it (the streamed route's NDJSON).
  */
 export type ListingFormat = { readonly kind: 'plain'; readonly base: string } | { readonly kind: 'json' } | { readonly kind: 'match' };
@@ -81,7 +82,7 @@ export function listingChunk(db: Database, args: ListingArgs, control: SearchCon
       file = index;
       const fileId = state.plan.files[index] as number;
       const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
-      format = lineFormat(args.format, scan.statements.path.get(fileId) as string, repo, null, args.format.kind === 'match' ? filePathBytes(db, fileId).pathBytes : undefined);
+      format = lineFormat(args.format, scan.statements.path.get(fileId) as string, repo, null, args.format.kind === 'plain' ? undefined : filePathBytes(db, fileId).pathBytes);
     }
     const written = format(line, text, ranges);
     if (parts.length > 0 && chars + written.length > budgetChars) {
@@ -112,7 +113,7 @@ function wordsChunk(db: Database, args: ListingArgs, control: SearchControl): Li
   return { text, lines: page.matches.length, total: page.total, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
 }
 
-/** How one file's lines are written in `format` (exported for the format tests); `pathBytes` only in a whole match. */
+/** How one file's lines are written in `format` (exported for the format tests); `pathBytes` in JSON only. */
 export function lineFormat(format: ListingFormat, path: string, repo: string, score: SearchMatch['score'] = null, pathBytes?: string): LineFormat {
   switch (format.kind) {
     case 'plain': {
@@ -120,7 +121,7 @@ export function lineFormat(format: ListingFormat, path: string, repo: string, sc
       return (line, text) => `${prefix}${line}:${text}\n`;
     }
     case 'json': {
-      const prefix = `{"path":${JSON.stringify(path)},"line":`;
+      const prefix = `{"path":${JSON.stringify(path)}${pathBytes === undefined ? '' : `,"pathBytes":${JSON.stringify(pathBytes)}`},"line":`;
       return (line, text, ranges) => `${prefix}${line},"text":${JSON.stringify(text)},"ranges":${rangesJson(ranges)}}\n`;
     }
     case 'match': {
