@@ -70,8 +70,12 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
   expect(await runCli(['search', 'needle', '--db', test.dbPath, '--json', '--limit', '0'], cli.io)).toBe(0);
   const cliLines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line) as { path: string; pathBytes?: string; line: number });
   expect(cliLines.map((line) => [line.path, line.pathBytes ?? null])).toEqual(found.matches.map((match) => [match.path, match.pathBytes ?? null]));
-  // The path alone still answers (existing callers): a look-alike's lines, as before.
-  expect((await valueOf(test.core.api.readLines({ repo: root, path: lossyName, lines: [1] }))).lines[0]?.text).toMatch(/^needle in name [01]$/);
+  // The path alone still names a lone file whose name is not UTF-8, but guesses neither of a pair.
+  expect((await valueOf(test.core.api.readLines({ repo: root, path: 'dir\uFFFD/inside.txt', lines: [1] }))).lines).toEqual([{ line: 1, text: 'needle inside a folder' }]);
+  expect(await test.core.api.readLines({ repo: root, path: lossyName, lines: [1] })).toEqual({
+    ok: false,
+    error: expect.objectContaining({ code: 'bad_request', message: `Several files are shown as ${lossyName} in ${realpathSync(root)} (names that are not UTF-8): ask with the search result's pathBytes` }),
+  });
   const unknown = Buffer.from('caf\xea.txt', 'latin1').toString('base64');
   expect(await test.core.api.readLines({ repo: root, path: lossyName, pathBytes: unknown, lines: [1] })).toEqual({
     ok: false,

@@ -30,14 +30,15 @@ function prepared(db: Database): Statements {
   let found = statements.get(db);
   if (found === undefined) {
     found = {
-      // By the raw name when given; by the shown one otherwise, a UTF-8 name (empty bytes) before look-alikes.
+      // By the raw name when given; by the shown one otherwise: a UTF-8 name (empty bytes) first,
+      // and two rows to tell a lone look-alike from a pair.
       file: db
         .prepare(
-          `SELECT f.id FROM files f JOIN repositories r ON r.id = f.repo_id
+          `SELECT f.id, length(f.path_bytes) > 0 FROM files f JOIN repositories r ON r.id = f.repo_id
              WHERE r.root = @root AND f.path = @path AND (@bytes IS NULL OR f.path_bytes = @bytes) AND f.state = ${FileState.indexed}
-             ORDER BY f.path_bytes LIMIT 1`,
+             ORDER BY f.path_bytes LIMIT 2`,
         )
-        .pluck(),
+        .raw(),
       // From the first document of the line holding the first wanted line (a long line spans
       // several documents, all with its number as first_line), in order.
       from: db
@@ -65,9 +66,14 @@ export function readLines(db: Database, args: ReadLinesArgs): FileLines {
   }
   const { file, from } = prepared(db);
   const bytes = args.pathBytes === undefined ? null : Buffer.from(args.pathBytes, 'base64');
-  const fileId = file.get({ root, path: args.path, bytes }) as number | undefined;
+  const rows = file.all({ root, path: args.path, bytes }) as [id: number, lossy: number][];
+  const [fileId, lossy] = rows[0] ?? [];
   if (fileId === undefined) {
     throw new AppError('not_found', `Not in the index: ${args.path} in ${root}`);
+  }
+  if (lossy === 1 && rows.length > 1) {
+    // Two names that are not UTF-8 shown alike: either could be meant, so neither is guessed.
+    throw new AppError('bad_request', `Several files are shown as ${args.path} in ${root} (names that are not UTF-8): ask with the search result's pathBytes`);
   }
   const wanted = new Set(args.lines);
   const first = Math.min(...wanted);
