@@ -73,8 +73,11 @@ describe(`search equals rg on generated queries (seed ${SEED})`, () => {
     const failures: string[] = [];
     let refused = 0;
     let matched = 0;
+    const rawNames = new Set<string>();
     queries.forEach((query, index) => {
-      const expected = theirs(expectations[index] as RgOutcome);
+      const outcome = expectations[index] as RgOutcome;
+      ('hits' in outcome ? outcome.hits : []).forEach((hit) => hit.pathBytes !== undefined && rawNames.add(Buffer.from(hit.pathBytes, 'base64').toString('latin1')));
+      const expected = theirs(outcome);
       // Lines rg could not give as text are compared by path and number only.
       const lossy = new Set('lines' in expected ? expected.lines.filter((line) => line.endsWith(':\uFFFD')).map((line) => line.slice(0, -2)) : []);
       const actual = comparable(outcomes[index] as Outcome, lossy);
@@ -89,6 +92,8 @@ describe(`search equals rg on generated queries (seed ${SEED})`, () => {
     // The generator must exercise both sides: refusals and queries that find lines.
     expect(refused).toBeGreaterThan(0);
     expect(matched).toBeGreaterThan(QUERIES / 3);
+    // And lines of every name that is not UTF-8, both look-alikes included.
+    expect([...rawNames].sort()).toEqual(['names/caf\xe8.txt', 'names/caf\xe9.txt', 'names/dossier\xff/notes.txt']);
     // The search's threads and rg's processes overlap: the test takes about as long as the search's share.
   }, 600_000);
 });

@@ -37,6 +37,9 @@ const absolutePath = z
   .max(4096, 'path is longer than 4096 characters')
   .refine((path) => absolutePattern.test(path), 'must be an absolute path');
 
+/** A search result's `pathBytes`: the raw bytes of a name that is not UTF-8, base64. */
+const pathBytes = z.base64('pathBytes is not base64').min(1, 'pathBytes is empty').max(8192, 'pathBytes is longer than 8192 characters');
+
 /** What a search looks for: the same in a page request and in a count. */
 const searchQuery = {
   query: z.string().min(1, 'query is empty').max(1000, 'query is longer than 1000 characters'),
@@ -88,11 +91,14 @@ export const requestSchemas = {
   takeHeapSnapshot: z.strictObject({ target: z.enum(['main', 'worker']), directory: absolutePath.optional() }),
   takeHeapProfile: z.strictObject({ seconds: z.number().min(1).max(600), directory: absolutePath.optional() }),
   chooseFolder: noArg,
-  openInEditor: z.strictObject({ path: absolutePath, line: z.number().int().min(1).optional() }),
+  /** `pathBytes`: the search result's, so a name that is not UTF-8 is the file meant, not a look-alike. */
+  openInEditor: z.strictObject({ path: absolutePath, line: z.number().int().min(1).optional(), pathBytes: pathBytes.optional() }),
   /** Lines of an indexed file read from the index: context lines and the preview. */
   readLines: z.strictObject({
     repo: absolutePath,
     path: z.string().min(1, 'path is empty').max(4096, 'path is longer than 4096 characters'),
+    /** The search result's: picks the file by its raw name when `path` is a lossy form two files share. */
+    pathBytes: pathBytes.optional(),
     lines: z.array(z.number().int().min(1)).min(1, 'no line asked for').max(1000, 'more than 1000 lines asked for'),
   }),
 } satisfies Record<RequestName, z.ZodType>;

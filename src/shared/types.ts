@@ -201,8 +201,13 @@ export interface SkippedFile {
 export type SearchMode = 'literal' | 'regex' | 'words';
 
 export interface SearchMatch {
-  /** Relative to the repository root, `/`-separated. */
+  /** Relative to the repository root, `/`-separated; shown lossily (U+FFFD) when the name is not UTF-8. */
   readonly path: string;
+  /**
+   * The name's raw bytes relative to the root, base64, present only when they are not UTF-8:
+   * two such names can share one lossy `path`, and these bytes tell them apart (readLines, openInEditor).
+   */
+  readonly pathBytes?: string;
   /** Absolute root of the repository the match belongs to. */
   readonly repo: string;
   /** 1-based. */
@@ -264,6 +269,8 @@ export interface FileLine {
 export interface FileLines {
   readonly repo: string;
   readonly path: string;
+  /** As asked: the raw name bytes (base64) when the name is not UTF-8. */
+  readonly pathBytes?: string;
   /** The lines asked for that exist, in order. */
   readonly lines: readonly FileLine[];
 }

@@ -6,7 +6,8 @@ import { generateRepo } from './make-repo';
  * A corpus for comparing search with rg: generateRepo's awkward files (CRLF, invalid UTF-8,
  * NUL bytes, lines longer than a document, non-ASCII names, files over 1 MiB), long runs of
  * `a` and `x` for the pathological patterns, and symlinks of every kind (to a file, to a
- * folder, in loops, out of the root, dangling), which rg does not follow.
+ * folder, in loops, out of the root, dangling), which rg does not follow; and names that are
+ * not UTF-8 (latin-1): two files whose lossy names are the same, and a folder.
  */
 export function writeDifferentialCorpus(root: string, outside: string, seed: number): void {
   generateRepo(root, { seed, files: 36, lines: 40 });
@@ -31,14 +32,31 @@ export function writeDifferentialCorpus(root: string, outside: string, seed: num
   for (const [link, target] of Object.entries(links)) {
     symlinkSync(target, join(root, link));
   }
+  writeLatin1Names(root);
+}
+
+/**
+ * Files under `names/` whose names are latin-1 bytes: caf\xe9.txt and caf\xe8.txt both read
+ * caf\uFFFD.txt once decoded, with different contents (generated lines, so the queries drawn
+ * from the corpus find them) and one line they share at different line numbers.
+ */
+function writeLatin1Names(root: string): void {
+  const folder = Buffer.from(join(root, 'names'));
+  const name = (...parts: string[]): Buffer => Buffer.concat([folder, ...parts.map((part) => Buffer.from(`/${part}`, 'latin1'))]);
+  const shared = 'search value in a name that is not UTF-8\n';
+  mkdirSync(name('dossier\xff'), { recursive: true });
+  writeFileSync(name('caf\xe9.txt'), `${shared}${readFileSync(join(root, 'src', 'file-0.txt'), 'utf8')}\n`);
+  writeFileSync(name('caf\xe8.txt'), `${readFileSync(join(root, 'lib', 'file-2.txt'), 'utf8')}\n${shared}`);
+  writeFileSync(name('dossier\xff', 'notes.txt'), readFileSync(join(root, 'docs', 'file-4.txt')));
 }
 
 /** The text lines of a corpus's regular files (not following links), for generating queries. */
 export function corpusLines(root: string, limit = 20_000): string[] {
   const lines: string[] = [];
-  const visit = (folder: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
+  // Names as bytes: a name that is not UTF-8 would not survive a round trip through a string.
+  const visit = (folder: Buffer): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true, encoding: 'buffer' })) {
+      const path = Buffer.concat([folder, Buffer.from('/'), entry.name]);
       if (lines.length >= limit) {
         return;
       }
@@ -53,6 +71,6 @@ export function corpusLines(root: string, limit = 20_000): string[] {
       }
     }
   };
-  visit(root);
+  visit(Buffer.from(root));
   return lines;
 }

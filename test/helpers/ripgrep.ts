@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 
 export interface RgHit {
   readonly path: string;
+  /** The name's raw bytes relative to the root (base64) when rg gave bytes (not UTF-8), as search results carry them. */
+  readonly pathBytes?: string;
   readonly line: number;
   /** The line without its newline; null when rg reported raw bytes (invalid UTF-8). */
   readonly text: string | null;
@@ -39,7 +41,10 @@ function parseEvent(line: string): RgHit | null {
     return null;
   }
   const text = event.data.lines.text;
-  return { path: lossy(event.data.path).replace(/^\.\//, ''), line: event.data.line_number, text: text === undefined ? null : text.replace(/\n$/, '') };
+  const path = event.data.path;
+  const raw = 'bytes' in path ? Buffer.from(path.bytes, 'base64') : null;
+  const bytes = raw === null ? {} : { pathBytes: (raw.subarray(0, 2).toString() === './' ? raw.subarray(2) : raw).toString('base64') };
+  return { path: lossy(path).replace(/^\.\//, ''), ...bytes, line: event.data.line_number, text: text === undefined ? null : text.replace(/\n$/, '') };
 }
 
 /** rg's JSON gives text, or base64 `bytes` when it is not UTF-8 (a file name too). */
@@ -50,10 +55,13 @@ function lossy(data: RgData): string {
   return 'text' in data ? data.text : Buffer.from(data.bytes, 'base64').toString('utf8');
 }
 
-/** By path and line; two files whose names are alike once decoded are told apart by the line's text. */
+/** By path, raw name (as the index orders look-alike names: by their bytes) and line, then the line's text. */
 export function compareHits(left: RgHit, right: RgHit): number {
   if (left.path !== right.path) {
     return left.path < right.path ? -1 : 1;
+  }
+  if (left.pathBytes !== right.pathBytes) {
+    return Buffer.compare(Buffer.from(left.pathBytes ?? '', 'base64'), Buffer.from(right.pathBytes ?? '', 'base64'));
   }
   if (left.line !== right.line) {
     return left.line - right.line;

@@ -255,7 +255,7 @@ export function createCore(options: CoreOptions): Core {
       ? nativeOnly('Opening a file in the editor')
       : async (arg) => {
           const repositories = await integrity.read(() => pool.run('listRepositories', undefined));
-          const path = assertIndexedTextFile(arg.path, repositories.map((repository) => repository.root), paths.dbPath);
+          const path = assertIndexedTextFile(arg, repositories.map((repository) => repository.root), paths.dbPath);
           return openInEditor({ ...arg, path });
         },
   };

@@ -10,6 +10,8 @@ export interface ReadLinesArgs {
   readonly repo: string;
   /** Relative to the root, `/`-separated, as search results give it. */
   readonly path: string;
+  /** The search result's raw name bytes (base64) when the name is not UTF-8: `path` alone may name two files. */
+  readonly pathBytes?: string | undefined;
   /** 1-based line numbers wanted (context and preview); at most MAX_LINES_PER_READ. */
   readonly lines: readonly number[];
 }
@@ -28,9 +30,15 @@ function prepared(db: Database): Statements {
   let found = statements.get(db);
   if (found === undefined) {
     found = {
+      // By the raw name when given; by the shown one otherwise: a UTF-8 name (empty bytes) first,
+      // and two rows to tell a lone look-alike from a pair.
       file: db
-        .prepare(`SELECT f.id FROM files f JOIN repositories r ON r.id = f.repo_id WHERE r.root = ? AND f.path = ? AND f.state = ${FileState.indexed}`)
-        .pluck(),
+        .prepare(
+          `SELECT f.id, length(f.path_bytes) > 0 FROM files f JOIN repositories r ON r.id = f.repo_id
+             WHERE r.root = @root AND f.path = @path AND (@bytes IS NULL OR f.path_bytes = @bytes) AND f.state = ${FileState.indexed}
+             ORDER BY f.path_bytes LIMIT 2`,
+        )
+        .raw(),
       // From the first document of the line holding the first wanted line (a long line spans
       // several documents, all with its number as first_line), in order.
       from: db
@@ -57,9 +65,15 @@ export function readLines(db: Database, args: ReadLinesArgs): FileLines {
     throw new AppError('not_found', `Repository not indexed: ${root}`);
   }
   const { file, from } = prepared(db);
-  const fileId = file.get(root, args.path) as number | undefined;
+  const bytes = args.pathBytes === undefined ? null : Buffer.from(args.pathBytes, 'base64');
+  const rows = file.all({ root, path: args.path, bytes }) as [id: number, lossy: number][];
+  const [fileId, lossy] = rows[0] ?? [];
   if (fileId === undefined) {
     throw new AppError('not_found', `Not in the index: ${args.path} in ${root}`);
+  }
+  if (lossy === 1 && rows.length > 1) {
+    // Two names that are not UTF-8 shown alike: either could be meant, so neither is guessed.
+    throw new AppError('bad_request', `Several files are shown as ${args.path} in ${root} (names that are not UTF-8): ask with the search result's pathBytes`);
   }
   const wanted = new Set(args.lines);
   const first = Math.min(...wanted);
@@ -97,7 +111,7 @@ export function readLines(db: Database, args: ReadLinesArgs): FileLines {
   }
   finish();
   lines.sort((a, b) => a.line - b.line);
-  return { repo: root, path: args.path, lines };
+  return { repo: root, path: args.path, ...(args.pathBytes === undefined ? {} : { pathBytes: args.pathBytes }), lines };
 }
 
 function cut(line: number, text: string): FileLine {

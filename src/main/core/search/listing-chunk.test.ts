@@ -15,14 +15,17 @@ const matches: SearchMatch[] = [
   { path: 'a "quoted"\\name.ts', repo: '/r/one', line: 7, text: '', ranges: [], score: null },
   { path: 'a "quoted"\\name.ts', repo: '/r/two', line: 2, text: 'x', ranges: [[0, 1]], score: 1.5 },
   { path: 'dir/ü.js', repo: '/r/two', line: 3, text: '\u0000\u001f', ranges: [[0, 2]], score: null },
+  // A latin-1 name: shown lossily, its raw bytes in the match.
+  { path: 'caf\uFFFD.txt', repo: '/r/one', pathBytes: Buffer.from('caf\xe9.txt', 'latin1').toString('base64'), line: 1, text: 'x', ranges: [[0, 1]], score: null },
 ];
 
 describe('listing line formats', () => {
-  const written = (format: ListingFormat, match: SearchMatch): string => lineFormat(format, match.path, match.repo, match.score)(match.line, match.text, match.ranges);
+  const written = (format: ListingFormat, match: SearchMatch): string => lineFormat(format, match.path, match.repo, match.score, match.pathBytes)(match.line, match.text, match.ranges);
 
   it('writes the CLI JSON lines exactly as JSON.stringify does', () => {
     for (const match of matches) {
-      expect(written({ kind: 'json' }, match)).toBe(`${JSON.stringify({ path: match.path, line: match.line, text: match.text, ranges: match.ranges })}\n`);
+      const bytes = match.pathBytes === undefined ? {} : { pathBytes: match.pathBytes };
+      expect(written({ kind: 'json' }, match)).toBe(`${JSON.stringify({ path: match.path, ...bytes, line: match.line, text: match.text, ranges: match.ranges })}\n`);
     }
   });
 

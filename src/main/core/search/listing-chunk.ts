@@ -13,7 +13,7 @@ import type { SearchMatch, SearchTotal } from '../../../shared/types';
 import { AppError } from '../base/errors';
 import type { Range } from './line-matcher';
 import { scanPlan } from './plan-scan';
-import { lineCursor, lineScan, pageCounter, pageTotal, search, type SearchArgs } from './search';
+import { filePathBytes, lineCursor, lineScan, pageCounter, pageTotal, search, type SearchArgs } from './search';
 import { MAX_PAGE_MATCHES, pageBudgetBytes } from './search-budget';
 import { unbounded, type SearchControl } from './search-control';
 
@@ -28,7 +28,8 @@ const CHUNK_CHARS = 128 * 1024;
 
 /**
  * How each line is written: `plain` is `path:line:text` with the path relative to `base`
- * (the CLI's working folder); `json` is the CLI's `{"path","line","text","ranges"}`; `match`
+ * (the CLI's working folder); `json` is the CLI's `{"path","line","text","ranges"}` (with
+ * `"pathBytes"` after the path when the name is not UTF-8); `match`
  * is a whole SearchMatch as JSON.stringify writes it (the streamed route's NDJSON).
  */
 export type ListingFormat = { readonly kind: 'plain'; readonly base: string } | { readonly kind: 'json' } | { readonly kind: 'match' };
@@ -80,7 +81,8 @@ export function listingChunk(db: Database, args: ListingArgs, control: SearchCon
     if (index !== file) {
       file = index;
       const fileId = state.plan.files[index] as number;
-      format = lineFormat(args.format, scan.statements.path.get(fileId) as string, snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '');
+      const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
+      format = lineFormat(args.format, scan.statements.path.get(fileId) as string, repo, null, args.format.kind === 'plain' ? undefined : filePathBytes(db, fileId).pathBytes);
     }
     const written = format(line, text, ranges);
     if (parts.length > 0 && chars + written.length > budgetChars) {
@@ -106,24 +108,25 @@ function wordsChunk(db: Database, args: ListingArgs, control: SearchControl): Li
   // A ranked page of at most 1,000 lines, each with its own score: formatted line by line.
   let text = '';
   for (const match of page.matches) {
-    text += lineFormat(format, match.path, match.repo, match.score)(match.line, match.text, match.ranges);
+    text += lineFormat(format, match.path, match.repo, match.score, match.pathBytes)(match.line, match.text, match.ranges);
   }
   return { text, lines: page.matches.length, total: page.total, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
 }
 
-/** How one file's lines are written in `format` (exported for the format tests). */
-export function lineFormat(format: ListingFormat, path: string, repo: string, score: SearchMatch['score'] = null): LineFormat {
+/** How one file's lines are written in `format` (exported for the format tests); `pathBytes` in JSON only. */
+export function lineFormat(format: ListingFormat, path: string, repo: string, score: SearchMatch['score'] = null, pathBytes?: string): LineFormat {
   switch (format.kind) {
     case 'plain': {
       const prefix = `${relative(format.base, join(repo, path))}:`;
       return (line, text) => `${prefix}${line}:${text}\n`;
     }
     case 'json': {
-      const prefix = `{"path":${JSON.stringify(path)},"line":`;
+      const prefix = `{"path":${JSON.stringify(path)}${pathBytes === undefined ? '' : `,"pathBytes":${JSON.stringify(pathBytes)}`},"line":`;
       return (line, text, ranges) => `${prefix}${line},"text":${JSON.stringify(text)},"ranges":${rangesJson(ranges)}}\n`;
     }
     case 'match': {
-      const prefix = `{"path":${JSON.stringify(path)},"repo":${JSON.stringify(repo)},"line":`;
+      const bytes = pathBytes === undefined ? '' : `,"pathBytes":${JSON.stringify(pathBytes)}`;
+      const prefix = `{"path":${JSON.stringify(path)},"repo":${JSON.stringify(repo)}${bytes},"line":`;
       const suffix = `,"score":${JSON.stringify(score)}}\n`;
       return (line, text, ranges) => `${prefix}${line},"text":${JSON.stringify(text)},"ranges":${rangesJson(ranges)}${suffix}`;
     }

@@ -7,6 +7,7 @@ import { createMatcher } from './line-matcher';
 import { lineNeedles } from './line-needles';
 import { applyQueryFilters, type PathFilter } from './path-filter';
 import type { Verifier } from './line-scan';
+import { pathBytesField } from './path-bytes';
 import { planIndexOf, scanPlan, type FileDone, type PlanScan, type ScanStart, type ScanStatements } from './plan-scan';
 import { queryCandidates } from './query-candidates';
 import { QueryCache } from './query-cache';
@@ -55,6 +56,8 @@ export interface QueryState {
 interface ConnectionState {
   readonly cache: QueryCache<QueryState>;
   readonly statements: ScanStatements;
+  /** A file's raw name bytes by id (empty when the name is UTF-8). */
+  readonly pathBytes: BetterSqlite3.Statement;
 }
 
 const connections = new WeakMap<Database, ConnectionState>();
@@ -77,10 +80,16 @@ function connectionState(db: Database): ConnectionState {
           )
           .pluck(),
       },
+      pathBytes: db.prepare('SELECT path_bytes FROM files WHERE id = ?').pluck(),
     };
     connections.set(db, state);
   }
   return state;
+}
+
+/** A file's `pathBytes` field: its raw name, base64, when that is not UTF-8; else nothing. */
+export function filePathBytes(db: Database, fileId: number): { readonly pathBytes?: string } {
+  return pathBytesField(connectionState(db).pathBytes.get(fileId) as Buffer);
 }
 
 /** Queries whose plan a connection keeps (tests, to see the cache drop). */
@@ -124,7 +133,7 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
   let bytes = 0;
   let more = false;
   let last: { index: number; line: number } | undefined;
-  let path: { index: number; path: string; repo: string } | undefined;
+  let path: { index: number; path: string; repo: string; pathBytes?: string } | undefined;
   scanPlan(
     scan,
     start,
@@ -137,9 +146,10 @@ export function search(db: Database, typed: SearchArgs, control: SearchControl =
       }
       if (path?.index !== index) {
         const fileId = state.plan.files[index] as number;
-        path = { index, path: scan.statements.path.get(fileId) as string, repo: snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '' };
+        const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
+        path = { index, path: scan.statements.path.get(fileId) as string, repo, ...filePathBytes(db, fileId) };
       }
-      matches.push({ path: path.path, repo: path.repo, line, text, ranges, score: null });
+      matches.push({ path: path.path, repo: path.repo, ...(path.pathBytes === undefined ? {} : { pathBytes: path.pathBytes }), line, text, ranges, score: null });
       bytes += cost;
       last = { index, line };
       return true;

@@ -3,6 +3,7 @@ import type { SearchMatch } from '../../../shared/types';
 import { WORDS_TABLE, wordsMatchExpression } from '../index/words-index';
 import type { IndexSnapshot } from './index-snapshot';
 import { escapeRegex } from './line-matcher';
+import { pathBytesField } from './path-bytes';
 import { unbounded, type SearchControl } from './search-control';
 
 type Database = BetterSqlite3.Database;
@@ -83,14 +84,14 @@ export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsAr
   return { matches, total: scored.length, files: best.size, ...(end < scored.length ? { nextOffset: end } : {}) };
 }
 
-type HitRow = { firstLine: number; content: string; path: string };
+type HitRow = { firstLine: number; content: string; path: string; pathBytes: Buffer };
 
 function statementsOf(db: Database): { ranked: BetterSqlite3.Statement<[string], RankedRow>; hit: BetterSqlite3.Statement<[number], HitRow> } {
   let prepared = statements.get(db);
   if (prepared === undefined) {
     prepared = {
       ranked: db.prepare<[string], RankedRow>(`SELECT w.rowid, d.file_id, bm25(${WORDS_TABLE}) FROM ${WORDS_TABLE} w JOIN documents d ON d.id = w.rowid WHERE ${WORDS_TABLE} MATCH ?`).raw(),
-      hit: db.prepare<[number], HitRow>('SELECT d.first_line AS firstLine, d.content, f.path FROM documents d JOIN files f ON f.id = d.file_id WHERE d.id = ?'),
+      hit: db.prepare<[number], HitRow>('SELECT d.first_line AS firstLine, d.content, f.path, f.path_bytes AS pathBytes FROM documents d JOIN files f ON f.id = d.file_id WHERE d.id = ?'),
     };
     statements.set(db, prepared);
   }
@@ -126,5 +127,5 @@ function describeHit(statement: BetterSqlite3.Statement<[number], HitRow>, snaps
     }
   }
   ranges.sort((left, right) => left[0] - right[0]);
-  return { path: row.path, repo, line, text, ranges, score };
+  return { path: row.path, repo, ...pathBytesField(row.pathBytes), line, text, ranges, score };
 }

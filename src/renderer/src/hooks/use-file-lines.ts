@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { GitbotApi } from '../../../shared/contract';
 import type { ResultError } from '../../../shared/result';
 import type { FileLine, SearchMatch } from '../../../shared/types';
-import { contextLinesWanted, fileKey, type FileGroup } from '../search/result-groups';
+import { contextLinesWanted, fileKey, fileOf, type FileGroup } from '../search/result-groups';
 
 /** Most lines one readLines request asks for (the contract's limit). */
 const MAX_LINES_PER_READ = 1000;
@@ -25,7 +25,7 @@ export function useContextLines(api: GitbotApi, groups: readonly FileGroup[], co
     let active = true;
     const run = async (): Promise<void> => {
       for (const group of groups) {
-        const key = fileKey(group.repo, group.path);
+        const key = fileKey(group);
         const known = asked.current.get(key) ?? new Set<number>();
         const wanted = contextLinesWanted(group, context).filter((line) => !known.has(line)).slice(0, MAX_LINES_PER_READ);
         if (wanted.length === 0) {
@@ -33,7 +33,7 @@ export function useContextLines(api: GitbotApi, groups: readonly FileGroup[], co
         }
         wanted.forEach((line) => known.add(line));
         asked.current.set(key, known);
-        const result = await api.readLines({ repo: group.repo, path: group.path, lines: wanted });
+        const result = await api.readLines({ ...fileOf(group), lines: wanted });
         if (!active) {
           return;
         }
@@ -78,7 +78,7 @@ export function usePreview(api: GitbotApi, match: SearchMatch | null): PreviewSt
     setState((previous) => (previous.status === 'ready' && previous.match === match ? previous : { status: 'loading', match }));
     const timer = window.setTimeout(() => {
       const lines = Array.from({ length: PREVIEW_RADIUS * 2 + 1 }, (_, index) => match.line - PREVIEW_RADIUS + index).filter((line) => line >= 1);
-      void api.readLines({ repo: match.repo, path: match.path, lines }).then((result) => {
+      void api.readLines({ ...fileOf(match), lines }).then((result) => {
         if (active) {
           setState(result.ok ? { status: 'ready', match, lines: result.value.lines } : { status: 'error', match, error: result.error });
         }

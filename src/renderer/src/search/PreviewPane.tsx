@@ -41,10 +41,13 @@ export function PreviewPane({ match, onOpen }: { readonly match: SearchMatch | n
             <button type="button" className="button button-small" onClick={() => onOpen(match)}>
               Open in editor
             </button>
-          ) : (
+          ) : match.pathBytes === undefined ? (
             <a className="button button-small" href={`vscode://file${absolute.startsWith('/') ? '' : '/'}${absolute}:${match.line}`}>
               Open in VS Code
             </a>
+          ) : (
+            // A link carries the lossy name, which may be another file's (or none): no link.
+            <span className="muted">Not openable in an editor: the name is not valid UTF-8</span>
           )}
         </div>
       </header>

@@ -110,7 +110,7 @@ export function ResultsTree({ groups, collapsed, onToggle, activeKey, onActivate
     <ul className="result-groups" role="tree" aria-label="Search results" onKeyDown={onKeyDown}>
       {groups.map((group) => {
         const expanded = !collapsed.has(group.key);
-        const lines = contextLines.get(fileKey(group.repo, group.path));
+        const lines = contextLines.get(fileKey(group));
         return (
           <li key={group.key} className="result-group" role="none">
             <div

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { createRef } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { RepositoryInfo, SearchMatch } from '../../../shared/types';
-import { createFakeApi, fail, ok } from '../test-utils/fake-api';
+import { appInfo, createFakeApi, fail, ok } from '../test-utils/fake-api';
 import { renderWithApi } from '../test-utils/render';
 import { SearchView } from './SearchView';
 
@@ -24,8 +24,8 @@ function searchApi() {
   });
 }
 
-function renderView(api = searchApi()) {
-  renderWithApi(<SearchView inputRef={createRef()} repositories={[repository('/src/alpha'), repository('/src/beta')]} indexingRepo={null} indexVersion={0} />, api);
+function renderView(api = searchApi(), info = appInfo()) {
+  renderWithApi(<SearchView inputRef={createRef()} repositories={[repository('/src/alpha'), repository('/src/beta')]} indexingRepo={null} indexVersion={0} />, api, info);
   return api;
 }
 
@@ -93,6 +93,45 @@ describe('SearchView', () => {
     expect(api.calls.readLines).toHaveBeenLastCalledWith({ repo: '/src/alpha', path: 'a.ts', lines: Array.from({ length: 21 }, (_, index) => index + 1) });
     expect(within(preview).getByRole('button', { name: 'Copy path:line' })).toBeInTheDocument();
     expect(within(preview).getByRole('link', { name: 'Open in VS Code' })).toHaveAttribute('href', 'vscode://file/src/alpha/a.ts:9');
+  });
+
+  it('keeps two files whose names look alike (not UTF-8) apart: two headers, and each preview reads its own file', async () => {
+    // caf\xe9.txt and caf\xe8.txt in latin-1: both shown as caf\uFFFD.txt, told apart by their raw bytes.
+    const lookAlike = (bytes: string, index: number): SearchMatch => ({ ...match('/src/alpha', 'caf\uFFFD.txt', 1, `needle in name ${index}`, 'needle'), pathBytes: bytes });
+    const api = createFakeApi({
+      search: () => ok({ matches: [lookAlike('Y2Fm6C50eHQ=', 0), lookAlike('Y2Fm6S50eHQ=', 1)], total: { matches: 2, files: 2, exact: true }, elapsedMs: 1 }),
+      readLines: ({ repo, path, pathBytes, lines }) => ok({ repo, path, lines: lines.filter((line) => line === 1).map((line) => ({ line, text: `needle in name ${pathBytes === 'Y2Fm6S50eHQ=' ? 1 : 0}` })) }),
+    });
+    renderView(api);
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');
+    const tree = await screen.findByRole('tree', { name: 'Search results' });
+    const headers = within(tree).getAllByRole('treeitem').filter((item) => item.getAttribute('aria-level') === '1');
+    expect(headers.map((header) => header.getAttribute('aria-label'))).toEqual(['caf\uFFFD.txt in alpha, 1 match', 'caf\uFFFD.txt in alpha, 1 match']);
+    for (const index of [1, 0]) {
+      await userEvent.click(screen.getByRole('treeitem', { name: `Line 1: needle in name ${index}` }));
+      const preview = screen.getByRole('region', { name: 'Preview' });
+      await waitFor(() => expect(api.calls.readLines).toHaveBeenLastCalledWith({ repo: '/src/alpha', path: 'caf\uFFFD.txt', pathBytes: index === 1 ? 'Y2Fm6S50eHQ=' : 'Y2Fm6C50eHQ=', lines: Array.from({ length: 13 }, (_, line) => line + 1) }));
+      expect(await within(preview).findByText(`in name ${index}`, { exact: false })).toBeInTheDocument();
+      // No vscode:// link: it would carry the lossy name, another file's or none.
+      expect(within(preview).queryByRole('link', { name: 'Open in VS Code' })).toBeNull();
+      expect(within(preview).getByText('Not openable in an editor: the name is not valid UTF-8')).toBeInTheDocument();
+    }
+  });
+
+  it('asks to open a look-alike (not UTF-8) by its raw name and shows why it cannot', async () => {
+    const message = 'Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): /src/alpha/caf\uFFFD.txt';
+    const api = createFakeApi({
+      search: () => ok({ matches: [{ ...match('/src/alpha', 'caf\uFFFD.txt', 1, 'needle in name 0', 'needle'), pathBytes: 'Y2Fm6C50eHQ=' }], total: { matches: 1, files: 1, exact: true }, elapsedMs: 1 }),
+      openInEditor: () => fail('bad_request', message),
+    });
+    renderView(api, appInfo({ canOpenInEditor: true }));
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');
+    await screen.findByRole('tree', { name: 'Search results' });
+    await userEvent.keyboard('{ArrowDown}');
+    await waitFor(() => expect(screen.getByRole('treeitem', { name: 'Line 1: needle in name 0' })).toHaveFocus());
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(api.calls.openInEditor).toHaveBeenCalledWith({ path: '/src/alpha/caf\uFFFD.txt', line: 1, pathBytes: 'Y2Fm6C50eHQ=' }));
+    expect(await screen.findByText(message)).toBeInTheDocument();
   });
 
   it('shows context lines around each match when asked', async () => {

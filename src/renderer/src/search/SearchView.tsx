@@ -86,7 +86,7 @@ export function SearchView({ inputRef, repositories, indexingRepo, indexVersion 
 
   const canOpen = appInfo?.canOpenInEditor === true;
   const open = async (match: SearchMatch): Promise<void> => {
-    const result = await api.openInEditor({ path: joinRepoPath(match.repo, match.path), line: match.line });
+    const result = await api.openInEditor({ path: joinRepoPath(match.repo, match.path), line: match.line, ...(match.pathBytes === undefined ? {} : { pathBytes: match.pathBytes }) });
     setOpenError(result.ok ? null : result.error.message);
   };
   const enter = (match: SearchMatch): void => {

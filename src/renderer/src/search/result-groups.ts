@@ -5,16 +5,24 @@ export interface FileGroup {
   readonly key: string;
   readonly repo: string;
   readonly path: string;
+  /** The raw name (base64) when it is not UTF-8: look-alike names are two groups. */
+  readonly pathBytes?: string;
   readonly matches: SearchMatch[];
 }
 
 /** The key of one match in the list: its file and line. */
 export function matchKey(match: SearchMatch): string {
-  return `${fileKey(match.repo, match.path)}\u0000${match.line}`;
+  return `${fileKey(match)}\u0000${match.line}`;
 }
 
-export function fileKey(repo: string, path: string): string {
-  return `${repo}\u0000${path}`;
+/** One file's key: its shown path, and its raw bytes when two names can share that path. */
+export function fileKey(file: Pick<SearchMatch, 'repo' | 'path' | 'pathBytes'>): string {
+  return `${file.repo}\u0000${file.path}\u0000${file.pathBytes ?? ''}`;
+}
+
+/** What names a file to readLines: the raw bytes ride along only when the name is not UTF-8. */
+export function fileOf(file: Pick<SearchMatch, 'repo' | 'path' | 'pathBytes'>): { repo: string; path: string; pathBytes?: string } {
+  return { repo: file.repo, path: file.path, ...(file.pathBytes === undefined ? {} : { pathBytes: file.pathBytes }) };
 }
 
 /**
@@ -25,10 +33,10 @@ export function fileKey(repo: string, path: string): string {
 export function groupByFile(matches: readonly SearchMatch[]): FileGroup[] {
   const groups = new Map<string, FileGroup>();
   for (const match of matches) {
-    const key = fileKey(match.repo, match.path);
+    const key = fileKey(match);
     const group = groups.get(key);
     if (group === undefined) {
-      groups.set(key, { key, repo: match.repo, path: match.path, matches: [match] });
+      groups.set(key, { key, repo: match.repo, path: match.path, ...(match.pathBytes === undefined ? {} : { pathBytes: match.pathBytes }), matches: [match] });
     } else if (!group.matches.some((known) => known.line === match.line)) {
       group.matches.push(match);
     }
