@@ -21,6 +21,9 @@ function contentSecurityPolicyMeta(): Plugin {
 export default defineConfig({
   main: {
     build: {
+      // Bundled so tree-shaking drops the zod locales other than English: required from
+      // node_modules, zod loads all of them, 60+ ms of every CLI start on a loaded machine.
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),

@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { bundledWorkers } from '../core/workers';
-import { configureBundle } from './open-core';
+import { configureBundle } from './bundle-layout';
 import { runCli } from './run-cli';
 
 if (typeof globalThis.gc !== 'function') {
