@@ -2,6 +2,7 @@ import { createCore, type Core, type CoreOptions } from '../core/core';
 import { resolvePaths } from '../core/paths';
 import { bundleLayout } from './bundle-layout';
 import { loadCliConfig, type CliConfigOptions } from './cli-config';
+import { exposeGc } from './expose-gc';
 import { appVersion } from './version';
 
 export interface OpenCliCoreOptions extends CliConfigOptions {
@@ -10,6 +11,7 @@ export interface OpenCliCoreOptions extends CliConfigOptions {
 
 /** Loads the configuration (env, then .env in the working folder) and starts the core. */
 export function openCliCore(options: OpenCliCoreOptions = {}): Core {
+  exposeGc();
   const config = loadCliConfig(options);
   const paths = resolvePaths({ dbSetting: config.values.GITBOT_DB, dataDirSetting: config.values.GITBOT_DATA_DIR });
   return createCore({
