@@ -4,7 +4,6 @@
 // malloc tuning (malloc-tuning.cjs): glibc reads it only at start, so this process starts the
 // CLI again with it in the environment and forwards SIGTERM and SIGHUP to it (Ctrl-C reaches
 // both processes from the terminal). Other commands run in one thread and start only once.
-const { spawn } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { lacksMallocTuning, withMallocTuning } = require('./malloc-tuning.cjs');
@@ -16,6 +15,8 @@ if (!existsSync(entry)) {
 }
 const command = process.argv[2];
 if ((command === 'serve' || command === 'index') && lacksMallocTuning(process.env)) {
+  // Required here: a one-shot command never starts a child, so it does not load the module.
+  const { spawn } = require('node:child_process');
   const child = spawn(process.execPath, [...process.execArgv, entry, ...process.argv.slice(2)], { stdio: 'inherit', env: withMallocTuning(process.env) });
   const forward = (signal) => child.kill(signal);
   // Ctrl-C is delivered to the whole process group; this process only waits for the CLI's answer.

@@ -8,7 +8,7 @@ import { makeTempDir } from './helpers/make-repo';
 const child = join(__dirname, 'helpers', 'cli-child.ts');
 
 function gitbot(args: string[], env: NodeJS.ProcessEnv) {
-  const process_ = spawn(process.execPath, ['--require', 'tsx/cjs', child, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const process_ = spawn(process.execPath, ['--import', 'tsx', child, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   process_.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -25,7 +25,7 @@ it('gitbot index exits after ONE SIGTERM within SHUTDOWN_TIMEOUT plus the margin
   mkdirSync(repo);
   writeFileSync(join(repo, 'stuck.txt'), 'text\n');
   const env = { ...process.env, GITBOT_DATA_DIR: join(temp.path, 'data'), SHUTDOWN_TIMEOUT: String(shutdownTimeoutSeconds) };
-  const gitbot = spawn(process.execPath, ['--require', 'tsx/cjs', child, 'index', repo, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const gitbot = spawn(process.execPath, ['--import', 'tsx', child, 'index', repo, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   gitbot.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

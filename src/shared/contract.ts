@@ -4,7 +4,8 @@
  * events. Arguments have runtime schemas, parsed in main before a service sees them;
  * results and events are produced by main and only typed.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import type { HealthReport, PoolStatus } from './health';
 import type { Result } from './result';
 import type {
@@ -27,41 +28,47 @@ import type {
 import type { eventNames, RequestName } from './names';
 import { MAX_PAGE_MATCHES } from './search-limits';
 
+// zod/mini, not classic zod: only what is used is bundled, so the one-shot CLI's start is not
+// spent building classic zod's methods. Mini loads no locale itself: messages are English.
+z.config(en());
+
 const noArg = z.strictObject({});
-const taskId = z.string().min(1).max(100);
+const taskId = z.string().check(z.minLength(1), z.maxLength(100));
 /** POSIX `/…`, Windows `C:\…` or `\\server\…`: a relative path would resolve against main's working folder. */
 const absolutePattern = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
-const absolutePath = z
-  .string()
-  .min(1, 'path is empty')
-  .max(4096, 'path is longer than 4096 characters')
-  .refine((path) => absolutePattern.test(path), 'must be an absolute path');
+const absolutePath = z.string().check(
+  z.minLength(1, 'path is empty'),
+  z.maxLength(4096, 'path is longer than 4096 characters'),
+  z.refine((path) => absolutePattern.test(path), 'must be an absolute path'),
+);
+/** A whole number from `least` to `most`, checked as classic zod's `z.number().int().min().max()`. */
+const whole = (least: number, most?: number) => z.number().check(z.int(), z.minimum(least), ...(most === undefined ? [] : [z.maximum(most)]));
 
 /** A search result's `pathBytes`: the raw bytes of a name that is not UTF-8, base64. */
-const pathBytes = z.base64('pathBytes is not base64').min(1, 'pathBytes is empty').max(8192, 'pathBytes is longer than 8192 characters');
+const pathBytes = z.base64('pathBytes is not base64').check(z.minLength(1, 'pathBytes is empty'), z.maxLength(8192, 'pathBytes is longer than 8192 characters'));
 
 /** What a search looks for: the same in a page request and in a count. */
 const searchQuery = {
-  query: z.string().min(1, 'query is empty').max(1000, 'query is longer than 1000 characters'),
+  query: z.string().check(z.minLength(1, 'query is empty'), z.maxLength(1000, 'query is longer than 1000 characters')),
   mode: z.enum(['literal', 'regex', 'words']),
-  ignoreCase: z.boolean().optional(),
-  repo: absolutePath.optional(),
+  ignoreCase: z.optional(z.boolean()),
+  repo: z.optional(absolutePath),
 };
 /**
  * A key the client picks for one search box (or one tab): a newer search on the same
  * channel cancels the one still running there.
  */
-const searchChannel = z.string().min(1).max(200).optional();
+const searchChannel = z.optional(z.string().check(z.minLength(1), z.maxLength(200)));
 
 /** Runtime schemas of every request argument. Unknown keys are an error, not ignored. */
 export const requestSchemas = {
   getHealth: noArg,
   getConfig: noArg,
   getAppInfo: noArg,
-  getStatsHistory: z.strictObject({ seconds: z.number().int().min(1).max(24 * 3600).optional() }),
+  getStatsHistory: z.strictObject({ seconds: z.optional(whole(1, 24 * 3600)) }),
   getLogs: z.strictObject({
-    limit: z.number().int().min(1).max(10_000).optional(),
-    level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+    limit: z.optional(whole(1, 10_000)),
+    level: z.optional(z.enum(['debug', 'info', 'warn', 'error'])),
   }),
   /** A bounded count of the files indexing `path` would read (INDEX_WARN_FILES), to warn before a huge folder. */
   countFolderFiles: z.strictObject({ path: absolutePath }),
@@ -72,36 +79,36 @@ export const requestSchemas = {
   listRepositories: noArg,
   listSkippedFiles: z.strictObject({
     repo: absolutePath,
-    limit: z.number().int().min(1).max(10_000).optional(),
-    offset: z.number().int().min(0).optional(),
+    limit: z.optional(whole(1, 10_000)),
+    offset: z.optional(whole(0)),
   }),
   search: z.strictObject({
     ...searchQuery,
-    limit: z.number().int().min(1).max(MAX_PAGE_MATCHES).optional(),
+    limit: z.optional(whole(1, MAX_PAGE_MATCHES)),
     /** The previous page's `nextCursor`. */
-    cursor: z.string().min(1).max(1000).optional(),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
     /** false: do not count past the page (a streamed listing counts as it reads). */
-    totals: z.boolean().optional(),
+    totals: z.optional(z.boolean()),
     channel: searchChannel,
   }),
   countMatches: z.strictObject({ ...searchQuery, channel: searchChannel }),
   getPoolStatus: noArg,
   listTasks: noArg,
   cancelTask: z.strictObject({ taskId }),
-  takeHeapSnapshot: z.strictObject({ target: z.enum(['main', 'worker']), directory: absolutePath.optional() }),
-  takeHeapProfile: z.strictObject({ seconds: z.number().min(1).max(600), directory: absolutePath.optional() }),
+  takeHeapSnapshot: z.strictObject({ target: z.enum(['main', 'worker']), directory: z.optional(absolutePath) }),
+  takeHeapProfile: z.strictObject({ seconds: z.number().check(z.minimum(1), z.maximum(600)), directory: z.optional(absolutePath) }),
   chooseFolder: noArg,
   /** `pathBytes`: the search result's, so a name that is not UTF-8 is the file meant, not a look-alike. */
-  openInEditor: z.strictObject({ path: absolutePath, line: z.number().int().min(1).optional(), pathBytes: pathBytes.optional() }),
+  openInEditor: z.strictObject({ path: absolutePath, line: z.optional(whole(1)), pathBytes: z.optional(pathBytes) }),
   /** Lines of an indexed file read from the index: context lines and the preview. */
   readLines: z.strictObject({
     repo: absolutePath,
-    path: z.string().min(1, 'path is empty').max(4096, 'path is longer than 4096 characters'),
+    path: z.string().check(z.minLength(1, 'path is empty'), z.maxLength(4096, 'path is longer than 4096 characters')),
     /** The search result's: picks the file by its raw name when `path` is a lossy form two files share. */
-    pathBytes: pathBytes.optional(),
-    lines: z.array(z.number().int().min(1)).min(1, 'no line asked for').max(1000, 'more than 1000 lines asked for'),
+    pathBytes: z.optional(pathBytes),
+    lines: z.array(whole(1)).check(z.minLength(1, 'no line asked for'), z.maxLength(1000, 'more than 1000 lines asked for')),
   }),
-} satisfies Record<RequestName, z.ZodType>;
+} satisfies Record<RequestName, z.ZodMiniType>;
 
 /** What each request resolves to on success. */
 export interface RequestResults {

@@ -1,6 +1,7 @@
 /**
  * Runs `gitbot <args>` from the TypeScript sources in a process of its own, so a test can send
- * it signals. Usage: node --require tsx/cjs test/helpers/cli-child.ts <gitbot args...>
+ * it signals. Usage: node --import tsx test/helpers/cli-child.ts <gitbot args...>
+ * (--import: the CLI loads each command with a dynamic import(), which tsx/cjs does not hook).
  */
 import { runCli } from '../../src/main/cli/run-cli';
 import { configureTestBundle } from './test-core';

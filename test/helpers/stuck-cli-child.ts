@@ -1,11 +1,11 @@
 /**
  * `gitbot <args>` as cli-child.ts runs it, except that the indexer's writer thread never yields
  * once a run starts (never-yielding-indexer.ts): the worst input, one that never ends.
- * Usage: node --require tsx/cjs test/helpers/stuck-cli-child.ts <gitbot args...>
+ * Usage: node --import tsx test/helpers/stuck-cli-child.ts <gitbot args...>
  */
 import { resolve } from 'node:path';
 import { runCli } from '../../src/main/cli/run-cli';
-import { configureBundle } from '../../src/main/cli/open-core';
+import { configureBundle } from '../../src/main/cli/bundle-layout';
 import { testWorkers } from './test-core';
 
 configureBundle({

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/main/core/config/load-config';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core/core';
 import { resolvePaths } from '../../src/main/core/base/paths';
 import { sourceWorkers } from '../../src/main/core/base/workers';
-import { configureBundle } from '../../src/main/cli/open-core';
+import { configureBundle } from '../../src/main/cli/bundle-layout';
 
 export const coreSourceDir = resolve(__dirname, '../../src/main/core');
 

@@ -1,18 +1,11 @@
 /**
  * Entry of the `gitbot` CLI bundle (out/main/cli.js). It runs in plain Node: no Electron.
- * GC is exposed so the periodic cleanup of the seed works here as in the desktop app.
+ * Commands that open the core expose GC there (open-core.ts).
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { bundledWorkers } from '../core/base/workers';
-import { configureBundle } from './open-core';
+import { configureBundle } from './bundle-layout';
 import { runCli } from './run-cli';
-
-if (typeof globalThis.gc !== 'function') {
-  setFlagsFromString('--expose-gc');
-  globalThis.gc = runInNewContext('gc') as typeof globalThis.gc;
-}
 
 configureBundle({ workers: bundledWorkers(__dirname), rendererDir: join(__dirname, '..', 'renderer') });
 

@@ -11,7 +11,7 @@ import { memoryBudget } from '../core/config/memory-budget';
 import { buildHealthReport } from '../core/health/health-report';
 import { MemoryMonitor } from '../core/monitor/memory-monitor';
 import { resolvePaths } from '../core/base/paths';
-import { loadCliConfig } from './open-core';
+import { loadCliConfig } from './cli-config';
 
 export interface ReadOnlyHealthOptions {
   readonly db?: string | undefined;

@@ -12,7 +12,7 @@ import { resolvePaths } from '../core/base/paths';
 import { searchHold } from '../core/config/memory-budget';
 import { useSearchHold } from '../core/search/search-budget';
 import { searchControl } from '../core/search/search-control';
-import { loadCliConfig } from './open-core';
+import { loadCliConfig } from './cli-config';
 
 /** What `gitbot search` asks for: a search (without a page size) and how its lines are written. */
 export interface ListingRequest {

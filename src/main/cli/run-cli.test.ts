@@ -76,7 +76,7 @@ describe('gitbot CLI', () => {
     } finally {
       busy.close();
     }
-    const { loadCliConfig } = await import('./open-core');
+    const { loadCliConfig } = await import('./cli-config');
     const config = loadCliConfig({ env, cwd: dir, db: join(dir, 'flag.sqlite'), overrides: { GITBOT_PORT: '0' } });
     const source = (name: string) => config.entries.find((entry) => entry.name === name);
     expect(source('GITBOT_DB')).toMatchObject({ value: join(dir, 'flag.sqlite'), source: 'cli' });

@@ -1,6 +1,6 @@
 import { isAppError } from '../core/base/errors';
 import { ConfigError } from '../core/config/load-config';
-import { UsageError, type CliCommand, type CliIo } from './command';
+import { UsageError, type CliIo, type CommandEntry } from './command';
 import { commands } from './commands';
 import { appVersion } from './version';
 
@@ -28,11 +28,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`${appVersion}\n`);
     return 0;
   }
-  const command: CliCommand | undefined = commands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
+  const entry: CommandEntry | undefined = commands.find((candidate) => candidate.name === name);
+  if (entry === undefined) {
     io.stderr.write(`gitbot: unknown command "${name}" (run "gitbot --help" for the list)\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
     return 0;

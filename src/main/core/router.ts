@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { requestSchemas, type ParsedArg, type RequestResult } from '../../shared/contract';
 import { isRequestName, type RequestName } from '../../shared/names';
 import { fail, ok, type Result } from '../../shared/result';
@@ -26,7 +26,7 @@ export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
     if (!isRequestName(name)) {
       return fail('unknown_request', `Unknown request "${String(name).slice(0, 100)}"`);
     }
-    const schema = requestSchemas[name] as z.ZodType;
+    const schema = requestSchemas[name] as z.ZodMiniType;
     const parsed = schema.safeParse(rawArg);
     if (!parsed.success) {
       const message = `Invalid argument for ${name}: ${describeIssues(parsed.error)}`;
@@ -46,7 +46,7 @@ export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
 }
 
 /** A schema's complaints as the message a caller sees (the first five). */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))

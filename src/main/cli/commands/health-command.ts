@@ -5,7 +5,6 @@ import { readOnlyHealth } from '../read-only-health';
 
 export const healthCommand: CliCommand = {
   name: 'health',
-  summary: 'Print the health report (memory, background tasks, database pool)',
   usage: `Usage: gitbot health [--db FILE] [--json]
 
 Options:

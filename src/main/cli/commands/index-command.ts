@@ -15,7 +15,6 @@ const BAR_WIDTH = 30;
 export function createIndexCommand(openCore: OpenCore): CliCommand {
   return {
     name: 'index',
-    summary: 'Index a folder (incrementally) into the database',
     usage: `Usage: gitbot index <folder> [--db FILE] [--json]
 
 Indexes the folder's text files, respecting .gitignore, .git/info/exclude and .gitbotignore.

@@ -8,7 +8,6 @@ import type { OpenCore } from './index-command';
 export function createRemoveCommand(openCore: OpenCore): CliCommand {
   return {
     name: 'remove',
-    summary: 'Remove a folder from the index (the folder itself is not touched)',
     usage: `Usage: gitbot remove <folder> [--db FILE] [--json]
 
 Drops the folder's repository and everything indexed from it. The folder may no longer exist.

@@ -11,7 +11,6 @@ import { openReadOnlySearch, type OpenSearchSource } from '../read-only-search';
 export function createSearchCommand(openSource: OpenSearchSource): CliCommand {
   return {
     name: 'search',
-    summary: 'Search the index: literal text (default), a regex, or ranked words',
     usage: `Usage: gitbot search <query> [--db FILE] [--repo DIR] [--regex] [--ignore-case] [--words] [--limit N] [--json]
 
 Prints matching lines as path:line:text, sorted by path then line (words: best first), as

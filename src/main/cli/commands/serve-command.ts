@@ -2,13 +2,13 @@ import { parseArgs } from 'node:util';
 import { startLoopbackServer } from '../../core/server/loopback-server';
 import { AppError } from '../../core/base/errors';
 import type { CliCommand } from '../command';
-import { bundleLayout, openCliCore } from '../open-core';
+import { bundleLayout } from '../bundle-layout';
+import { openCliCore } from '../open-core';
 import { parsePort } from '../parse';
 import { stderrLogSink } from '../log-sink';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'Serve the dashboard and the API on 127.0.0.1 until interrupted',
   usage: `Usage: gitbot serve [--port N] [--db FILE]
 
 Starts the core and serves the dashboard in your browser. The first line printed is the
