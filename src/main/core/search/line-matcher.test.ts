@@ -58,5 +58,14 @@ describe('the regex line matcher', () => {
     expect(scan(String.raw`\W+|[^\w\s]`, 'a-b; c\nd.é')).toEqual([[1, [[1, 2], [3, 5]]], [2, [[1, 2]]]]);
     expect(scan(String.raw`(\pL\w*)+!`, 'ab1! é2!')).toEqual([[1, [[0, 4], [5, 8]]]]);
   });
-});
 
+  it('rules a non-ASCII line out on the DFA before building its marked form for \\b', () => {
+    const compiles = vi.spyOn(RE2JS, 'compile');
+    // The marked form needs look-behinds, which only the engine's NFA runs.
+    const markedForms = (): number => compiles.mock.calls.filter(([, flags]) => flags === RE2JS.LOOKBEHINDS).length;
+    expect(scan(String.raw`\b(?:café|cafés)\b`, 'un thé noir\nun café')).toEqual([[2, [[3, 7]]]]);
+    expect(markedForms()).toBe(1);
+    expect(scan(String.raw`\b(?:café|cafés)\b`, 'un thé noir\nüber')).toEqual([]);
+    expect(markedForms()).toBe(1);
+  });
+});

@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import { compileLinear, type LinearRegex } from './regex-engine';
-import { linearV8Form, re2AsciiSource, re2Source, usesUnicodeBoundary, type Markers, type V8Form } from './regex-emit';
+import { linearV8Form, re2AsciiSource, re2Source, usesUnicodeBoundary, withoutUnicodeBoundaries, type Markers, type V8Form } from './regex-emit';
 import { literalQuery, stringQuery, type LiteralQuery } from './regex-literals';
 import { nonEmptyForm, nullable } from './regex-nonempty';
 import { parseRegex, regexSize, type RegexNode } from './regex-syntax';
@@ -237,7 +237,11 @@ const MAX_MARKED_FORMS = 8;
  */
 function markedRanges(node: RegexNode): (content: string) => Range[] | null {
   const forms = new Map<string, LinearForms>();
+  const possible = compileLinear(re2Source(withoutUnicodeBoundaries(node)));
   return (content) => {
+    if (!possible.test(content)) {
+      return null;
+    }
     const markers = pickMarkers(content);
     const key = markers.join(',');
     let engine = forms.get(key);

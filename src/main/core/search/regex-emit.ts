@@ -157,6 +157,25 @@ export function usesUnicodeBoundary(node: RegexNode): boolean {
   }
 }
 
+/**
+ * `node` with its Unicode word-boundary assertions taken out: it matches wherever `node` does
+ * (and more), and needs no look-behind, so the engine's DFA can rule a line out before the
+ * marked form, which only its NFA runs, is built and matched.
+ */
+export function withoutUnicodeBoundaries(node: RegexNode): RegexNode {
+  switch (node.kind) {
+    case 'assert':
+      return node.unicode && (node.what === 'word' || node.what === 'notWord') ? { kind: 'empty' } : node;
+    case 'repeat':
+      return { ...node, node: withoutUnicodeBoundaries(node.node) };
+    case 'concat':
+    case 'alternate':
+      return { kind: node.kind, nodes: node.nodes.map(withoutUnicodeBoundaries) };
+    default:
+      return node;
+  }
+}
+
 const V8_WORD = String.raw`[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]`;
 const V8_UNICODE_BOUNDARY = `(?:(?<=${V8_WORD})(?!${V8_WORD})|(?<!${V8_WORD})(?=${V8_WORD}))`;
 const V8_UNICODE_NOT_BOUNDARY = `(?:(?<=${V8_WORD})(?=${V8_WORD})|(?<!${V8_WORD})(?!${V8_WORD}))`;
