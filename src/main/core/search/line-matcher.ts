@@ -1,7 +1,8 @@
 import { AppError } from '../base/errors';
 import { compileLinear, type LinearRegex } from './regex-engine';
-import { linearV8Form, re2Source, usesUnicodeBoundary, type Markers, type V8Form } from './regex-emit';
+import { linearV8Form, re2AsciiSource, re2Source, usesUnicodeBoundary, withoutUnicodeBoundaries, type Markers, type V8Form } from './regex-emit';
 import { literalQuery, stringQuery, type LiteralQuery } from './regex-literals';
+import { nonEmptyForm, nullable } from './regex-nonempty';
 import { parseRegex, regexSize, type RegexNode } from './regex-syntax';
 import { isWordCodePoint } from './unicode-classes';
 import { rangesPerLine } from './search-budget';
@@ -186,17 +187,38 @@ function v8Ranges(form: V8Form): LineRanges {
 }
 
 function linearRanges(node: RegexNode): LineRanges {
-  const engine = compileLinear(re2Source(node));
+  const unicode = linearForms(node, re2Source);
+  const ascii = linearForms(node, re2AsciiSource);
   const marked = usesUnicodeBoundary(node) ? markedRanges(node) : null;
   return (content, asciiText, wanted) => {
-    if (marked !== null && !asciiText && NON_ASCII.test(content)) {
-      return marked(content, wanted);
+    if (asciiText || !NON_ASCII.test(content)) {
+      return engineRanges(ascii, content, null, wanted);
     }
-    return engineRanges(engine, content, null, wanted);
+    return marked !== null ? marked(content, wanted) : engineRanges(unicode, content, null, wanted);
   };
 }
 
-function engineRanges(engine: LinearRegex, content: string, origin: Int32Array | null, wanted: boolean): Range[] | null {
+/** A compiled pattern, and for one that can match empty, the gate of its non-empty matches. */
+interface LinearForms {
+  readonly engine: LinearRegex;
+  /** Matches wherever a non-empty match could be (regex-nonempty.ts); null: no gate needed. */
+  readonly nonEmpty: LinearRegex | null;
+}
+
+function linearForms(node: RegexNode, write: (node: RegexNode) => string): LinearForms {
+  const engine = compileLinear(write(node));
+  if (!nullable(node)) {
+    return { engine, nonEmpty: null };
+  }
+  const form = nonEmptyForm(node);
+  if (form === null) {
+    // Only empty matches: no line has a range.
+    return { engine, nonEmpty: compileLinear(write({ kind: 'class', set: [], negated: false, ignoreCase: false })) };
+  }
+  return { engine, nonEmpty: regexSize(form) > MAX_REGEX_SIZE ? null : compileLinear(write(form)) };
+}
+
+function engineRanges({ engine, nonEmpty }: LinearForms, content: string, origin: Int32Array | null, wanted: boolean): Range[] | null {
   if (!engine.test(content)) {
     return null;
   }
@@ -204,6 +226,9 @@ function engineRanges(engine: LinearRegex, content: string, origin: Int32Array |
     return NO_RANGES;
   }
   const ranges: Range[] = [];
+  if (nonEmpty !== null && !nonEmpty.test(content)) {
+    return ranges;
+  }
   const most = rangesPerLine();
   engine.forEachMatch(content, (start, end) => {
     if (ranges.length < most) {
@@ -223,13 +248,17 @@ const MAX_MARKED_FORMS = 8;
  * ASCII word boundary lies there, and the pattern's `\b` looks back at that marker.
  */
 function markedRanges(node: RegexNode): (content: string, wanted: boolean) => Range[] | null {
-  const forms = new Map<string, LinearRegex>();
+  const forms = new Map<string, LinearForms>();
+  const possible = compileLinear(re2Source(withoutUnicodeBoundaries(node)));
   return (content, wanted) => {
+    if (!possible.test(content)) {
+      return null;
+    }
     const markers = pickMarkers(content);
     const key = markers.join(',');
     let engine = forms.get(key);
     if (engine === undefined) {
-      engine = compileLinear(re2Source(node, markers), true);
+      engine = { engine: compileLinear(re2Source(node, markers), true), nonEmpty: null };
       if (forms.size >= MAX_MARKED_FORMS) {
         forms.delete(forms.keys().next().value as string);
       }

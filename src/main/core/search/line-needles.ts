@@ -6,8 +6,9 @@ const NEWLINE = 10;
  * Strings one of which every matching line contains, searched in a document's UTF-8 bytes
  * before anything is decoded: only the lines around a hit are decoded and handed to the
  * matcher, the way ripgrep prefilters with a literal. With `ignoreCase` the needles are
- * lower-case ASCII pieces searched in an ASCII-lowered copy (non-ASCII characters that fold
- * to ASCII, KELVIN SIGN and LONG S, are kept out of the pieces).
+ * lower-case ASCII pieces searched in an ASCII-lowered copy; the two non-ASCII characters that
+ * fold into ASCII (KELVIN SIGN to k, LONG S to s) are needles too when a piece holds k or s,
+ * so a line spelling the piece with them is still visited.
  */
 export interface Needles {
   readonly ignoreCase: boolean;
@@ -22,8 +23,14 @@ const MIN_ALTERNATIVE = 3;
 /** The needles of a literal query, or null when some matching line may contain none. */
 export function lineNeedles(query: LiteralQuery, ignoreCase: boolean): Needles | null {
   const texts = needleSet(query, ignoreCase);
-  return texts === null ? null : { ignoreCase, texts };
+  if (texts === null) {
+    return null;
+  }
+  return { ignoreCase, texts: ignoreCase && texts.some((text) => /[ks]/.test(text)) ? [...texts, ...FOLDING_INTO_ASCII] : texts };
 }
+
+/** KELVIN SIGN and LONG S as the lowered latin1 copy of their UTF-8 bytes shows them (see finder). */
+const FOLDING_INTO_ASCII = ['\u212a', '\u017f'].map((char) => Buffer.from(char, 'utf8').toString('latin1').toLowerCase());
 
 function needleSet(query: LiteralQuery, ignoreCase: boolean): string[] | null {
   switch (query.kind) {
@@ -66,10 +73,10 @@ function shortest(texts: readonly string[]): number {
   return Math.min(...texts.map((text) => text.length));
 }
 
-/** The longest run of ASCII characters that fold only to themselves, lower-cased. */
+/** The longest run of ASCII characters, lower-cased. */
 function foldedPiece(text: string): string {
   let best = '';
-  for (const run of text.split(/[^\x00-\x7f]|[kKsS]/)) {
+  for (const run of text.split(/[^\x00-\x7f]/)) {
     if (run.length > best.length) {
       best = run;
     }

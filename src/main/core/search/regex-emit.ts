@@ -4,7 +4,7 @@
  * syntax for V8. Classes are written as explicit ranges, so `\w`, `\d`, `\s` keep rg's
  * Unicode meaning in both.
  */
-import { subtract, union, type CodePointSet } from './code-point-set';
+import { intersect, subtract, union, type CodePointSet } from './code-point-set';
 import type { RegexNode } from './regex-syntax';
 
 /** RE2 refuses a repetition count above this, also as the product of nested counts. */
@@ -40,14 +40,30 @@ function folded(source: string, ignoreCase: boolean): string {
  * character is followed by its position's marker, and `\b`/`\B` look back at that marker.
  */
 export function re2Source(node: RegexNode, markers: Markers | null = null): string {
-  return new Re2Writer(markers).write(node, 1);
+  return new Re2Writer(markers, false).write(node, 1);
 }
+
+/**
+ * The RE2 form of `node` that means the same on a line of ASCII characters only: classes keep
+ * just the members such a line can hold, so `\w` is 4 ranges instead of 800. The engine's
+ * per-character cost grows with a class's size (its NFA is most of a regex search's time).
+ */
+export function re2AsciiSource(node: RegexNode): string {
+  return new Re2Writer(null, true).write(node, 1);
+}
+
+/** ASCII, plus the two characters case folding takes into it (LONG S to s, KELVIN SIGN to k). */
+const ASCII_SET: CodePointSet = [[0, 0x7f]];
+const FOLDS_TO_ASCII: CodePointSet = [[0, 0x7f], [0x17f, 0x17f], [0x212a, 0x212a]];
 
 class Re2Writer {
   private readonly markerSet: CodePointSet;
   private readonly afterAtom: string;
 
-  constructor(private readonly markers: Markers | null) {
+  constructor(
+    private readonly markers: Markers | null,
+    private readonly asciiOnly: boolean,
+  ) {
     this.markerSet = markers === null ? [] : union([], markers.map((code) => [code, code] as const));
     this.afterAtom = markers === null ? '' : re2Class(this.markerSet, false);
   }
@@ -64,7 +80,8 @@ class Re2Writer {
         return `(?:${folded(re2Code(node.code), node.ignoreCase)}${this.afterAtom})`;
       case 'class': {
         // Markers never match a class: out of its members, or into a negated class's.
-        const set = node.negated ? union(node.set, this.markerSet) : subtract(node.set, this.markerSet);
+        const members = this.asciiOnly ? intersect(node.set, node.ignoreCase ? FOLDS_TO_ASCII : ASCII_SET) : node.set;
+        const set = node.negated ? union(members, this.markerSet) : subtract(members, this.markerSet);
         return `(?:${folded(re2Class(set, node.negated), node.ignoreCase)}${this.afterAtom})`;
       }
       case 'assert':
@@ -137,6 +154,25 @@ export function usesUnicodeBoundary(node: RegexNode): boolean {
       return node.nodes.some(usesUnicodeBoundary);
     default:
       return false;
+  }
+}
+
+/**
+ * `node` with its Unicode word-boundary assertions taken out: it matches wherever `node` does
+ * (and more), and needs no look-behind, so the engine's DFA can rule a line out before the
+ * marked form, which only its NFA runs, is built and matched.
+ */
+export function withoutUnicodeBoundaries(node: RegexNode): RegexNode {
+  switch (node.kind) {
+    case 'assert':
+      return node.unicode && (node.what === 'word' || node.what === 'notWord') ? { kind: 'empty' } : node;
+    case 'repeat':
+      return { ...node, node: withoutUnicodeBoundaries(node.node) };
+    case 'concat':
+    case 'alternate':
+      return { kind: node.kind, nodes: node.nodes.map(withoutUnicodeBoundaries) };
+    default:
+      return node;
   }
 }
 

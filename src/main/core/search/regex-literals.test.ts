@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMatcher } from './line-matcher';
-import { lineNeedles } from './line-needles';
+import { lineNeedles, visitNeedleLines, type Needles } from './line-needles';
 import { regexQuery, type LiteralQuery } from './regex-literals';
 
 /** A query in a compact, order-preserving notation: strings quoted, and(...), or(...), *. */
@@ -56,12 +56,24 @@ describe('the literals a regex requires', () => {
     expect(lineNeedles(regexQuery('[a-h]+ing'), false)?.texts).toEqual(['ing']);
   });
 
-  it('keeps case-insensitive needles to ASCII that folds only to itself', () => {
+  it('keeps case-insensitive needles to ASCII, with the characters that fold into it', () => {
     expect(lineNeedles(regexQuery('REACT'), true)?.texts).toEqual(['react']);
-    // KELVIN SIGN folds to k and LONG S to s, so k and s are cut out of the needle.
-    expect(lineNeedles(regexQuery('KEYWORDS'), true)?.texts).toEqual(['eyword']);
+    // KELVIN SIGN folds to k and LONG S to s: a line may spell the needle with them.
+    expect(lineNeedles(regexQuery('KEYWORDS'), true)?.texts).toEqual(['keywords', expect.any(String), expect.any(String)]);
     expect(lineNeedles(regexQuery('Über'), true)?.texts).toEqual(['ber']);
     expect(lineNeedles(regexQuery('日本語'), true)).toBeNull();
+  });
+
+  it('visits the lines that spell a case-insensitive needle with KELVIN SIGN or LONG S', () => {
+    const needles = lineNeedles(regexQuery('onsec|keys'), true);
+    const data = Buffer.from('plain\n\u212aEYS here\nreſponſeCode\nrespONSECode\nnothing', 'utf8');
+    const visited: [number, string][] = [];
+    visitNeedleLines(data, 1, needles as Needles, (text, line) => (visited.push([line, text]), true));
+    expect(visited).toEqual([
+      [2, '\u212aEYS here'],
+      [3, 'reſponſeCode'],
+      [4, 'respONSECode'],
+    ]);
   });
 });
 

@@ -42,6 +42,15 @@ const DEFAULT_FLAGS: Flags = { i: false, s: false, U: false, u: true, x: false }
 const META = new Set('\\.+*?()|[]{}^$#&-~');
 const CONTROL_ESCAPES: Readonly<Record<string, number>> = { a: 7, f: 12, t: 9, n: 10, r: 13, v: 11 };
 const LOOKAROUND = 'look-around, including look-ahead and look-behind, is not supported';
+/**
+ * rg's (?-u) makes `.`, negated classes and escapes above \x7F match single bytes, also one byte
+ * of a character or a byte that is not UTF-8. The index holds text (invalid UTF-8 decoded), so
+ * such a pattern cannot be matched as rg matches it and is refused; ASCII classes, `\b` and
+ * ASCII case folding mean the same on bytes and on characters and are kept.
+ */
+const BYTES =
+  'with (?-u), ".", negated classes and escapes above \\x7F match single bytes, which this search cannot match as rg does (it matches characters); remove (?-u) or keep to ASCII classes';
+const ASCII_SET: CodePointSet = [[0, 0x7f]];
 
 /** Parses `pattern` as rg does; `ignoreCase` is rg's `-i`. Throws an `invalid_regex` AppError. */
 export function parseRegex(pattern: string, ignoreCase = false): RegexNode {
@@ -194,6 +203,9 @@ class Parser {
       case '\\':
         return this.escape();
       case '.':
+        if (!this.flags.u) {
+          fail(BYTES);
+        }
         return { kind: 'class', set: NEWLINE_SET, negated: true, ignoreCase: false };
       case '^':
         return { kind: 'assert', what: 'start', unicode: this.flags.u };
@@ -211,12 +223,22 @@ class Parser {
     if (!this.flags.u && code > 0x7f) {
       fail('Unicode not allowed here');
     }
+    if (!this.flags.u && this.flags.i) {
+      // ASCII case folding only: KELVIN SIGN is not a k under (?-u).
+      return this.classNode({ set: [[code, code]], negated: false });
+    }
     return { kind: 'char', code, ignoreCase: this.flags.i };
   }
 
   private classNode(parsed: { set: CodePointSet; negated: boolean }): RegexNode {
     // The newline is never matched: kept out of a class, added to a negated one's members.
     const set = parsed.negated ? union(parsed.set, NEWLINE_SET) : subtract(parsed.set, NEWLINE_SET);
+    if (!this.flags.u) {
+      if (parsed.negated || subtract(set, ASCII_SET).length > 0) {
+        fail(BYTES);
+      }
+      return { kind: 'class', set: this.flags.i ? asciiCaseClosure(set) : set, negated: false, ignoreCase: false };
+    }
     return { kind: 'class', set, negated: parsed.negated, ignoreCase: this.flags.i };
   }
 
@@ -397,6 +419,9 @@ class Parser {
     if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
       fail('hexadecimal literal is not a Unicode scalar value');
     }
+    if (!this.flags.u && code > 0x7f) {
+      fail(BYTES);
+    }
     return code;
   }
 
@@ -563,5 +588,14 @@ export function regexSize(node: RegexNode): number {
     case 'repeat':
       return 1 + regexSize(node.node) * Math.max(1, node.max ?? node.min);
   }
+}
+
+/** `set` (ASCII) with the other case of each ASCII letter in it. */
+function asciiCaseClosure(set: CodePointSet): CodePointSet {
+  const letters = (low: number, high: number, shift: number): CodePointSet => {
+    const from = intersect(set, [[low, high]]);
+    return from.map(([start, end]) => [start + shift, end + shift] as const);
+  };
+  return union(set, [...letters(0x41, 0x5a, 0x20), ...letters(0x61, 0x7a, -0x20)]);
 }
 

@@ -34,6 +34,13 @@ interface Scored {
   readonly score: number;
 }
 
+/** A file that may hold documents of the page: its best score and its best documents so far. */
+interface PageFile {
+  readonly fileId: number;
+  readonly best: number;
+  readonly documents: Scored[];
+}
+
 type RankedRow = [documentId: number, fileId: number, rank: number];
 
 const statements = new WeakMap<Database, { ranked: BetterSqlite3.Statement<[string], RankedRow>; hit: BetterSqlite3.Statement<[number], HitRow> }>();
@@ -43,6 +50,11 @@ const statements = new WeakMap<Database, { ranked: BetterSqlite3.Statement<[stri
  * word (case-insensitive, whole words), scored by FTS5's bm25(), grouped by file (files ranked
  * by their best document, each file's documents together, best first). Documents of files not
  * in the snapshot (still being written) are left out. The control is polled as rows are read.
+ *
+ * Top-k: FTS5 hands the rows best first, so a file's first row is its best and files arrive in
+ * page order (ties aside). Only the documents that can fall within the first offset + limit are
+ * kept (at most that many per file, and no new file once the files kept hold that many);
+ * every other row is only counted, with one bit per file for the count of files.
  */
 export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsArgs, control: SearchControl = unbounded): WordsPage {
   const terms = [...new Set((args.query.match(WORD) ?? []).map((term) => term.toLowerCase()))];
@@ -50,7 +62,14 @@ export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsAr
     return { matches: [], total: 0, files: 0 };
   }
   const prepared = statementsOf(db);
-  const scored: Scored[] = [];
+  const wanted = args.offset + args.limit;
+  const seen = new Uint8Array(snapshot.rank.length);
+  const pageFiles = new Map<number, PageFile>();
+  let kept = 0;
+  let lastBest = Number.POSITIVE_INFINITY;
+  let closed = false;
+  let total = 0;
+  let files = 0;
   let read = 0;
   for (const [documentId, fileId, rank] of prepared.ranked.iterate(wordsMatchExpression(terms))) {
     read += 1;
@@ -61,27 +80,35 @@ export function wordsSearch(db: Database, snapshot: IndexSnapshot, args: WordsAr
       continue;
     }
     // bm25() is negative, more negative for a better match.
-    scored.push({ documentId, fileId, score: -rank });
+    const score = -rank;
+    total += 1;
+    if (seen[fileId] === 0) {
+      seen[fileId] = 1;
+      files += 1;
+      // A file whose best is below every kept file's comes after them all: past the page once they fill it.
+      closed ||= kept >= wanted && score < lastBest;
+      if (!closed) {
+        pageFiles.set(fileId, { fileId, best: score, documents: [] });
+        lastBest = score;
+      }
+    }
+    const file = pageFiles.get(fileId);
+    if (file !== undefined && file.documents.length < wanted) {
+      file.documents.push({ documentId, fileId, score });
+      kept += 1;
+    }
   }
   control.check();
   // One group per file: files in order of their best document, a file's documents together, best first.
-  const best = new Map<number, number>();
-  for (const hit of scored) {
-    best.set(hit.fileId, Math.max(best.get(hit.fileId) ?? Number.NEGATIVE_INFINITY, hit.score));
-  }
-  const bestOf = (hit: Scored): number => best.get(hit.fileId) as number;
-  scored.sort(
-    (left, right) =>
-      bestOf(right) - bestOf(left) || (snapshot.rank[left.fileId] as number) - (snapshot.rank[right.fileId] as number) || right.score - left.score || left.documentId - right.documentId,
-  );
-  const end = Math.min(scored.length, args.offset + args.limit);
+  const ordered = [...pageFiles.values()].sort((left, right) => right.best - left.best || (snapshot.rank[left.fileId] as number) - (snapshot.rank[right.fileId] as number));
+  const page = ordered.flatMap((file) => file.documents.sort((left, right) => right.score - left.score || left.documentId - right.documentId)).slice(args.offset, wanted);
   const patterns = terms.map((term) => new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegex(term)}(?![\\p{L}\\p{N}_])`, 'giu'));
   const matches: SearchMatch[] = [];
-  for (const hit of scored.slice(args.offset, end)) {
+  for (const hit of page) {
     control.check();
     matches.push(describeHit(prepared.hit, snapshot, hit, patterns));
   }
-  return { matches, total: scored.length, files: best.size, ...(end < scored.length ? { nextOffset: end } : {}) };
+  return { matches, total, files, ...(wanted < total ? { nextOffset: wanted } : {}) };
 }
 
 type HitRow = { firstLine: number; content: string; path: string; pathBytes: Buffer };
@@ -90,7 +117,7 @@ function statementsOf(db: Database): { ranked: BetterSqlite3.Statement<[string],
   let prepared = statements.get(db);
   if (prepared === undefined) {
     prepared = {
-      ranked: db.prepare<[string], RankedRow>(`SELECT w.rowid, d.file_id, bm25(${WORDS_TABLE}) FROM ${WORDS_TABLE} w JOIN documents d ON d.id = w.rowid WHERE ${WORDS_TABLE} MATCH ?`).raw(),
+      ranked: db.prepare<[string], RankedRow>(`SELECT w.rowid, d.file_id, bm25(${WORDS_TABLE}) FROM ${WORDS_TABLE} w JOIN documents d ON d.id = w.rowid WHERE ${WORDS_TABLE} MATCH ? ORDER BY rank`).raw(),
       hit: db.prepare<[number], HitRow>('SELECT d.first_line AS firstLine, d.content, f.path, f.path_bytes AS pathBytes FROM documents d JOIN files f ON f.id = d.file_id WHERE d.id = ?'),
     };
     statements.set(db, prepared);
