@@ -1,0 +1,67 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { indexedFixture, type IndexedFixture } from '../../../../test/helpers/index-in-process';
+import { loadConfig } from '../config/load-config';
+import { memoryBudget } from '../config/memory-budget';
+import { ReaderPool } from '../db/pool';
+import type { FromReader } from '../db/reader-protocol';
+import { coreDir, poolSettings, RecordingLogger } from '../db/pool-test-helpers';
+import { sourceWorkers } from '../workers';
+import type { ReaderOps } from './reader-ops';
+
+let fixture: IndexedFixture;
+let pool: ReaderPool<ReaderOps> | undefined;
+
+beforeAll(() => {
+  fixture = indexedFixture((repo) => {
+    mkdirSync(repo, { recursive: true });
+    writeFileSync(join(repo, 'a.txt'), 'needle one\nhay\nneedle two\n');
+  }, {});
+});
+
+afterAll(() => {
+  fixture.close();
+});
+
+afterEach(async () => {
+  await pool?.dispose();
+  pool = undefined;
+});
+
+/** A pool at this threshold, and every result message its reader threads send. */
+function startPool(thresholdMb: number): { pool: ReaderPool<ReaderOps>; results: Extract<FromReader, { type: 'result' }>[] } {
+  const results: Extract<FromReader, { type: 'result' }>[] = [];
+  pool = new ReaderPool<ReaderOps>({
+    dbPath: join(fixture.folder, 'index.sqlite'),
+    settings: poolSettings(),
+    workers: sourceWorkers(coreDir),
+    logger: new RecordingLogger(),
+    memory: memoryBudget(loadConfig({ env: {}, overrides: { MEMORY_THRESHOLD_MB: String(thresholdMb) } }).values),
+    onWorker: (_name, worker: Worker) => {
+      const listener = (message: FromReader): void => {
+        if (message.type === 'result') results.push(message);
+      };
+      worker.on('message', listener);
+      return { dispose: () => void worker.off('message', listener) };
+    },
+  });
+  return { pool, results };
+}
+
+describe.runIf(process.platform === 'linux')("a reader returns the C allocator's free pages after a search while RSS is over the threshold", () => {
+  it('trims after the search when the process is over a 1 MB threshold', async () => {
+    const { pool: reader, results } = startPool(1);
+    const page = await reader.run('search', { query: 'needle', mode: 'literal', limit: 10 });
+    expect(page.matches.map((match) => match.line)).toEqual([1, 3]);
+    expect(results.at(-1)?.trimmed).toBe(true);
+  });
+
+  it('does not trim under a threshold far above the process', async () => {
+    const { pool: reader, results } = startPool(1_000_000);
+    await reader.run('search', { query: 'needle', mode: 'literal', limit: 10 });
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((message) => message.trimmed === undefined)).toBe(true);
+  });
+});
