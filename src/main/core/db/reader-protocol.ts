@@ -80,8 +80,8 @@ export interface SerializedError {
 export type FromReader =
   | { readonly type: 'ready'; readonly heap: ReaderHeap }
   | { readonly type: 'open_failed'; readonly error: SerializedError }
-  | { readonly type: 'result'; readonly seq: number; readonly ok: true; readonly value: unknown; readonly durationMs: number; readonly heap: ReaderHeap; readonly trimmed?: true }
-  | { readonly type: 'result'; readonly seq: number; readonly ok: false; readonly error: SerializedError; readonly durationMs: number; readonly heap: ReaderHeap; readonly trimmed?: true }
+  | { readonly type: 'result'; readonly seq: number; readonly ok: true; readonly value: unknown; readonly durationMs: number; readonly heap: ReaderHeap; readonly trims?: number }
+  | { readonly type: 'result'; readonly seq: number; readonly ok: false; readonly error: SerializedError; readonly durationMs: number; readonly heap: ReaderHeap; readonly trims?: number }
   | { readonly type: 'closed' };
 
 export function serializeError(error: unknown): SerializedError {

@@ -9,22 +9,11 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from '../db/open-connection';
 import type { ReadonlyDatabase } from '../database-types';
-import { trimMalloc } from '../monitor/malloc-trim';
 import { searchControl } from '../search/search-control';
 import { useSearchHold } from '../search/search-budget';
 import type { QueryOpTable } from './reader-ops';
+import { readerTrim } from './reader-trim';
 import { serializeError, type FromReader, type ReaderHeap, type ReaderWorkerData, type ToReader } from '../db/reader-protocol';
-
-/**
- * After an op, while the process's RSS is over the budget's threshold: returns the C
- * allocator's free pages (malloc_trim covers every arena, so every thread's). A search frees
- * SQLite pages and document Buffers below live allocations, which glibc keeps otherwise: in
- * 200 paged searches the main arena held 60 MB between the cleanups' trims, 23 MB with this.
- * It costs about 1-5 ms when there is something to return, far less than a search.
- */
-function trimIfOver(trimAboveBytes: number | undefined): { trimmed?: true } {
-  return trimAboveBytes !== undefined && process.memoryUsage.rss() > trimAboveBytes && trimMalloc() ? { trimmed: true } : {};
-}
 
 function heap(): ReaderHeap {
   const statistics = getHeapStatistics();
@@ -40,6 +29,7 @@ export function serveReader(ops: QueryOpTable): void {
   const data = workerData as ReaderWorkerData;
   const cancelFlag = new Int32Array(data.cancelFlag);
   const send = (message: FromReader): void => port.postMessage(message);
+  const trim = readerTrim(data.trimAboveBytes);
   if (data.searchHold !== undefined) {
     useSearchHold(data.searchHold);
   }
@@ -68,11 +58,11 @@ export function serveReader(ops: QueryOpTable): void {
         throw new Error(`Unknown read op: ${message.op}`);
       }
       const seq = message.seq;
-      const control = searchControl({ budgetMs: message.budgetMs, cancelled: () => Atomics.load(cancelFlag, 0) === seq });
+      const control = trim.wrap(searchControl({ budgetMs: message.budgetMs, cancelled: () => Atomics.load(cancelFlag, 0) === seq }));
       const value = op(db, message.args as never, { control });
-      send({ type: 'result', seq: message.seq, ok: true, value, durationMs: performance.now() - started, heap: heap(), ...trimIfOver(data.trimAboveBytes) });
+      send({ type: 'result', seq: message.seq, ok: true, value, durationMs: performance.now() - started, heap: heap(), trims: trim.finish() });
     } catch (error) {
-      send({ type: 'result', seq: message.seq, ok: false, error: serializeError(error), durationMs: performance.now() - started, heap: heap(), ...trimIfOver(data.trimAboveBytes) });
+      send({ type: 'result', seq: message.seq, ok: false, error: serializeError(error), durationMs: performance.now() - started, heap: heap(), trims: trim.finish() });
     }
   });
   send({ type: 'ready', heap: heap() });

@@ -10,6 +10,9 @@ import type { FromReader } from '../db/reader-protocol';
 import { coreDir, poolSettings, RecordingLogger } from '../db/pool-test-helpers';
 import { sourceWorkers } from '../workers';
 import type { ReaderOps } from './reader-ops';
+import { TRIM_EVERY_CHECKS } from './reader-trim';
+
+const FILES = 2 * TRIM_EVERY_CHECKS + 10;
 
 let fixture: IndexedFixture;
 let pool: ReaderPool<ReaderOps> | undefined;
@@ -18,6 +21,8 @@ beforeAll(() => {
   fixture = indexedFixture((repo) => {
     mkdirSync(repo, { recursive: true });
     writeFileSync(join(repo, 'a.txt'), 'needle one\nhay\nneedle two\n');
+    // Enough one-document files for two trims inside one scan.
+    for (let file = 0; file < FILES; file += 1) writeFileSync(join(repo, `many-${String(file).padStart(4, '0')}.txt`), `pin ${file}\n`);
   }, {});
 });
 
@@ -55,13 +60,20 @@ describe.runIf(process.platform === 'linux')("a reader returns the C allocator's
     const { pool: reader, results } = startPool(1);
     const page = await reader.run('search', { query: 'needle', mode: 'literal', limit: 10 });
     expect(page.matches.map((match) => match.line)).toEqual([1, 3]);
-    expect(results.at(-1)?.trimmed).toBe(true);
+    expect(results.at(-1)?.trims).toBe(1);
+  });
+
+  it('also trims every TRIM_EVERY_CHECKS documents of a long scan', async () => {
+    const { pool: reader, results } = startPool(1);
+    const page = await reader.run('search', { query: 'pin', mode: 'literal', limit: 1000 });
+    expect(page.matches).toHaveLength(FILES);
+    expect(results.at(-1)?.trims).toBe(Math.floor(FILES / TRIM_EVERY_CHECKS) + 1);
   });
 
   it('does not trim under a threshold far above the process', async () => {
     const { pool: reader, results } = startPool(1_000_000);
-    await reader.run('search', { query: 'needle', mode: 'literal', limit: 10 });
+    await reader.run('search', { query: 'pin', mode: 'literal', limit: 1000 });
     expect(results.length).toBeGreaterThan(0);
-    expect(results.every((message) => message.trimmed === undefined)).toBe(true);
+    expect(results.every((message) => message.trims === 0)).toBe(true);
   });
 });
