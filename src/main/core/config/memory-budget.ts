@@ -15,9 +15,9 @@
  * - an idle reader connection beyond the first is closed after DATABASE_POOL_IDLE_TIMEOUT, and
  *   at once by a cleanup (a thread that ends returns its whole heap);
  * - a cleanup ends with glibc's malloc_trim, which returns the pages the other levers freed;
- *   while the RSS is over the threshold a search reader also trims after each op and every
- *   256 documents of a long one (query/reader-trim.ts: freed document Buffers between SQLite
- *   cache pages stay resident otherwise);
+ *   while the RSS is over the threshold a search reader also trims after an op and every 256
+ *   documents of a long one, 250 ms apart at least (query/reader-trim.ts: freed document
+ *   Buffers between SQLite cache pages stay resident otherwise);
  * - `unhealthy` at ALERT_PERCENT of MEMORY_LIMIT_MB (or of system memory when it is 0).
  */
 import { totalmem } from 'node:os';

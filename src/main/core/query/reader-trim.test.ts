@@ -10,7 +10,8 @@ import type { FromReader } from '../db/reader-protocol';
 import { coreDir, poolSettings, RecordingLogger } from '../db/pool-test-helpers';
 import { sourceWorkers } from '../workers';
 import type { ReaderOps } from './reader-ops';
-import { TRIM_EVERY_CHECKS } from './reader-trim';
+import { readerTrim, TRIM_EVERY_CHECKS, TRIM_INTERVAL_MS } from './reader-trim';
+import { unbounded } from '../search/search-control';
 
 const FILES = 2 * TRIM_EVERY_CHECKS + 10;
 
@@ -63,17 +64,42 @@ describe.runIf(process.platform === 'linux')("a reader returns the C allocator's
     expect(results.at(-1)?.trims).toBe(1);
   });
 
-  it('also trims every TRIM_EVERY_CHECKS documents of a long scan', async () => {
-    const { pool: reader, results } = startPool(1);
-    const page = await reader.run('search', { query: 'pin', mode: 'literal', limit: 1000 });
-    expect(page.matches).toHaveLength(FILES);
-    expect(results.at(-1)?.trims).toBe(Math.floor(FILES / TRIM_EVERY_CHECKS) + 1);
-  });
-
   it('does not trim under a threshold far above the process', async () => {
     const { pool: reader, results } = startPool(1_000_000);
     await reader.run('search', { query: 'pin', mode: 'literal', limit: 1000 });
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((message) => message.trims === 0)).toBe(true);
+  });
+});
+
+describe('the trim policy (a fake clock and RSS)', () => {
+  function policy(rssBytes: number) {
+    let time = 0;
+    const trims: number[] = [];
+    const trim = readerTrim(1000, { now: () => time, rss: () => rssBytes, trim: () => (trims.push(time), true) });
+    return { trim, trims, at: (ms: number) => void (time = ms) };
+  }
+  const scan = (control: { check(): void }, documents: number): void => {
+    for (let document = 0; document < documents; document += 1) control.check();
+  };
+
+  it('trims every TRIM_EVERY_CHECKS documents and after the op, at most once per TRIM_INTERVAL_MS', () => {
+    const { trim, trims, at } = policy(2000);
+    const control = trim.wrap(unbounded);
+    scan(control, TRIM_EVERY_CHECKS);
+    at(TRIM_INTERVAL_MS - 1);
+    scan(control, TRIM_EVERY_CHECKS);
+    expect(trim.finish()).toBe(1);
+    at(TRIM_INTERVAL_MS);
+    trim.wrap(unbounded);
+    expect(trim.finish()).toBe(1);
+    expect(trims).toEqual([0, TRIM_INTERVAL_MS]);
+  });
+
+  it('never trims while the RSS is under the threshold', () => {
+    const { trim, trims } = policy(1000);
+    scan(trim.wrap(unbounded), 4 * TRIM_EVERY_CHECKS);
+    expect(trim.finish()).toBe(0);
+    expect(trims).toEqual([]);
   });
 });
