@@ -41,8 +41,10 @@ export interface ReaderWorkerData {
   readonly cacheKib?: number;
   /** The bytes one search may hold (candidate text, one page), from the memory budget; the default threshold's when absent. */
   readonly searchHold?: Pick<MemoryBudget, 'searchHoldBytes' | 'searchPageBytes'>;
-  /** The process RSS above which the worker returns the C allocator's free pages after each op (the memory budget's threshold). */
+  /** When the worker returns the C allocator's free pages (query/reader-trim.ts): over this RSS (the budget's threshold)... */
   readonly trimAboveBytes?: number;
+  /** ...once the RSS grew by this much since the last trim. */
+  readonly trimStepBytes?: number;
   /**
    * One Int32 the main thread sets to the sequence number of a call it cancels. The worker is
    * busy in a synchronous scan when that matters, so a message would wait behind it; shared

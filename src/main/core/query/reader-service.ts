@@ -29,7 +29,7 @@ export function serveReader(ops: QueryOpTable): void {
   const data = workerData as ReaderWorkerData;
   const cancelFlag = new Int32Array(data.cancelFlag);
   const send = (message: FromReader): void => port.postMessage(message);
-  const trim = readerTrim(data.trimAboveBytes);
+  const trim = readerTrim(data.trimAboveBytes === undefined || data.trimStepBytes === undefined ? undefined : { aboveBytes: data.trimAboveBytes, stepBytes: data.trimStepBytes });
   if (data.searchHold !== undefined) {
     useSearchHold(data.searchHold);
   }

@@ -10,7 +10,7 @@ import type { FromReader } from '../db/reader-protocol';
 import { coreDir, poolSettings, RecordingLogger } from '../db/pool-test-helpers';
 import { sourceWorkers } from '../workers';
 import type { ReaderOps } from './reader-ops';
-import { readerTrim, TRIM_EVERY_CHECKS, TRIM_INTERVAL_MS } from './reader-trim';
+import { readerTrim, TRIM_EVERY_CHECKS } from './reader-trim';
 import { unbounded } from '../search/search-control';
 
 const FILES = 2 * TRIM_EVERY_CHECKS + 10;
@@ -72,32 +72,49 @@ describe.runIf(process.platform === 'linux')("a reader returns the C allocator's
   });
 });
 
-describe('the trim policy (a fake clock and RSS)', () => {
-  function policy(rssBytes: number) {
-    let time = 0;
+describe('the trim policy (a fake RSS)', () => {
+  const MB = 1024 * 1024;
+  /** A policy over 100 MB with a 10 MB step; `rss` is what the process holds now, each trim returns `returned`. */
+  function policy(start: number, returned = 0) {
+    let rss = start;
     const trims: number[] = [];
-    const trim = readerTrim(1000, { now: () => time, rss: () => rssBytes, trim: () => (trims.push(time), true) });
-    return { trim, trims, at: (ms: number) => void (time = ms) };
+    const trim = readerTrim({ aboveBytes: 100 * MB, stepBytes: 10 * MB }, { rss: () => rss, trim: () => (trims.push(rss), (rss -= returned), true) });
+    return { trim, trims, set: (bytes: number) => void (rss = bytes) };
   }
   const scan = (control: { check(): void }, documents: number): void => {
     for (let document = 0; document < documents; document += 1) control.check();
   };
 
-  it('trims every TRIM_EVERY_CHECKS documents and after the op, at most once per TRIM_INTERVAL_MS', () => {
-    const { trim, trims, at } = policy(2000);
+  it('trims inside a scan and after it each time the RSS grew by the step since the last trim', () => {
+    const { trim, trims, set } = policy(120 * MB);
     const control = trim.wrap(unbounded);
+    // The first look over the threshold trims; the next only after 10 MB more.
     scan(control, TRIM_EVERY_CHECKS);
-    at(TRIM_INTERVAL_MS - 1);
+    set(129 * MB);
     scan(control, TRIM_EVERY_CHECKS);
-    expect(trim.finish()).toBe(1);
-    at(TRIM_INTERVAL_MS);
+    set(131 * MB);
+    scan(control, TRIM_EVERY_CHECKS);
+    expect(trim.finish()).toBe(2);
+    trim.wrap(unbounded);
+    expect(trim.finish()).toBe(0);
+    expect(trims).toEqual([120 * MB, 131 * MB]);
+  });
+
+  it('counts growth from the lowest RSS seen since the last trim', () => {
+    const { trim, trims, set } = policy(150 * MB, 20 * MB);
     trim.wrap(unbounded);
     expect(trim.finish()).toBe(1);
-    expect(trims).toEqual([0, TRIM_INTERVAL_MS]);
+    set(125 * MB);
+    trim.wrap(unbounded);
+    expect(trim.finish()).toBe(0);
+    set(136 * MB);
+    trim.wrap(unbounded);
+    expect(trim.finish()).toBe(1);
+    expect(trims).toEqual([150 * MB, 136 * MB]);
   });
 
   it('never trims while the RSS is under the threshold', () => {
-    const { trim, trims } = policy(1000);
+    const { trim, trims } = policy(99 * MB);
     scan(trim.wrap(unbounded), 4 * TRIM_EVERY_CHECKS);
     expect(trim.finish()).toBe(0);
     expect(trims).toEqual([]);
