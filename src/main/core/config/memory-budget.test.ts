@@ -15,6 +15,7 @@ describe('memoryBudget', () => {
       readerCacheUnderPressureKib: 4096,
       searchHoldBytes: 12.5 * MIB,
       searchPageBytes: 3.125 * MIB,
+      readerTrimStepBytes: 6.25 * MIB,
       indexThreadHeapBytes: 12.5 * MIB,
       minDocumentsPerBatch: 25,
     });

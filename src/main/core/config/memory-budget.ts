@@ -15,6 +15,9 @@
  * - an idle reader connection beyond the first is closed after DATABASE_POOL_IDLE_TIMEOUT, and
  *   at once by a cleanup (a thread that ends returns its whole heap);
  * - a cleanup ends with glibc's malloc_trim, which returns the pages the other levers freed;
+ *   while the RSS is over the threshold a search reader also trims, after an op or inside a
+ *   long one, each time the RSS grew by 6.25 MB since its last trim (query/reader-trim.ts:
+ *   freed document Buffers between SQLite cache pages stay resident otherwise);
  * - `unhealthy` at ALERT_PERCENT of MEMORY_LIMIT_MB (or of system memory when it is 0).
  */
 import { totalmem } from 'node:os';
@@ -41,6 +44,8 @@ export interface MemoryBudget {
   readonly searchHoldBytes: number;
   /** Estimated heap bytes of one page of results (its lines and ranges); a fuller page ends early and its cursor goes on. */
   readonly searchPageBytes: number;
+  /** RSS growth since a reader's last trim after which it trims again, while over the threshold. */
+  readonly readerTrimStepBytes: number;
   /** Heap of an index thread (writer or file reader) above which index batches shrink. */
   readonly indexThreadHeapBytes: number;
   /**
@@ -59,6 +64,8 @@ const SHARES = {
   searchHold: 1 / 8,
   /** One page of results: a quarter of what a search holds, so a page and the text it came from fit together. */
   searchPage: 1 / 4,
+  /** A reader trims again once the RSS grew by a sixteenth: one page's transient holes (25 MB on `const `) are cut short. */
+  readerTrimStep: 1 / 16,
   /** An index thread's heap: an eighth; their live data is bounded by the batch settings (see indexer.ts). */
   indexThreadHeap: 1 / 8,
   /**
@@ -96,6 +103,7 @@ export function memoryBudget(settings: BudgetSettings, systemBytes: number = tot
     readerCacheKib,
     readerCacheUnderPressureKib: Math.max(FLOORS.readerCacheKib, Math.round(readerCacheKib * SHARES.readerCacheUnderPressure)),
     ...searchHold(thresholdMb),
+    readerTrimStepBytes: Math.round(thresholdBytes * SHARES.readerTrimStep),
     indexThreadHeapBytes: Math.max(FLOORS.indexThreadHeapBytes, Math.round(thresholdBytes * SHARES.indexThreadHeap)),
     minDocumentsPerBatch: Math.max(1, Math.ceil(settings.MAX_DOCUMENTS_PER_BATCH / 4)),
   };

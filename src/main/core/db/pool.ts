@@ -41,7 +41,7 @@ export interface ReaderPoolOptions {
   /** The thread each reader runs; the production reader worker (`workers('reader-worker')`) by default. Tests pass a test-only entry. */
   readonly entry?: WorkerEntry;
   /** Each reader thread's share of the memory budget; V8 and SQLite defaults when absent. */
-  readonly memory?: Pick<MemoryBudget, 'searchReaderLimits' | 'readerCacheKib' | 'readerCacheUnderPressureKib' | 'searchHoldBytes' | 'searchPageBytes'>;
+  readonly memory?: Pick<MemoryBudget, 'thresholdBytes' | 'readerTrimStepBytes' | 'searchReaderLimits' | 'readerCacheKib' | 'readerCacheUnderPressureKib' | 'searchHoldBytes' | 'searchPageBytes'>;
   /** How long a reader may take to stop after a cancel or past its budget; 1 s by default. */
   readonly stopGraceMs?: number;
 }
@@ -107,7 +107,7 @@ export class ReaderPool<Ops extends OpTable> implements Disposable {
         busyTimeoutMs: options.busyTimeoutMs ?? 5000,
         now: this.now,
         ...(options.onWorker === undefined ? {} : { onWorker: options.onWorker }),
-        ...(options.memory === undefined ? {} : { resourceLimits: options.memory.searchReaderLimits, cacheKib: options.memory.readerCacheKib, searchHold: options.memory }),
+        ...(options.memory === undefined ? {} : { resourceLimits: options.memory.searchReaderLimits, cacheKib: options.memory.readerCacheKib, searchHold: options.memory, trimAboveBytes: options.memory.thresholdBytes, trimStepBytes: options.memory.readerTrimStepBytes }),
         onUnexpectedExit: (connection, code) => {
           logger.warn(`Reader connection ${connection.id} stopped unexpectedly (exit code ${code})`, { connection: connection.id, code });
           this.resources.invalidate(connection);

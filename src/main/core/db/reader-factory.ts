@@ -16,6 +16,9 @@ export interface ReaderFactoryOptions {
   readonly cacheKib?: number;
   /** The bytes one search may hold in the thread, so a reader keeps to the configured threshold's share. */
   readonly searchHold?: Pick<MemoryBudget, 'searchHoldBytes' | 'searchPageBytes'>;
+  /** When a reader trims the C allocator: over this process RSS, once it grew by the step since the last trim. */
+  readonly trimAboveBytes?: number;
+  readonly trimStepBytes?: number;
   readonly onWorker?: (name: string, worker: Worker) => Disposable;
   /** A reader thread stopped without being asked to (a crash, a kill). */
   readonly onUnexpectedExit: (connection: ReaderConnection, code: number) => void;
@@ -41,6 +44,7 @@ export function readerFactory(options: ReaderFactoryOptions): ResourceFactory<Re
           busyTimeoutMs: options.busyTimeoutMs,
           ...(options.cacheKib === undefined ? {} : { cacheKib: options.cacheKib }),
           ...(options.searchHold === undefined ? {} : { searchHold: { searchHoldBytes: options.searchHold.searchHoldBytes, searchPageBytes: options.searchHold.searchPageBytes } }),
+          ...(options.trimAboveBytes === undefined || options.trimStepBytes === undefined ? {} : { trimAboveBytes: options.trimAboveBytes, trimStepBytes: options.trimStepBytes }),
         },
         ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
         createdAt: options.now(),

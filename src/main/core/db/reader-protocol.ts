@@ -41,6 +41,10 @@ export interface ReaderWorkerData {
   readonly cacheKib?: number;
   /** The bytes one search may hold (candidate text, one page), from the memory budget; the default threshold's when absent. */
   readonly searchHold?: Pick<MemoryBudget, 'searchHoldBytes' | 'searchPageBytes'>;
+  /** When the worker returns the C allocator's free pages (query/reader-trim.ts): over this RSS (the budget's threshold)... */
+  readonly trimAboveBytes?: number;
+  /** ...once the RSS grew by this much since the last trim. */
+  readonly trimStepBytes?: number;
   /**
    * One Int32 the main thread sets to the sequence number of a call it cancels. The worker is
    * busy in a synchronous scan when that matters, so a message would wait behind it; shared
@@ -78,8 +82,8 @@ export interface SerializedError {
 export type FromReader =
   | { readonly type: 'ready'; readonly heap: ReaderHeap }
   | { readonly type: 'open_failed'; readonly error: SerializedError }
-  | { readonly type: 'result'; readonly seq: number; readonly ok: true; readonly value: unknown; readonly durationMs: number; readonly heap: ReaderHeap }
-  | { readonly type: 'result'; readonly seq: number; readonly ok: false; readonly error: SerializedError; readonly durationMs: number; readonly heap: ReaderHeap }
+  | { readonly type: 'result'; readonly seq: number; readonly ok: true; readonly value: unknown; readonly durationMs: number; readonly heap: ReaderHeap; readonly trims?: number }
+  | { readonly type: 'result'; readonly seq: number; readonly ok: false; readonly error: SerializedError; readonly durationMs: number; readonly heap: ReaderHeap; readonly trims?: number }
   | { readonly type: 'closed' };
 
 export function serializeError(error: unknown): SerializedError {

@@ -12,6 +12,7 @@ import type { ReadonlyDatabase } from '../base/database-types';
 import { searchControl } from '../search/search-control';
 import { useSearchHold } from '../search/search-budget';
 import type { QueryOpTable } from './reader-ops';
+import { readerTrim } from './reader-trim';
 import { serializeError, type FromReader, type ReaderHeap, type ReaderWorkerData, type ToReader } from '../db/reader-protocol';
 
 function heap(): ReaderHeap {
@@ -28,6 +29,7 @@ export function serveReader(ops: QueryOpTable): void {
   const data = workerData as ReaderWorkerData;
   const cancelFlag = new Int32Array(data.cancelFlag);
   const send = (message: FromReader): void => port.postMessage(message);
+  const trim = readerTrim(data.trimAboveBytes === undefined || data.trimStepBytes === undefined ? undefined : { aboveBytes: data.trimAboveBytes, stepBytes: data.trimStepBytes });
   if (data.searchHold !== undefined) {
     useSearchHold(data.searchHold);
   }
@@ -56,11 +58,11 @@ export function serveReader(ops: QueryOpTable): void {
         throw new Error(`Unknown read op: ${message.op}`);
       }
       const seq = message.seq;
-      const control = searchControl({ budgetMs: message.budgetMs, cancelled: () => Atomics.load(cancelFlag, 0) === seq });
+      const control = trim.wrap(searchControl({ budgetMs: message.budgetMs, cancelled: () => Atomics.load(cancelFlag, 0) === seq }));
       const value = op(db, message.args as never, { control });
-      send({ type: 'result', seq: message.seq, ok: true, value, durationMs: performance.now() - started, heap: heap() });
+      send({ type: 'result', seq: message.seq, ok: true, value, durationMs: performance.now() - started, heap: heap(), trims: trim.finish() });
     } catch (error) {
-      send({ type: 'result', seq: message.seq, ok: false, error: serializeError(error), durationMs: performance.now() - started, heap: heap() });
+      send({ type: 'result', seq: message.seq, ok: false, error: serializeError(error), durationMs: performance.now() - started, heap: heap(), trims: trim.finish() });
     }
   });
   send({ type: 'ready', heap: heap() });
