@@ -8,7 +8,7 @@ import { memoryBudget } from '../config/memory-budget';
 import { ReaderPool } from '../db/pool';
 import type { FromReader } from '../db/reader-protocol';
 import { coreDir, poolSettings, RecordingLogger } from '../db/pool-test-helpers';
-import { sourceWorkers } from '../workers';
+import { sourceWorkers } from '../base/workers';
 import type { ReaderOps } from './reader-ops';
 import { readerTrim, TRIM_EVERY_CHECKS } from './reader-trim';
 import { unbounded } from '../search/search-control';
