@@ -26,10 +26,16 @@ const coreLayers = [['base'], ['log', 'files', 'index'], ['config'], ['search', 
 const compositionFiles = ['core', 'router', 'search-channels', 'indexed-file', 'search-listing', 'stream-writer', 'in-process-transport'];
 const coreLayerRules = coreLayers.flatMap((layer, level) =>
   layer.map((folder) => {
-    const above = coreLayers.slice(level).flat().filter((other) => other !== folder);
+    const above = coreLayers
+      .slice(level)
+      .flat()
+      .filter((other) => other !== folder);
     const patterns = [toRenderer, toPreload, toShell, toElectronSubpath];
     if (above.length > 0) {
-      patterns.push({ group: above.flatMap((other) => [`../${other}`, `../${other}/*`]), message: `core/${folder} is in layer ${level + 1} of the core (eslint.config.mjs coreLayers): it imports only lower layers.` });
+      patterns.push({
+        group: above.flatMap((other) => [`../${other}`, `../${other}/*`]),
+        message: `core/${folder} is in layer ${level + 1} of the core (eslint.config.mjs coreLayers): it imports only lower layers.`,
+      });
     }
     // The loopback server is a transport: it reaches the core through core.ts and the router.
     if (folder !== 'server') {
@@ -107,7 +113,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ ...noElectron, allowTypeImports: true, message: 'The shell takes Electron as an injected parameter; only src/main/index.ts imports its values.' }], patterns: [toRenderer, toPreload] },
+        {
+          paths: [{ ...noElectron, allowTypeImports: true, message: 'The shell takes Electron as an injected parameter; only src/main/index.ts imports its values.' }],
+          patterns: [toRenderer, toPreload],
+        },
       ],
     },
   },

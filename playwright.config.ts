@@ -25,7 +25,17 @@ export default defineConfig({
       ...(chromium === undefined ? {} : { executablePath: chromium }),
       // Without the background-networking flags Chromium keeps dialling hosts this closed
       // network refuses; --no-sandbox because CI runs as root.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--enable-precise-memory-info',
+        '--js-flags=--expose-gc',
+      ],
     },
   },
 });

@@ -81,9 +81,7 @@ test.describe('dashboard', () => {
       await dashboard.startIndexing(large);
       await expect(dashboard.cancelIndexing).toBeVisible();
       // The bar moves through values strictly between 0 and 100 while the run goes on.
-      await expect
-        .poll(async () => Number(await dashboard.progressBar.getAttribute('aria-valuenow')), { timeout: 30_000 })
-        .toBeGreaterThan(0);
+      await expect.poll(async () => Number(await dashboard.progressBar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(0);
       expect(Number(await dashboard.progressBar.getAttribute('aria-valuenow'))).toBeLessThan(100);
       await dashboard.screenshot('04-indexing-light');
       await dashboard.cancelIndexing.click();

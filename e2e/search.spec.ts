@@ -189,7 +189,10 @@ test.describe('repositories, progress and connection', () => {
       const texts = await dashboard.progressTexts();
       const values = await dashboard.progressValues();
       // More files than the walk looks ahead: the total is unknown at first.
-      expect(texts.some((text) => text.startsWith('Scanning:')), texts.join(' | ')).toBe(true);
+      expect(
+        texts.some((text) => text.startsWith('Scanning:')),
+        texts.join(' | '),
+      ).toBe(true);
       expect(values.at(-1)).toBe(100);
       for (let index = 1; index < values.length; index += 1) {
         expect(values[index], `progress went back: ${values.join(', ')}`).toBeGreaterThanOrEqual(values[index - 1] ?? 0);
@@ -211,7 +214,6 @@ test.describe('repositories, progress and connection', () => {
       await page.getByRole('button', { name: `Re-index ${root}` }).click();
       await expect(dashboard.runStatus('Running')).toBeHidden({ timeout: 60_000 });
       await expect(dashboard.indexing.getByRole('status').filter({ hasText: /^2,600 (unchanged · 0 changed|indexed) · / })).toBeVisible({ timeout: 60_000 });
-
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -227,7 +229,10 @@ test.describe('repositories, progress and connection', () => {
       await expect(page.getByRole('status').filter({ hasText: /^4 matches in 3 files/ })).toBeVisible();
       await dashboard.showDashboard();
       await page.getByRole('button', { name: `Remove ${repo}` }).click();
-      await page.getByRole('alertdialog', { name: `Remove ${repo}?` }).getByRole('button', { name: 'Remove from index' }).click();
+      await page
+        .getByRole('alertdialog', { name: `Remove ${repo}?` })
+        .getByRole('button', { name: 'Remove from index' })
+        .click();
       await expect(page.getByRole('button', { name: `Remove ${repo}` })).toBeHidden();
       await expect(page.getByText('No repositories yet')).toBeVisible();
       await dashboard.showSearch();

@@ -75,7 +75,12 @@ test.describe('background tasks', () => {
             button: box(element.querySelector('button')!.getBoundingClientRect()),
             row: box(element.getBoundingClientRect()),
             // clientWidth/Height leave out the scrollbars.
-            scroller: { left: clip.left + scroller.clientLeft, top: clip.top + scroller.clientTop, right: clip.left + scroller.clientLeft + scroller.clientWidth, bottom: clip.top + scroller.clientTop + scroller.clientHeight },
+            scroller: {
+              left: clip.left + scroller.clientLeft,
+              top: clip.top + scroller.clientTop,
+              right: clip.left + scroller.clientLeft + scroller.clientWidth,
+              bottom: clip.top + scroller.clientTop + scroller.clientHeight,
+            },
             viewport: { left: 0, top: 0, right: view.innerWidth, bottom: view.innerHeight },
             scrollerScrollLeft: scroller.scrollLeft,
           };

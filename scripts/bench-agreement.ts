@@ -153,7 +153,11 @@ function rgComparable(outcome: RgOutcome): Ours {
 function rgOutcomes(root: string, stamp: string, queries: readonly GeneratedQuery[]): Promise<RgOutcome[]> {
   mkdirSync(CACHE, { recursive: true });
   const version = spawnSync('rg', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
-  const keys = queries.map((query) => createHash('sha1').update(JSON.stringify([version, root, stamp, maxLines, query])).digest('hex'));
+  const keys = queries.map((query) =>
+    createHash('sha1')
+      .update(JSON.stringify([version, root, stamp, maxLines, query]))
+      .digest('hex'),
+  );
   const cached = keys.map((key): RgOutcome | undefined => {
     const path = join(CACHE, `${key}.json`);
     return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RgOutcome) : undefined;

@@ -170,7 +170,18 @@ async function main(): Promise<void> {
       const rare = time(db, QUERIES[1] as SearchArgs, 3);
       const segments = db.prepare('SELECT count(*) FROM segments').pluck().get() as number;
       db.close();
-      out.push({ run: run + 1, touched: touched.length, seconds, indexed: done.summary.files_indexed, unchanged: done.summary.files_unchanged, segments, literalFirstMs: literal.firstMs, literalFullMs: literal.fullMs, rareMs: rare.fullMs, log: log.filter((line) => line.includes('merge')) });
+      out.push({
+        run: run + 1,
+        touched: touched.length,
+        seconds,
+        indexed: done.summary.files_indexed,
+        unchanged: done.summary.files_unchanged,
+        segments,
+        literalFirstMs: literal.firstMs,
+        literalFullMs: literal.fullMs,
+        rareMs: rare.fullMs,
+        log: log.filter((line) => line.includes('merge')),
+      });
     }
     console.log(JSON.stringify({ step, runs: out, peakRss: peakRss() }));
   } else {

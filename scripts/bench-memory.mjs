@@ -347,9 +347,13 @@ function print(rows, routes) {
   console.log(`Full listings through: ${routes.join(', ') || 'n/a'}.`);
   const verdict = (ok) => (ok ? 'met' : 'MISSED');
   console.log(`Target peak ≤ ${TARGET_PEAK_MB} MB in every phase: highest ${mb(peak)} MB — ${verdict(mb(peak) <= TARGET_PEAK_MB)}`);
-  console.log(`Target after idle ≤ start-up + ${TARGET_IDLE_OVER_START_MB} MB: ${mb(idle.end.rss)} MB vs ${mb(start.end.rss + TARGET_IDLE_OVER_START_MB * MB)} MB — ${verdict(idle.end.rss <= start.end.rss + TARGET_IDLE_OVER_START_MB * MB)}`);
+  console.log(
+    `Target after idle ≤ start-up + ${TARGET_IDLE_OVER_START_MB} MB: ${mb(idle.end.rss)} MB vs ${mb(start.end.rss + TARGET_IDLE_OVER_START_MB * MB)} MB — ${verdict(idle.end.rss <= start.end.rss + TARGET_IDLE_OVER_START_MB * MB)}`,
+  );
   if (paged !== undefined && listing !== undefined) {
-    console.log(`Target full listings' peak ≤ paged peak + ${TARGET_LISTING_OVER_PAGED_MB} MB: ${mb(listing.peak.rss)} MB vs ${mb(paged.peak.rss + TARGET_LISTING_OVER_PAGED_MB * MB)} MB — ${verdict(listing.peak.rss <= paged.peak.rss + TARGET_LISTING_OVER_PAGED_MB * MB)}`);
+    console.log(
+      `Target full listings' peak ≤ paged peak + ${TARGET_LISTING_OVER_PAGED_MB} MB: ${mb(listing.peak.rss)} MB vs ${mb(paged.peak.rss + TARGET_LISTING_OVER_PAGED_MB * MB)} MB — ${verdict(listing.peak.rss <= paged.peak.rss + TARGET_LISTING_OVER_PAGED_MB * MB)}`,
+    );
   }
 }
 

@@ -74,9 +74,7 @@ function buildIndex(): void {
   const { summary } = run.run();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  console.log(
-    `Indexed ${corpus}: ${summary.files_indexed} files, ${mb(summary.bytes_indexed)} MB, ${summary.documents} documents in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
+  console.log(`Indexed ${corpus}: ${summary.files_indexed} files, ${mb(summary.bytes_indexed)} MB, ${summary.documents} documents in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** Distinct identifiers taken from the index itself, so every search finds something. */
@@ -180,7 +178,11 @@ async function memoryPerReader(queries: readonly SearchArgs[], readers: number):
 }
 
 async function main(): Promise<void> {
-  console.log(`Load average at start: ${loadavg().map((value) => value.toFixed(2)).join(', ')} on ${availableParallelism()} cores; ${workerKind} reader workers`);
+  console.log(
+    `Load average at start: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(', ')} on ${availableParallelism()} cores; ${workerKind} reader workers`,
+  );
   buildIndex();
   const queries = pickQueries();
   console.log(`${queries.length} distinct searches (2/3 literal, 1/3 words ignoring case), first page of 100 lines each`);
@@ -210,7 +212,11 @@ async function main(): Promise<void> {
   const readers = 8;
   const memory = await memoryPerReader(queries, readers);
   console.log(`\nRSS per reader connection (${readers} readers, ${workerKind} workers): ${mb(memory.idle)} MB idle, ${mb(memory.afterSearch)} MB after one search each`);
-  console.log(`Load average at end: ${loadavg().map((value) => value.toFixed(2)).join(', ')}`);
+  console.log(
+    `Load average at end: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(', ')}`,
+  );
   rmSync(tempDir, { recursive: true, force: true });
 }
 

@@ -73,7 +73,9 @@ try {
     const used = process.cpuUsage(cpu);
     const cpuSeconds = (used.user + used.system) / 1e6;
     const size = db.prepare(`SELECT sum(length(block)) AS bytes FROM word_index_data`).get() as { bytes: number };
-    console.log(`\n${variant.name}: filled in ${fillSeconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s CPU), ${(size.bytes / 1e6).toFixed(1)} MB of index (file grew ${((statSync(copy).size - before) / 1e6).toFixed(1)} MB)`);
+    console.log(
+      `\n${variant.name}: filled in ${fillSeconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s CPU), ${(size.bytes / 1e6).toFixed(1)} MB of index (file grew ${((statSync(copy).size - before) / 1e6).toFixed(1)} MB)`,
+    );
     const ranked = db.prepare('SELECT w.rowid AS id, bm25(word_index) AS score, d.file_id AS fileId FROM word_index w JOIN documents d ON d.id = w.rowid WHERE word_index MATCH ?');
     for (const query of words) {
       const times: number[] = [];

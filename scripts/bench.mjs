@@ -101,7 +101,12 @@ function rawRead(dir) {
 }
 
 function step(args) {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(root, 'scripts/bench-index.ts'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * MIB, env: withMallocTuning(process.env) });
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(root, 'scripts/bench-index.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * MIB,
+    env: withMallocTuning(process.env),
+  });
   if (result.status !== 0) {
     throw new Error(`bench-index ${args[0]} failed: ${result.stderr}`);
   }
@@ -147,7 +152,10 @@ function rg(corpus, query) {
   for (let repeat = 0; repeat < 3; repeat += 1) {
     const { ms, result } = timed('rg', args, { cwd: corpus });
     times.push(ms);
-    hits = result.stdout.split('\n').filter(Boolean).reduce((sum, line) => sum + Number(line), 0);
+    hits = result.stdout
+      .split('\n')
+      .filter(Boolean)
+      .reduce((sum, line) => sum + Number(line), 0);
   }
   return { ms: median(times), hits };
 }
@@ -205,7 +213,10 @@ function benchCorpus(corpus, attempts) {
   const ordered = [...attempts].sort((left, right) => left.build.mbPerSec - right.build.mbPerSec);
   const chosen = ordered[Math.floor(ordered.length / 2)];
   const { dbPath, raw, build } = chosen;
-  const cindex = medianBy(attempts.map((attempt) => attempt.cindex), (entry) => entry.mbPerSec);
+  const cindex = medianBy(
+    attempts.map((attempt) => attempt.cindex),
+    (entry) => entry.mbPerSec,
+  );
   const peaks = attempts.map((attempt) => attempt.build.peakRss).sort((left, right) => left - right);
   const medianPeak = peaks[Math.floor(peaks.length / 2)];
   if (buildOnly) {
@@ -234,7 +245,11 @@ function incremental(corpus) {
 }
 
 ensureBundle();
-console.log(`Machine: ${availableParallelism()} cores, load average ${loadavg().map((value) => value.toFixed(2)).join(', ')} (shared and noisy: read medians and ratios).`);
+console.log(
+  `Machine: ${availableParallelism()} cores, load average ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ')} (shared and noisy: read medians and ratios).`,
+);
 const work = mkdtempSync(join(tmpdir(), 'gitbot-bench-'));
 corpora.forEach(ensureCorpus);
 const attempts = corpora.map(() => []);
@@ -260,7 +275,10 @@ table(
     ['Peak RSS, median of the builds', ...results.map((r) => `${fixed(r.medianPeak / MIB, 0)} MB`)],
     ['Database (db + WAL)', ...results.map((r) => `${fixed(r.build.dbBytes / MIB)} MB`)],
     ['Segments after the build', ...results.map((r) => r.segments)],
-    ['cindex, same corpus (median by MB/s)', ...results.map((r) => (r.cindex === null ? 'not run' : `${fixed(r.cindex.seconds, 2)} s = ${fixed(r.cindex.mbPerSec)} MB/s of ${fixed(r.cindex.dataBytes / MIB)} MB`))],
+    [
+      'cindex, same corpus (median by MB/s)',
+      ...results.map((r) => (r.cindex === null ? 'not run' : `${fixed(r.cindex.seconds, 2)} s = ${fixed(r.cindex.mbPerSec)} MB/s of ${fixed(r.cindex.dataBytes / MIB)} MB`)),
+    ],
     ['cindex peak RSS / index file', ...results.map((r) => (r.cindex === null ? '' : `${fixed(r.cindex.peakRss / MIB, 0)} MB / ${fixed(r.cindex.indexBytes / MIB)} MB`))],
     ['Our speed / cindex speed', ...results.map((r) => (r.cindex === null ? '' : fixed(r.build.mbPerSec / r.cindex.mbPerSec, 2)))],
     ['Pipeline', ...results.map((r) => r.build.log.join('; '))],
@@ -274,7 +292,16 @@ for (const result of results.filter((entry) => entry.rows.length > 0)) {
   console.log(`\nQueries on ${result.corpus} (ours in process: median of ${repeats}, cache cleared; CLI and rg: whole process, median of 3):`);
   table(
     ['Query', 'First page ms', 'Full ms', 'Our hits', 'CLI ms', 'CLI hits', 'rg ms', 'rg hits'],
-    result.rows.map((row) => [`${row.name} \`${row.query}\``, fixed(row.firstMs), fixed(row.fullMs), row.hits, fixed(row.cli.ms, 0), row.cli.hits, fixed(row.rg.ms, 0), row.mode === 'words' ? `${row.rg.hits} lines` : row.rg.hits]),
+    result.rows.map((row) => [
+      `${row.name} \`${row.query}\``,
+      fixed(row.firstMs),
+      fixed(row.fullMs),
+      row.hits,
+      fixed(row.cli.ms, 0),
+      row.cli.hits,
+      fixed(row.rg.ms, 0),
+      row.mode === 'words' ? `${row.rg.hits} lines` : row.rg.hits,
+    ]),
   );
 }
 if (runs > 0) {
@@ -328,6 +355,9 @@ if (!buildOnly) {
 if (!flag('skip-pool') && !buildOnly) {
   const last = results.at(-1);
   console.log(`\nReader pool benchmark (scripts/bench-pool.ts) on ${last.dbPath}:`);
-  spawnSync(process.execPath, ['--expose-gc', '--require', 'tsx/cjs', join(root, 'scripts/bench-pool.ts'), '--db', last.dbPath, '--corpus', last.corpus, '--workers', 'bundled'], { cwd: root, stdio: 'inherit' });
+  spawnSync(process.execPath, ['--expose-gc', '--require', 'tsx/cjs', join(root, 'scripts/bench-pool.ts'), '--db', last.dbPath, '--corpus', last.corpus, '--workers', 'bundled'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 rmSync(work, { recursive: true, force: true });

@@ -86,14 +86,34 @@ describe('gitbot index and gitbot search', () => {
     const indexIo = io(temp.path);
     expect(await index.run(['repo', '--json'], indexIo)).toBe(0);
     const summary = JSON.parse(indexIo.out()) as Record<string, unknown>;
-    expect(summary).toMatchObject({ status: 'completed', repo: realpathSync(join(temp.path, 'repo')), files_indexed: 2, files_unchanged: 0, files_removed: 0, files_skipped: { binary: 1 }, documents: 2 });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      repo: realpathSync(join(temp.path, 'repo')),
+      files_indexed: 2,
+      files_unchanged: 0,
+      files_removed: 0,
+      files_skipped: { binary: 1 },
+      documents: 2,
+    });
     expect(Object.keys(summary)).toEqual(['status', 'repo', 'files_indexed', 'files_unchanged', 'files_removed', 'files_skipped', 'bytes_indexed', 'documents', 'seconds']);
 
     const searchIo = io(temp.path);
     expect(await search.run(['needle', '--json', '--limit', '0', '--db', dbPath], searchIo)).toBe(0);
-    const lines = searchIo.out().trim().split('\n').map((line) => JSON.parse(line) as { path: string; line: number; text: string; ranges: number[][] });
+    const lines = searchIo
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { path: string; line: number; text: string; ranges: number[][] });
     expect(lines.map(({ path, line }) => ({ path, line }))).toEqual(ripgrep(join(temp.path, 'repo'), 'needle', { fixed: true }).map(({ path, line }) => ({ path, line })));
-    expect(lines[1]).toEqual({ path: 'a.txt', line: 3, text: 'needle needle', ranges: [[0, 6], [7, 13]] });
+    expect(lines[1]).toEqual({
+      path: 'a.txt',
+      line: 3,
+      text: 'needle needle',
+      ranges: [
+        [0, 6],
+        [7, 13],
+      ],
+    });
 
     const plainIo = io(temp.path);
     expect(await search.run(['100%', '--repo', 'repo', '--db', dbPath], plainIo)).toBe(0);

@@ -16,7 +16,7 @@ describe('a damaged or locked database', () => {
 
   it('is reported in one line at start-up and left untouched', async () => {
     const dbPath = join(dir, 'index.sqlite');
-    const garbage = Buffer.from('this is not a database, but it is somebody\'s file\n'.repeat(200));
+    const garbage = Buffer.from("this is not a database, but it is somebody's file\n".repeat(200));
     writeFileSync(dbPath, garbage);
     const run = captureIo({ GITBOT_DATA_DIR: dir }, dir);
     expect(await runCli(['health', '--db', dbPath], run.io)).toBe(1);
@@ -27,7 +27,7 @@ describe('a damaged or locked database', () => {
   it('says so when another program holds an exclusive lock', async () => {
     const dbPath = join(dir, 'locked.sqlite');
     const holder = new Database(dbPath);
-    holder.exec('CREATE TABLE kept (value TEXT); INSERT INTO kept VALUES (\'precious\')');
+    holder.exec("CREATE TABLE kept (value TEXT); INSERT INTO kept VALUES ('precious')");
     holder.pragma('locking_mode = EXCLUSIVE');
     holder.exec('BEGIN EXCLUSIVE');
     try {

@@ -113,9 +113,7 @@ describe('the Electron build of better-sqlite3', () => {
     mkdirSync(resolve(target, '..'), { recursive: true });
     writeFileSync(target, 'old');
     writeFileSync(join(resolve(target, '..'), 'better-sqlite3.version'), '1.0.0');
-    expect(() => ensureElectronSqlite({ root, electronVersion: version, build: () => {}, log: () => {} })).toThrow(
-      /^the build left no better-sqlite3[/\\]build[/\\]Release[/\\]better_sqlite3\.node$/,
-    );
+    expect(() => ensureElectronSqlite({ root, electronVersion: version, build: () => {}, log: () => {} })).toThrow(/^the build left no better-sqlite3[/\\]build[/\\]Release[/\\]better_sqlite3\.node$/);
     expect(readFileSync(target, 'utf8')).toBe('old');
   });
 });

@@ -89,9 +89,7 @@ it('core.shutdown() ends within SHUTDOWN_TIMEOUT plus a margin while a run never
 it('core.shutdown() ends within SHUTDOWN_TIMEOUT plus the margin while a run and a search both never yield', async () => {
   // A writer that never yields, and a reader whose search never yields either, holding its connection checked out.
   const stuckThreads = (name: Parameters<typeof testWorkers>[0]) =>
-    name === 'reader-worker'
-      ? { filename: resolve(__dirname, '../src/main/core/query/never-yielding-reader-worker.ts'), execArgv: ['--require', 'tsx/cjs'] }
-      : stuckWriter(name);
+    name === 'reader-worker' ? { filename: resolve(__dirname, '../src/main/core/query/never-yielding-reader-worker.ts'), execArgv: ['--require', 'tsx/cjs'] } : stuckWriter(name);
   test = createTestCore({ SHUTDOWN_TIMEOUT: '3', SEARCH_TIMEOUT_MS: '600000' }, { logToFile: false, workers: stuckThreads, shutdownMarginMs: marginMs });
   const taskId = await startStuckRun(test.core, repo());
   const search = test.core.api.search({ query: 'text', mode: 'literal', channel: 'stuck' });

@@ -28,7 +28,10 @@ it('writes heap files only under the snapshots folder or a natively picked one, 
   test = createTestCore({}, { logToFile: false, nativeHandlers: { chooseFolder: async () => ({ path: picked }) } });
   const core = test.core;
   const refused = await core.api.takeHeapSnapshot({ target: 'main', directory: join(elsewhere, 'new') });
-  expect(refused).toEqual({ ok: false, error: { code: 'bad_request', message: `Heap files are written only to ${join(test.dir, 'snapshots')} or a folder picked in the folder dialog, not ${join(elsewhere, 'new')}` } });
+  expect(refused).toEqual({
+    ok: false,
+    error: { code: 'bad_request', message: `Heap files are written only to ${join(test.dir, 'snapshots')} or a folder picked in the folder dialog, not ${join(elsewhere, 'new')}` },
+  });
   expect(() => statSync(join(elsewhere, 'new'))).toThrow('ENOENT');
 
   const snapshot = await core.api.takeHeapSnapshot({ target: 'main' });

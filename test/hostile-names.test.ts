@@ -42,7 +42,12 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
   expect(ours.sort(compareHits)).toEqual(theirs);
 
   const database = new Database(test.dbPath, { readonly: true });
-  const rows = database.prepare('SELECT path, path_bytes AS bytes, state, skip_reason AS reason FROM files ORDER BY path, path_bytes').all() as { path: string; bytes: Buffer; state: number; reason: string | null }[];
+  const rows = database.prepare('SELECT path, path_bytes AS bytes, state, skip_reason AS reason FROM files ORDER BY path, path_bytes').all() as {
+    path: string;
+    bytes: Buffer;
+    state: number;
+    reason: string | null;
+  }[];
   database.close();
   expect(rows.map((row) => [row.path, row.bytes.toString('hex'), row.state, row.reason])).toEqual([
     [lossyName, (names[1] as Buffer).toString('hex'), 1, null],
@@ -68,13 +73,20 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
   // And `gitbot search --json`, for scripts that must tell the look-alikes apart.
   const cli = captureIo({ GITBOT_DATA_DIR: temp.path }, temp.path);
   expect(await runCli(['search', 'needle', '--db', test.dbPath, '--json', '--limit', '0'], cli.io)).toBe(0);
-  const cliLines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line) as { path: string; pathBytes?: string; line: number });
+  const cliLines = cli
+    .stdout()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { path: string; pathBytes?: string; line: number });
   expect(cliLines.map((line) => [line.path, line.pathBytes ?? null])).toEqual(found.matches.map((match) => [match.path, match.pathBytes ?? null]));
   // The path alone still names a lone file whose name is not UTF-8, but guesses neither of a pair.
   expect((await valueOf(test.core.api.readLines({ repo: root, path: 'dir\uFFFD/inside.txt', lines: [1] }))).lines).toEqual([{ line: 1, text: 'needle inside a folder' }]);
   expect(await test.core.api.readLines({ repo: root, path: lossyName, lines: [1] })).toEqual({
     ok: false,
-    error: expect.objectContaining({ code: 'bad_request', message: `Several files are shown as ${lossyName} in ${realpathSync(root)} (names that are not UTF-8): ask with the search result's pathBytes` }),
+    error: expect.objectContaining({
+      code: 'bad_request',
+      message: `Several files are shown as ${lossyName} in ${realpathSync(root)} (names that are not UTF-8): ask with the search result's pathBytes`,
+    }),
   });
   const unknown = Buffer.from('caf\xea.txt', 'latin1').toString('base64');
   expect(await test.core.api.readLines({ repo: root, path: lossyName, pathBytes: unknown, lines: [1] })).toEqual({
@@ -92,7 +104,10 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
 
   const real = realpathSync(root);
   const refused = await test.core.api.openInEditor({ path: join(real, lossyName) });
-  expect(refused).toEqual({ ok: false, error: expect.objectContaining({ code: 'bad_request', message: `Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): ${join(real, lossyName)}` }) });
+  expect(refused).toEqual({
+    ok: false,
+    error: expect.objectContaining({ code: 'bad_request', message: `Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): ${join(real, lossyName)}` }),
+  });
   expect(await valueOf(test.core.api.openInEditor({ path: join(real, 'plain.txt') }))).toEqual({ opened: true });
   expect(opened).toBe(1);
 });
@@ -123,7 +138,10 @@ it('opens by raw name: a look-alike that is not UTF-8 is refused after it is fou
   // The latin-1 results carry their bytes: found and checked on disk and in the index, then refused (an editor takes names as text).
   for (const name of names) {
     const refused = await test.core.api.openInEditor({ path: join(real, lossyName), line: 1, pathBytes: name.toString('base64') });
-    expect(refused).toEqual({ ok: false, error: expect.objectContaining({ code: 'bad_request', message: `Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): ${join(real, lossyName)}` }) });
+    expect(refused).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'bad_request', message: `Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): ${join(real, lossyName)}` }),
+    });
   }
   const missing = await test.core.api.openInEditor({ path: join(real, lossyName), pathBytes: Buffer.from('caf\xea.txt', 'latin1').toString('base64') });
   expect(missing).toEqual({ ok: false, error: expect.objectContaining({ code: 'not_found', message: `File not found: ${join(real, lossyName)}` }) });

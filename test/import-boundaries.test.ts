@@ -49,22 +49,44 @@ describe('import boundaries (docs/ARCHITECTURE.md)', () => {
   });
 
   it('fails the preload importing the renderer', async () => {
-    expect(await boundaryErrors('src/preload/wrong.ts', "import { App } from '../renderer/src/App';\nexport const x = App;\n")).toContainEqual(expect.stringContaining('Nothing imports the renderer.'));
+    expect(await boundaryErrors('src/preload/wrong.ts', "import { App } from '../renderer/src/App';\nexport const x = App;\n")).toContainEqual(
+      expect.stringContaining('Nothing imports the renderer.'),
+    );
   });
 
   it('holds the preload to its allow-list: no zod schemas, no Node, no other shared module', async () => {
-    expect(await boundaryErrors('src/preload/wrong.ts', "import { requestSchemas } from '../shared/contract';\nexport const x = requestSchemas;\n")).toEqual([expect.stringContaining('only types from contract.ts')]);
-    expect(await boundaryErrors('src/preload/wrong.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toEqual([expect.stringContaining('The preload imports only electron')]);
+    expect(await boundaryErrors('src/preload/wrong.ts', "import { requestSchemas } from '../shared/contract';\nexport const x = requestSchemas;\n")).toEqual([
+      expect.stringContaining('only types from contract.ts'),
+    ]);
+    expect(await boundaryErrors('src/preload/wrong.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toEqual([
+      expect.stringContaining('The preload imports only electron'),
+    ]);
     expect(await boundaryErrors('src/preload/wrong.ts', "import { parseQuery } from '../shared/query-filters';\nexport const x = parseQuery;\n")).toHaveLength(1);
-    expect(await boundaryErrors('src/preload/right.ts', "import type { GitbotApi } from '../shared/contract';\nimport { Emitter } from '../shared/event';\nimport { createIpcTransport } from './ipc-transport';\nexport type X = GitbotApi;\nexport const y = [Emitter, createIpcTransport];\n")).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'src/preload/right.ts',
+        "import type { GitbotApi } from '../shared/contract';\nimport { Emitter } from '../shared/event';\nimport { createIpcTransport } from './ipc-transport';\nexport type X = GitbotApi;\nexport const y = [Emitter, createIpcTransport];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('keeps the core in layers: no folder imports its own layer, a higher one or the composition root', async () => {
-    expect(await boundaryErrors('src/main/core/tasks/wrong.ts', "import { toMb } from '../monitor/process-memory';\nexport const x = toMb;\n")).toEqual([expect.stringContaining('core/tasks is in layer 4')]);
-    expect(await boundaryErrors('src/main/core/db/wrong.ts', "import type { SearchPage } from '../query/reader-ops';\nexport type X = SearchPage;\n")).toEqual([expect.stringContaining('core/db is in layer 5')]);
-    expect(await boundaryErrors('src/main/core/base/wrong.ts', "import type { Logger } from '../log/logger';\nexport type X = Logger;\n")).toEqual([expect.stringContaining('core/base is in layer 1')]);
+    expect(await boundaryErrors('src/main/core/tasks/wrong.ts', "import { toMb } from '../monitor/process-memory';\nexport const x = toMb;\n")).toEqual([
+      expect.stringContaining('core/tasks is in layer 4'),
+    ]);
+    expect(await boundaryErrors('src/main/core/db/wrong.ts', "import type { SearchPage } from '../query/reader-ops';\nexport type X = SearchPage;\n")).toEqual([
+      expect.stringContaining('core/db is in layer 5'),
+    ]);
+    expect(await boundaryErrors('src/main/core/base/wrong.ts', "import type { Logger } from '../log/logger';\nexport type X = Logger;\n")).toEqual([
+      expect.stringContaining('core/base is in layer 1'),
+    ]);
     expect(await boundaryErrors('src/main/core/monitor/wrong.ts', "import type { Core } from '../core';\nexport type X = Core;\n")).toEqual([expect.stringContaining('The composition root')]);
-    expect(await boundaryErrors('src/main/core/query/right.ts', "import { openConnection } from '../db/open-connection';\nimport { AppError } from '../base/errors';\nexport const x = [openConnection, AppError];\n")).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'src/main/core/query/right.ts',
+        "import { openConnection } from '../db/open-connection';\nimport { AppError } from '../base/errors';\nexport const x = [openConnection, AppError];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('holds the renderer to its allow-list: React, uPlot, the SSE parser, its own files, shared without zod', async () => {

@@ -30,7 +30,9 @@ it('a path with a newline and an escape sequence cannot forge a line in the log 
   expect((await done).status).toBe('completed');
   const logFile = resolvePaths({ dbSetting: '', dataDirSetting: test.dir }).logFile;
   await test.core.shutdown();
-  const lines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line !== '');
+  const lines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   expect(lines.every((line) => /^\d{4}-\d\d-\d\dT[\d:.]+Z \[(DEBUG|INFO|WARN|ERROR)\] /.test(line))).toBe(true);
   expect(lines.some((line) => line.startsWith('2026-01-01T00:00:00.000Z'))).toBe(false);
   const warning = `[WARN] Ignore file skipped, its rules are not applied: ${join(root, 'x\\n2026-01-01T00:00:00.000Z [ERROR] forged\\u001b[2K', '.gitignore')} was not read: it is a FIFO, not a file`;

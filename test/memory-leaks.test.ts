@@ -115,9 +115,7 @@ describe('background tasks', () => {
     const testCore = createTestCore({ SHUTDOWN_TIMEOUT: '1', STATS_INTERVAL_MS: '100' }, { logToFile: false });
     const { tasks } = testCore.core;
     const deaf = Array.from({ length: 10 }, () => tasks.run('deaf', {}, () => new Promise(() => {})));
-    const polite = Array.from({ length: 10 }, () =>
-      tasks.run('polite', {}, ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)))),
-    );
+    const polite = Array.from({ length: 10 }, () => tasks.run('polite', {}, ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)))));
     await settle();
     expect(tasks.counts().active).toBe(20);
     const started = performance.now();

@@ -8,7 +8,10 @@ const readme = readFileSync(resolve(__dirname, '..', 'README.md'), 'utf8');
 describe('README', () => {
   it('opens with the install-and-run and install-and-test commands', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    const commands = firstBlock.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+    const commands = firstBlock
+      .split('\n')
+      .map((line) => line.replace(/#.*/, '').trim())
+      .filter(Boolean);
     expect(commands).toEqual(['npm install && npm start', 'npm install && npm test']);
   });
 

@@ -57,8 +57,16 @@ it('removeRepository drops one repository through the writer, keeps the others, 
   rmSync(second, { recursive: true });
   expect(await valueOf(core.api.removeRepository({ repo: second }))).toEqual({ removed: true });
   expect(await valueOf(core.api.listRepositories({}))).toEqual([]);
-  expect(core.tasks.list().filter((task) => task.type === 'remove_repository').map((task) => task.status)).toEqual(['completed', 'completed', 'completed']);
-  expect(await core.api.removeRepository({ repo: '' })).toEqual({ ok: false, error: { code: 'bad_request', message: 'Invalid argument for removeRepository: repo: path is empty; repo: must be an absolute path' } });
+  expect(
+    core.tasks
+      .list()
+      .filter((task) => task.type === 'remove_repository')
+      .map((task) => task.status),
+  ).toEqual(['completed', 'completed', 'completed']);
+  expect(await core.api.removeRepository({ repo: '' })).toEqual({
+    ok: false,
+    error: { code: 'bad_request', message: 'Invalid argument for removeRepository: repo: path is empty; repo: must be an absolute path' },
+  });
 });
 
 it('gitbot remove <folder> says what it did and exits 1 when the folder was not indexed', async () => {

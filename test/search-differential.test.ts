@@ -32,7 +32,10 @@ function oursInWorkers(queries: readonly GeneratedQuery[], threads: number): Pro
   const answers = shares.map(
     (share) =>
       new Promise<Outcome[]>((resolve, reject) => {
-        const worker = new Worker(join(__dirname, 'helpers', 'differential-worker.ts'), { execArgv: ['--require', 'tsx/cjs'], workerData: { dbPath: join(fixture.folder, 'index.sqlite'), queries: share } });
+        const worker = new Worker(join(__dirname, 'helpers', 'differential-worker.ts'), {
+          execArgv: ['--require', 'tsx/cjs'],
+          workerData: { dbPath: join(fixture.folder, 'index.sqlite'), queries: share },
+        });
         worker.once('message', (outcomes: Outcome[]) => resolve(outcomes));
         worker.once('error', reject);
         worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`differential worker exited with ${code}`))));

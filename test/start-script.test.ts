@@ -55,9 +55,7 @@ describe('npm start without a usable Electron', () => {
 
   it('says in one line that Electron is missing and that the browser takes over', () => {
     const said = lines.filter((line) => !line.startsWith('Building the app'));
-    expect(said[0]).toBe(
-      `Electron is not available on this machine (${join(scratch, 'no-electron', 'electron')} is missing); serving the dashboard in your browser instead.`,
-    );
+    expect(said[0]).toBe(`Electron is not available on this machine (${join(scratch, 'no-electron', 'electron')} is missing); serving the dashboard in your browser instead.`);
     expect(said[1]).toBe(url.href);
   });
 

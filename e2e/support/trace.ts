@@ -103,7 +103,9 @@ export function summarizeTasks(all: readonly MainThreadTask[]) {
     worstWallMs: round(Math.max(0, ...tasks.map((task) => task.wallMs))),
     top5ThreadMs: sorted.slice(0, 5).map((task) => round(task.threadMs)),
     /** The five worst, with what each did. */
-    worst: sorted.slice(0, 5).map((task) => ({ ...task, wallMs: round(task.wallMs), threadMs: round(task.threadMs), inside: task.inside.map((item) => ({ ...item, threadMs: round(item.threadMs) })) })),
+    worst: sorted
+      .slice(0, 5)
+      .map((task) => ({ ...task, wallMs: round(task.wallMs), threadMs: round(task.threadMs), inside: task.inside.map((item) => ({ ...item, threadMs: round(item.threadMs) })) })),
   };
 }
 

@@ -29,8 +29,7 @@ if (!app.isPackaged) {
 startDesktopApp(electron, {
   preloadPath: join(__dirname, '../preload/index.cjs'),
   renderer: rendererLocation({ isPackaged: app.isPackaged, env: process.env, root: join(__dirname, '../renderer') }),
-  openCore: (nativeHandlers) =>
-    openDesktopCore({ app, env: process.env, cwd: process.cwd(), workers: bundledWorkers(__dirname), nativeHandlers }),
+  openCore: (nativeHandlers) => openDesktopCore({ app, env: process.env, cwd: process.cwd(), workers: bundledWorkers(__dirname), nativeHandlers }),
 }).catch((error: unknown) => {
   // Typically an invalid setting: say which, then leave with a failure code.
   process.stderr.write(`Gitbot could not start: ${(error as Error).message}\n`);

@@ -22,7 +22,10 @@ class FakeIpcRenderer {
     return this;
   }
   removeListener(channel: string, listener: ChannelListener): this {
-    this.listeners.set(channel, (this.listeners.get(channel) ?? []).filter((item) => item !== listener));
+    this.listeners.set(
+      channel,
+      (this.listeners.get(channel) ?? []).filter((item) => item !== listener),
+    );
     return this;
   }
   count(channel: string): number {

@@ -24,9 +24,7 @@ export interface Transport {
  * contract's handlers, so the request's name fixes what each one is.
  */
 export function createApi(transport: Transport): GitbotApi {
-  const requests = Object.fromEntries(
-    requestNames.map((name) => [name, (arg: unknown) => transport.invoke(name, arg ?? {})]),
-  ) as unknown as GitbotRequests;
+  const requests = Object.fromEntries(requestNames.map((name) => [name, (arg: unknown) => transport.invoke(name, arg ?? {})])) as unknown as GitbotRequests;
   return Object.freeze({
     ...requests,
     on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {

@@ -15,7 +15,28 @@ export function escapeForRg(text: string): string {
   return text.replace(META, '\\$&');
 }
 
-const CLASSES = ['\\w', '\\d', '\\s', '\\W', '\\S', '.', '[a-z]', '[A-Z0-9_]', '[^a-z ]', '[[:alpha:]]', '[[:punct:]]', '[[:^digit:]]', '\\pL', '\\p{Greek}', '\\p{Latin}', '\\PL', '[\\w&&[^_]]', '[^\\s]', '\\p{Lu}', '[é-ü]'];
+const CLASSES = [
+  '\\w',
+  '\\d',
+  '\\s',
+  '\\W',
+  '\\S',
+  '.',
+  '[a-z]',
+  '[A-Z0-9_]',
+  '[^a-z ]',
+  '[[:alpha:]]',
+  '[[:punct:]]',
+  '[[:^digit:]]',
+  '\\pL',
+  '\\p{Greek}',
+  '\\p{Latin}',
+  '\\PL',
+  '[\\w&&[^_]]',
+  '[^\\s]',
+  '\\p{Lu}',
+  '[é-ü]',
+];
 const REPEATS = ['+', '*', '?', '{1,3}', '{2}', '+?', '{0,2}', '{1,}'];
 const WRAPS: readonly ((inner: string) => string)[] = [
   (inner) => `^${inner}`,

@@ -46,7 +46,7 @@ export const symlinkKinds = {
   'loop/a': 'b',
   'loop/b': 'a',
   'dangling.txt': 'nowhere.txt',
-  'zero': '/dev/zero',
+  zero: '/dev/zero',
   'link-to-fifo': 'pipe',
 } as const;
 

@@ -11,12 +11,17 @@ if (dbPath === undefined || root === undefined) {
 }
 const db = openWriter(dbPath);
 let announced = false;
-indexInProcess(db, root, { maxDocumentsPerBatch: 2, runBufferBytes: Number(bufferBytes ?? '1') }, {
-  onProgress: (progress) => {
-    if (!announced && progress.filesDone > 0) {
-      announced = true;
-      process.stdout.write('committed\n');
-    }
+indexInProcess(
+  db,
+  root,
+  { maxDocumentsPerBatch: 2, runBufferBytes: Number(bufferBytes ?? '1') },
+  {
+    onProgress: (progress) => {
+      if (!announced && progress.filesDone > 0) {
+        announced = true;
+        process.stdout.write('committed\n');
+      }
+    },
   },
-});
+);
 process.stdout.write('finished\n');

@@ -10,12 +10,17 @@ if (dbPath === undefined || root === undefined) {
   throw new Error('usage: merge-child.ts DB ROOT');
 }
 const db = openWriter(dbPath);
-indexInProcess(db, root, { maxDocumentsPerBatch: 1, runBufferBytes: 1 }, {
-  onMergeStep: (bucket) => {
-    if (bucket === 1000) {
-      process.stdout.write('merging\n');
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000);
-    }
+indexInProcess(
+  db,
+  root,
+  { maxDocumentsPerBatch: 1, runBufferBytes: 1 },
+  {
+    onMergeStep: (bucket) => {
+      if (bucket === 1000) {
+        process.stdout.write('merging\n');
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000);
+      }
+    },
   },
-});
+);
 process.stdout.write('finished\n');

@@ -142,7 +142,18 @@ export function createCore(options: CoreOptions): Core {
   // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
   const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => monitor.watchWorker({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
   const indexer = store.add(
-    new Indexer({ dbPath: paths.dbPath, excludedPaths: [dirname(paths.logFile), paths.snapshotsDir], integrity, config: settings, tasks, events, logger, workers: options.workers, onWorker: watchWorker, pressure: { flag: pressure, heapBytes: budget.indexThreadHeapBytes, minDocumentsPerBatch: budget.minDocumentsPerBatch } }),
+    new Indexer({
+      dbPath: paths.dbPath,
+      excludedPaths: [dirname(paths.logFile), paths.snapshotsDir],
+      integrity,
+      config: settings,
+      tasks,
+      events,
+      logger,
+      workers: options.workers,
+      onWorker: watchWorker,
+      pressure: { flag: pressure, heapBytes: budget.indexThreadHeapBytes, minDocumentsPerBatch: budget.minDocumentsPerBatch },
+    }),
   );
   const pool: ReaderPool<ReaderOps> = store.add(
     new ReaderPool<ReaderOps>({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker, memory: budget }),
@@ -219,7 +230,8 @@ export function createCore(options: CoreOptions): Core {
       const entries = recentLogs.toArray().filter((entry) => level === undefined || levelRank[entry.level] >= levelRank[level]);
       return entries.slice(-(limit ?? 200));
     },
-    countFolderFiles: ({ path }, context) => precheckFolder(path, { limit: settings.INDEX_WARN_FILES, maxFileSize: settings.MAX_FILE_SIZE, ignoreFileMaxBytes: settings.IGNORE_FILE_MAX_BYTES, dbPath: paths.dbPath }, context?.signal),
+    countFolderFiles: ({ path }, context) =>
+      precheckFolder(path, { limit: settings.INDEX_WARN_FILES, maxFileSize: settings.MAX_FILE_SIZE, ignoreFileMaxBytes: settings.IGNORE_FILE_MAX_BYTES, dbPath: paths.dbPath }, context?.signal),
     startIndexing: ({ path }) => indexer.start(path),
     cancelIndexing: ({ taskId }) => ({ cancelled: indexer.cancel(taskId) }),
     removeRepository: ({ repo }) => indexer.remove(repo),
@@ -233,31 +245,34 @@ export function createCore(options: CoreOptions): Core {
     listTasks: () => tasks.list(),
     cancelTask: ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
     takeHeapSnapshot: ({ target, directory }) => {
-      const { taskId, path } = startHeapSnapshot(
-        { target, directory: allowedHeapFolder(directory, paths.snapshotsDir, pickedFolders) },
-        { tasks, logger, workers: () => monitor.watchedWorkers() },
-      );
+      const { taskId, path } = startHeapSnapshot({ target, directory: allowedHeapFolder(directory, paths.snapshotsDir, pickedFolders) }, { tasks, logger, workers: () => monitor.watchedWorkers() });
       return { taskId, path };
     },
     takeHeapProfile: ({ seconds, directory }) => {
       const { taskId, path } = startHeapProfile({ seconds, directory: allowedHeapFolder(directory, paths.snapshotsDir, pickedFolders) }, { tasks, logger });
       return { taskId, path };
     },
-    chooseFolder: chooseFolder === undefined
-      ? nativeOnly('Choosing a folder')
-      : async (arg) => {
-          const chosen = await chooseFolder(arg);
-          // A folder the user picked in the native dialog may receive heap files.
-          if (chosen.path !== null) pickedFolders.add(resolve(chosen.path));
-          return chosen;
-        },
-    openInEditor: openInEditor === undefined
-      ? nativeOnly('Opening a file in the editor')
-      : async (arg) => {
-          const repositories = await integrity.read(() => pool.run('listRepositories', undefined));
-          const path = assertIndexedTextFile(arg, repositories.map((repository) => repository.root), paths.dbPath);
-          return openInEditor({ ...arg, path });
-        },
+    chooseFolder:
+      chooseFolder === undefined
+        ? nativeOnly('Choosing a folder')
+        : async (arg) => {
+            const chosen = await chooseFolder(arg);
+            // A folder the user picked in the native dialog may receive heap files.
+            if (chosen.path !== null) pickedFolders.add(resolve(chosen.path));
+            return chosen;
+          },
+    openInEditor:
+      openInEditor === undefined
+        ? nativeOnly('Opening a file in the editor')
+        : async (arg) => {
+            const repositories = await integrity.read(() => pool.run('listRepositories', undefined));
+            const path = assertIndexedTextFile(
+              arg,
+              repositories.map((repository) => repository.root),
+              paths.dbPath,
+            );
+            return openInEditor({ ...arg, path });
+          },
   };
 
   let shuttingDown: Promise<void> | undefined;

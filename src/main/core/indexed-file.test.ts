@@ -26,15 +26,18 @@ describe('openInEditor only opens files of an indexed repository', () => {
     mkdirSync(join(repo.path, '.git', 'hooks'), { recursive: true });
     writeFileSync(join(repo.path, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\n');
     symlinkSync(join(outside.path, 'run-me.sh'), join(repo.path, 'escape.sh'));
-    test = createTestCore({}, {
-      logToFile: false,
-      nativeHandlers: {
-        openInEditor: ({ path }) => {
-          opened.push(path);
-          return { opened: true };
+    test = createTestCore(
+      {},
+      {
+        logToFile: false,
+        nativeHandlers: {
+          openInEditor: ({ path }) => {
+            opened.push(path);
+            return { opened: true };
+          },
         },
       },
-    });
+    );
     const done = nextEvent(test.core.api, 'indexDone');
     expect((await test.core.api.startIndexing({ path: repo.path })).ok).toBe(true);
     expect((await done).status).toBe('completed');

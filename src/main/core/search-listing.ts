@@ -20,8 +20,7 @@ export interface ListingOptions {
 }
 
 export type ListingOutcome =
-  | { readonly ok: true; readonly written: number; readonly last: ListingChunk | undefined; readonly more: boolean }
-  | { readonly ok: false; readonly written: number; readonly error: ResultError };
+  { readonly ok: true; readonly written: number; readonly last: ListingChunk | undefined; readonly more: boolean } | { readonly ok: false; readonly written: number; readonly error: ResultError };
 
 /** Most lines asked for in one chunk; the chunk's byte budget (searchPageBytes) usually ends it first. */
 export const MAX_CHUNK_LINES = 1_000_000;

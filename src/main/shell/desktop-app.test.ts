@@ -44,8 +44,7 @@ describe('startDesktopApp', () => {
     rmSync(userData, { recursive: true, force: true });
   });
 
-  const invoke = (window: FakeWindow, name: Parameters<typeof requestChannel>[0], arg: unknown = {}) =>
-    electron.ipcMain.invoke(requestChannel(name), window.eventFrom(pageUrl), arg);
+  const invoke = (window: FakeWindow, name: Parameters<typeof requestChannel>[0], arg: unknown = {}) => electron.ipcMain.invoke(requestChannel(name), window.eventFrom(pageUrl), arg);
 
   it('opens one window and keeps its data in userData', async () => {
     const [window] = electron.windows;

@@ -43,10 +43,7 @@ export interface ShellIpcMain {
   removeHandler(channel: string): void;
 }
 
-export type HeadersListener = (
-  details: OnHeadersReceivedListenerDetails,
-  callback: (response: HeadersReceivedResponse) => void,
-) => void;
+export type HeadersListener = (details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void;
 
 export interface ShellSession {
   readonly webRequest: { onHeadersReceived(listener: HeadersListener | null): void };

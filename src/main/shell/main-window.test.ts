@@ -65,7 +65,7 @@ describe('createMainWindow', () => {
     const callback = vi.fn();
     listener?.(
       {
-        responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Served-By': ['vite'] },
+        responseHeaders: { 'content-security-policy': ['default-src *'], 'X-Served-By': ['vite'] },
       } as unknown as Parameters<NonNullable<typeof listener>>[0],
       callback,
     );

@@ -8,11 +8,7 @@ import { FakeDialog, FakeOpener, FakeWindow } from './testing/fake-electron';
 describe('editorArguments', () => {
   it('fills in the path and line and keeps quoted words together', () => {
     expect(editorArguments('code --goto {path}:{line}', '/r/a b.ts', 12)).toEqual(['code', '--goto', '/r/a b.ts:12']);
-    expect(editorArguments('"/Applications/My Editor/bin/ed" +{line} "{path}"', '/r/x.ts', 3)).toEqual([
-      '/Applications/My Editor/bin/ed',
-      '+3',
-      '/r/x.ts',
-    ]);
+    expect(editorArguments('"/Applications/My Editor/bin/ed" +{line} "{path}"', '/r/x.ts', 3)).toEqual(['/Applications/My Editor/bin/ed', '+3', '/r/x.ts']);
   });
 
   it('appends the path when the command does not place it', () => {
@@ -94,8 +90,6 @@ describe('createNativeHandlers', () => {
   });
 
   it('says when the editor cannot be started', async () => {
-    await expect(handlers('/nonexistent/editor {path}').openInEditor({ path: file })).rejects.toThrow(
-      'Cannot start the editor "/nonexistent/editor": spawn /nonexistent/editor ENOENT',
-    );
+    await expect(handlers('/nonexistent/editor {path}').openInEditor({ path: file })).rejects.toThrow('Cannot start the editor "/nonexistent/editor": spawn /nonexistent/editor ENOENT');
   });
 });

@@ -24,7 +24,19 @@ async function openDashboard(): Promise<void> {
   await userEvent.click(screen.getByRole('tab', { name: /Dashboard/ }));
 }
 
-const progress = { taskId: 'run-1', repo: '/src/repo', phase: 'indexing', filesDiscovered: 10, walkDone: true, filesDone: 5, bytesDone: 100, mbPerSec: 1, etaSeconds: 1, currentFile: 'a.ts', skipped: {} } as const;
+const progress = {
+  taskId: 'run-1',
+  repo: '/src/repo',
+  phase: 'indexing',
+  filesDiscovered: 10,
+  walkDone: true,
+  filesDone: 5,
+  bytesDone: 100,
+  mbPerSec: 1,
+  etaSeconds: 1,
+  currentFile: 'a.ts',
+  skipped: {},
+} as const;
 const done = {
   taskId: 'run-1',
   repo: '/src/repo',
@@ -62,7 +74,12 @@ describe('App', () => {
       getAppInfo: () => ok(appInfo()),
       getStatsHistory: () => ok([]),
       listRepositories: () => ok([]),
-      search: () => ok({ matches: Array.from({ length: hits }, (_, index) => ({ path: `f${index}.ts`, repo: '/src/repo', line: 1, text: 'needle', ranges: [[0, 6]] as [number, number][] })), total: { matches: hits, files: hits, exact: true }, elapsedMs: 1 }),
+      search: () =>
+        ok({
+          matches: Array.from({ length: hits }, (_, index) => ({ path: `f${index}.ts`, repo: '/src/repo', line: 1, text: 'needle', ranges: [[0, 6]] as [number, number][] })),
+          total: { matches: hits, files: hits, exact: true },
+          elapsedMs: 1,
+        }),
     });
     render(<App api={api} store={new StatsStore()} />);
     act(() => api.emit('indexProgress', progress));
@@ -113,7 +130,19 @@ describe('App', () => {
     await openDashboard();
     act(() => {
       for (let filesDone = 1; filesDone <= 40; filesDone += 1) {
-        api.emit('indexProgress', { taskId: 'run-1', repo: '/src/repo', phase: 'indexing', filesDiscovered: 40, walkDone: true, filesDone, bytesDone: filesDone * 10, mbPerSec: 1, etaSeconds: 1, currentFile: 'a.ts', skipped: {} });
+        api.emit('indexProgress', {
+          taskId: 'run-1',
+          repo: '/src/repo',
+          phase: 'indexing',
+          filesDiscovered: 40,
+          walkDone: true,
+          filesDone,
+          bytesDone: filesDone * 10,
+          mbPerSec: 1,
+          etaSeconds: 1,
+          currentFile: 'a.ts',
+          skipped: {},
+        });
       }
     });
     // Nothing drawn until the frame: then the 40th event only.
@@ -130,7 +159,19 @@ describe('App', () => {
     await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '/src/repo{Enter}');
     expect(api.calls.startIndexing).toHaveBeenCalledWith({ path: '/src/repo' });
     act(() =>
-      api.emit('indexProgress', { taskId: 'run-1', repo: '/src/repo', phase: 'indexing', filesDiscovered: 10, walkDone: true, filesDone: 5, bytesDone: 100, mbPerSec: 1, etaSeconds: 1, currentFile: 'a.ts', skipped: {} }),
+      api.emit('indexProgress', {
+        taskId: 'run-1',
+        repo: '/src/repo',
+        phase: 'indexing',
+        filesDiscovered: 10,
+        walkDone: true,
+        filesDone: 5,
+        bytesDone: 100,
+        mbPerSec: 1,
+        etaSeconds: 1,
+        currentFile: 'a.ts',
+        skipped: {},
+      }),
     );
     await nextFrame();
     expect(screen.getByRole('progressbar', { name: 'Indexing progress' })).toHaveAttribute('aria-valuenow', '50');

@@ -193,7 +193,8 @@ function ConnectionBanner({ store }: { readonly store: StatsStore }) {
   }
   return (
     <div className="banner banner-danger" role="alert">
-      <strong>Disconnected — reconnecting…</strong> The core has not answered for {Math.round((now - latest.time) / 1000)} s; what you see is from before. Is <code>gitbot serve</code> (or the app) still running?
+      <strong>Disconnected — reconnecting…</strong> The core has not answered for {Math.round((now - latest.time) / 1000)} s; what you see is from before. Is <code>gitbot serve</code> (or the app)
+      still running?
     </div>
   );
 }

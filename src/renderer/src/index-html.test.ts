@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { metaContentSecurityPolicy, withContentSecurityPolicy } from '../../shared/csp';
 import indexHtml from '../index.html?raw';
 
-const policyOf = (html: string): string | null | undefined =>
-  new DOMParser().parseFromString(html, 'text/html').querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content');
+const policyOf = (html: string): string | null | undefined => new DOMParser().parseFromString(html, 'text/html').querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content');
 
 describe('index.html', () => {
   it('gets the strict policy of src/shared/csp.ts written into its <meta> by the build', () => {

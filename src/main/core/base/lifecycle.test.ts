@@ -30,10 +30,12 @@ describe('DisposableStore with a shutdown deadline', () => {
   it('waits for every item without a deadline', async () => {
     const store = new DisposableStore();
     let closed = false;
-    store.add(toDisposable(async () => {
-      await settle();
-      closed = true;
-    }));
+    store.add(
+      toDisposable(async () => {
+        await settle();
+        closed = true;
+      }),
+    );
     await store.dispose();
     expect(closed).toBe(true);
     expect(store.overdue).toBe(0);

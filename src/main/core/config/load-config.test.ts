@@ -113,15 +113,7 @@ describe('loadConfig', () => {
       const path = join(directory, '.env');
       writeFileSync(
         path,
-        [
-          '# Memory management',
-          'MAX_FILE_SIZE=1048576  # 1MB in bytes',
-          'MAX_CONTENT_LENGTH="60000"',
-          "LOG_LEVEL='warn'",
-          '',
-          'DATABASE_POOL_PRE_PING=false',
-          'UNRELATED=ignored',
-        ].join('\n'),
+        ['# Memory management', 'MAX_FILE_SIZE=1048576  # 1MB in bytes', 'MAX_CONTENT_LENGTH="60000"', "LOG_LEVEL='warn'", '', 'DATABASE_POOL_PRE_PING=false', 'UNRELATED=ignored'].join('\n'),
       );
       const loaded = loadConfig({ env: {}, dotenvPath: path });
       expect(loaded.values.MAX_FILE_SIZE).toBe(1048576);

@@ -32,7 +32,10 @@ export function isCorruption(error: unknown): boolean {
  */
 function quickCheck(db: BetterSqlite3.Database, maxProblems = QUICK_CHECK_PROBLEMS): string[] {
   try {
-    const rows = db.prepare(`PRAGMA quick_check(${Math.max(1, Math.floor(maxProblems))})`).pluck().all() as string[];
+    const rows = db
+      .prepare(`PRAGMA quick_check(${Math.max(1, Math.floor(maxProblems))})`)
+      .pluck()
+      .all() as string[];
     if (rows.length === 1 && rows[0] === 'ok') return [];
     // A row may hold several lines, and names the schema first ("*** in database main ***").
     return rows.flatMap((row) => row.split('\n')).filter((line) => line.trim() !== '' && !line.startsWith('***'));

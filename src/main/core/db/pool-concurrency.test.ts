@@ -93,9 +93,7 @@ describe('ReaderPool under concurrency', () => {
     const withFour = threadCount();
     expect(withFour).toBeGreaterThan(baseline);
 
-    const results = await Promise.all(
-      Array.from({ length: 5000 }, (_, index) => pool!.run('sql', { sql: 'SELECT ? + 1 AS n', params: [index] })),
-    );
+    const results = await Promise.all(Array.from({ length: 5000 }, (_, index) => pool!.run('sql', { sql: 'SELECT ? + 1 AS n', params: [index] })));
     expect(results.every((rows, index) => (rows as { n: number }[])[0]?.n === index + 1)).toBe(true);
     expect(pool.status()).toMatchObject({ checked_out: 0, waiting: 0, timeouts: 0 });
     // An overflow thread still starting when the last query ended closes as soon as it is ready.

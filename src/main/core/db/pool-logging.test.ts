@@ -38,10 +38,7 @@ describe('ReaderPool logs', () => {
 
     clock.advance(1);
     leases.push(await pool.acquire('first overflow'));
-    expect(usageWarnings()).toEqual([
-      'High connection usage detected: 18/20 connections checked out (90.0%)',
-      'High connection usage detected: 21/20 connections checked out (105.0%)',
-    ]);
+    expect(usageWarnings()).toEqual(['High connection usage detected: 18/20 connections checked out (90.0%)', 'High connection usage detected: 21/20 connections checked out (105.0%)']);
     expect(pool.status()).toMatchObject({ checked_out: 21, overflow: 1, size: 21 });
     for (const lease of leases) {
       lease.release();
@@ -84,9 +81,7 @@ describe('ReaderPool logs', () => {
     ({ pool, logger } = fixture.open({ DATABASE_POOL_LEAK_TIMEOUT: '1' }));
     const leaked = await pool.acquire('forgotten lease');
     await waitFor(() => logger.messages('warn').some((message) => message.startsWith('Probable connection leak')), 3000);
-    expect(logger.messages('warn').find((message) => message.startsWith('Probable connection leak'))).toMatch(
-      /^Probable connection leak: connection 1 checked out for 1\.\d s by "forgotten lease"$/,
-    );
+    expect(logger.messages('warn').find((message) => message.startsWith('Probable connection leak'))).toMatch(/^Probable connection leak: connection 1 checked out for 1\.\d s by "forgotten lease"$/);
     leaked.release();
   });
 

@@ -11,7 +11,6 @@ const budget = memoryBudget({ MEMORY_THRESHOLD_MB: 100, MEMORY_LIMIT_MB: 0, ALER
 let pool: ReaderPool<TestOps> | undefined;
 const fixture = usePoolFixture();
 
-
 describe('the pool when work has ended (issue 11, item 4)', () => {
   it('closes idle connections beyond the first after DATABASE_POOL_IDLE_TIMEOUT, and their threads end', async () => {
     const clock = new ManualClock();

@@ -22,10 +22,7 @@ describe('ReaderPool open timeout', () => {
     hangNextOpen();
     // The pool's clock is manual: the open timeout passes when the test says, however slow threads start.
     const clock = new ManualTimers();
-    ({ pool, logger } = fixture.open(
-      { DATABASE_MAX_CONNECTIONS: '1', DATABASE_MAX_OVERFLOW: '0', DATABASE_POOL_TIMEOUT: '20' },
-      { openTimeoutMs: 2000, clock },
-    ));
+    ({ pool, logger } = fixture.open({ DATABASE_MAX_CONNECTIONS: '1', DATABASE_MAX_OVERFLOW: '0', DATABASE_POOL_TIMEOUT: '20' }, { openTimeoutMs: 2000, clock }));
     const order: string[] = [];
     const request = (label: string): Promise<number> =>
       pool!.acquire(label).then(async (lease) => {

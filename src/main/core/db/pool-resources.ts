@@ -137,10 +137,12 @@ export class ResourceSet<R> {
       this.byResource.delete(item.resource);
     }
     item.state = 'destroying';
-    const done = (end?.() ?? Promise.resolve()).catch(() => {}).then(() => {
-      item.state = 'destroyed';
-      this.destroying.delete(done);
-    });
+    const done = (end?.() ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => {
+        item.state = 'destroyed';
+        this.destroying.delete(done);
+      });
     this.destroying.add(done);
     return true;
   }

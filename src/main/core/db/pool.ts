@@ -107,7 +107,15 @@ export class ReaderPool<Ops extends OpTable> implements Disposable {
         busyTimeoutMs: options.busyTimeoutMs ?? 5000,
         now: this.now,
         ...(options.onWorker === undefined ? {} : { onWorker: options.onWorker }),
-        ...(options.memory === undefined ? {} : { resourceLimits: options.memory.searchReaderLimits, cacheKib: options.memory.readerCacheKib, searchHold: options.memory, trimAboveBytes: options.memory.thresholdBytes, trimStepBytes: options.memory.readerTrimStepBytes }),
+        ...(options.memory === undefined
+          ? {}
+          : {
+              resourceLimits: options.memory.searchReaderLimits,
+              cacheKib: options.memory.readerCacheKib,
+              searchHold: options.memory,
+              trimAboveBytes: options.memory.thresholdBytes,
+              trimStepBytes: options.memory.readerTrimStepBytes,
+            }),
         onUnexpectedExit: (connection, code) => {
           logger.warn(`Reader connection ${connection.id} stopped unexpectedly (exit code ${code})`, { connection: connection.id, code });
           this.resources.invalidate(connection);
@@ -141,8 +149,7 @@ export class ReaderPool<Ops extends OpTable> implements Disposable {
       events: {
         timedOut: (label, error) => logger.warn(error.message, { label }),
         createFailed: (_id, error) => logger.error(`Cannot open a reader connection: ${error.message}`, { path: options.dbPath }),
-        createTimedOut: (id) =>
-          logger.error(`Reader connection ${id} did not open within ${createTimeoutMs / 1000} s; its thread was stopped`, { connection: id, path: options.dbPath }),
+        createTimedOut: (id) => logger.error(`Reader connection ${id} did not open within ${createTimeoutMs / 1000} s; its thread was stopped`, { connection: id, path: options.dbPath }),
         validateFailed: (id, error) => logger.warn(`Pre-ping failed, reader connection ${id} discarded and replaced: ${error.message}`, { connection: id }),
         maintained: (now) => this.leaks.report(now),
         gaveUpWaiting: (stillOut) => logger.warn(`Closing the reader pool with ${stillOut} connection(s) still checked out`, { checked_out: stillOut }),
@@ -247,11 +254,7 @@ export class ReaderPool<Ops extends OpTable> implements Disposable {
 
   private async shutdown(deadline: ShutdownDeadline | undefined): Promise<void> {
     const closed = this.resources.counts().size;
-    await this.resources.dispose(
-      deadline === undefined
-        ? {}
-        : { waitMs: Math.min(this.config.shutdownTimeoutMs, deadline.untilSoft()), destroyMs: Math.min(destroyTimeoutMs, deadline.untilHard()) },
-    );
+    await this.resources.dispose(deadline === undefined ? {} : { waitMs: Math.min(this.config.shutdownTimeoutMs, deadline.untilSoft()), destroyMs: Math.min(destroyTimeoutMs, deadline.untilHard()) });
     this.options.logger.info('Reader pool closed', { connections: closed, created: this.resources.counters.created });
   }
 

@@ -22,9 +22,7 @@ export function specialFileKind(entry: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCh
   return null;
 }
 
-export type OpenOutcome =
-  | { readonly ok: true; readonly fd: number; readonly stats: Stats }
-  | { readonly ok: false; readonly reason: SkipReason; readonly detail: string };
+export type OpenOutcome = { readonly ok: true; readonly fd: number; readonly stats: Stats } | { readonly ok: false; readonly reason: SkipReason; readonly detail: string };
 
 /**
  * Flags that make opening anything but a regular file harmless: a symlink fails (ELOOP)

@@ -35,8 +35,26 @@ function sample(change: Partial<Pick<StatsSample, 'workers' | 'lastCleanup'>> & 
 
 function pool(change: Partial<PoolStatus> = {}): PoolStatus {
   return {
-    size: 2, checked_out: 0, overflow: 0, idle: 2, waiting: 0, max_connections: 20, max_overflow: 10, timeout_s: 30, recycle_s: 3600,
-    pre_ping: true, created: 2, recycled: 0, pre_ping_failures: 0, timeouts: 0, create_failures: 0, idle_closed: 0, idle_timeout_s: 30, acquire_wait_p50_ms: 0, acquire_wait_p95_ms: 0, ...change,
+    size: 2,
+    checked_out: 0,
+    overflow: 0,
+    idle: 2,
+    waiting: 0,
+    max_connections: 20,
+    max_overflow: 10,
+    timeout_s: 30,
+    recycle_s: 3600,
+    pre_ping: true,
+    created: 2,
+    recycled: 0,
+    pre_ping_failures: 0,
+    timeouts: 0,
+    create_failures: 0,
+    idle_closed: 0,
+    idle_timeout_s: 30,
+    acquire_wait_p50_ms: 0,
+    acquire_wait_p95_ms: 0,
+    ...change,
   };
 }
 
@@ -50,7 +68,16 @@ describe('buildHealthReport', () => {
       reasons: [],
       background_tasks: { total_tasks: 6, active_tasks: 2, completed_tasks: 2, failed_tasks: 1, cancelled_tasks: 1, task_types: ['indexing', 'periodic_cleanup'] },
       memory: {
-        rss_mb: 80, rss_anon_mb: 35, rss_file_mb: 45, vms_mb: 900, percent: 1.23, heap_used_mb: 40, heap_total_mb: 60, external_mb: 3, threshold_mb: 100, alert_mb: 1000,
+        rss_mb: 80,
+        rss_anon_mb: 35,
+        rss_file_mb: 45,
+        vms_mb: 900,
+        percent: 1.23,
+        heap_used_mb: 40,
+        heap_total_mb: 60,
+        external_mb: 3,
+        threshold_mb: 100,
+        alert_mb: 1000,
         threads: [{ name: 'main', heap_used_mb: 40, heap_total_mb: 60, external_mb: 3 }],
         last_cleanup: null,
       },
@@ -68,9 +95,7 @@ describe('buildHealthReport', () => {
     const stillOver = sample({ rss: 150 * MIB, workers: readers, lastCleanup: { time: 0, rssBefore: 180 * MIB, rssAfter: 150 * MIB, stillOver: true } });
     const report = buildHealthReport({ sample: stillOver, tasks: tasks(), pool: pool(), thresholdMb: 100 });
     expect(report.status).toBe('degraded');
-    expect(report.reasons).toEqual([
-      'RSS 150 MB stays over MEMORY_THRESHOLD_MB 100 after a cleanup (180 MB → 150 MB); the thread holding most is reader-worker-2 (heap 70 MB, external 5 MB)',
-    ]);
+    expect(report.reasons).toEqual(['RSS 150 MB stays over MEMORY_THRESHOLD_MB 100 after a cleanup (180 MB → 150 MB); the thread holding most is reader-worker-2 (heap 70 MB, external 5 MB)']);
     expect(report.memory.threads.map((thread) => thread.name)).toEqual(['main', 'reader-worker-2', 'reader-worker-1']);
     expect(report.memory.last_cleanup).toEqual({ rss_before_mb: 180, rss_after_mb: 150, still_over: true });
     // Over the threshold, but no cleanup has run yet (or it brought the RSS under): healthy.

@@ -15,7 +15,6 @@ function open(settings: Record<string, string>): TestCore {
   return opened;
 }
 
-
 function waitFor<E extends EventName>(testCore: TestCore, event: E, accept: (payload: EventPayloads[E]) => boolean): Promise<EventPayloads[E]> {
   return nextEvent(testCore.core.api, event, accept);
 }
@@ -31,7 +30,18 @@ describe('getHealth through the core', () => {
     expect(Object.keys(report).sort()).toEqual(['background_tasks', 'database_pool', 'event_loop', 'memory', 'reasons', 'status']);
     expect(report.background_tasks).toEqual({ total_tasks: 1, active_tasks: 0, completed_tasks: 1, failed_tasks: 0, cancelled_tasks: 0, task_types: ['rag_cleanup'] });
     expect(Object.keys(report.memory).sort()).toEqual([
-      'alert_mb', 'external_mb', 'heap_total_mb', 'heap_used_mb', 'last_cleanup', 'percent', 'rss_anon_mb', 'rss_file_mb', 'rss_mb', 'threads', 'threshold_mb', 'vms_mb',
+      'alert_mb',
+      'external_mb',
+      'heap_total_mb',
+      'heap_used_mb',
+      'last_cleanup',
+      'percent',
+      'rss_anon_mb',
+      'rss_file_mb',
+      'rss_mb',
+      'threads',
+      'threshold_mb',
+      'vms_mb',
     ]);
     // Linux splits the RSS; the two parts add up to it (each rounded to 0.1 MB).
     expect(Math.abs((report.memory.rss_anon_mb ?? 0) + (report.memory.rss_file_mb ?? 0) - report.memory.rss_mb)).toBeLessThan(2);
@@ -52,7 +62,9 @@ describe('getHealth through the core', () => {
     const report = await valueOf(testCore.core.api.getHealth({}));
     expect(report.status).toBe('degraded');
     expect(report.reasons).toHaveLength(1);
-    expect(report.reasons[0]).toMatch(/^RSS [\d.]+ MB stays over MEMORY_THRESHOLD_MB 1 after a cleanup \([\d.]+ MB → [\d.]+ MB\); the thread holding most is \S+ \(heap [\d.]+ MB, external [\d.]+ MB\)$/);
+    expect(report.reasons[0]).toMatch(
+      /^RSS [\d.]+ MB stays over MEMORY_THRESHOLD_MB 1 after a cleanup \([\d.]+ MB → [\d.]+ MB\); the thread holding most is \S+ \(heap [\d.]+ MB, external [\d.]+ MB\)$/,
+    );
     expect(report.memory.last_cleanup?.still_over).toBe(true);
     const logs = await valueOf(testCore.core.api.getLogs({ level: 'info' }));
     expect(logs.some((entry) => entry.message === 'Memory cleanup performed' && entry.fields?.reason === 'threshold')).toBe(true);
@@ -68,7 +80,9 @@ describe('getHealth through the core', () => {
     expect(alerts.find((alert) => alert.kind === 'memory_alert')?.message).toMatch(/ is \d+(\.\d)?% of the 5 MB alert level$/);
     const report = await valueOf(testCore.core.api.getHealth({}));
     expect(report.status).toBe('unhealthy');
-    expect(report.reasons[0]).toMatch(new RegExp(`^RSS ${report.memory.rss_mb} MB is at or above the alert level of 5 MB; the thread holding most is main \\(heap [\\d.]+ MB, external [\\d.]+ MB\\)$`));
+    expect(report.reasons[0]).toMatch(
+      new RegExp(`^RSS ${report.memory.rss_mb} MB is at or above the alert level of 5 MB; the thread holding most is main \\(heap [\\d.]+ MB, external [\\d.]+ MB\\)$`),
+    );
   });
 
   it('pushes stats with V8 figures and keeps them in getStatsHistory', async () => {

@@ -86,7 +86,7 @@ describe('a damaged index', () => {
 
   it('is rewritten whole by the next index run after the repository is re-indexed from scratch', () => {
     const writer = openWriter(dbPath);
-    writer.exec('UPDATE postings SET data = x\'00\'');
+    writer.exec("UPDATE postings SET data = x'00'");
     // A rebuild on purpose: the format version says "other", so the next open empties it.
     writer.pragma(`user_version = ${INDEX_FORMAT_VERSION - 1}`);
     writer.close();

@@ -19,7 +19,10 @@ function randomPostings(random: () => number, units: number, grams: number): Pos
       // Mostly small gaps, sometimes a long jump: every varint length is exercised.
       ordinals.add(random() < 0.9 ? Math.floor(random() * Math.min(units, 200)) : Math.floor(random() * units));
     }
-    postings.set(low, [...ordinals].sort((left, right) => left - right));
+    postings.set(
+      low,
+      [...ordinals].sort((left, right) => left - right),
+    );
   }
   return postings;
 }
@@ -64,7 +67,11 @@ function decodeAll(row: Uint8Array, units: number, lows: readonly number[] = LOO
 function mergeDecode(row: Uint8Array, units: number): Uint8Array {
   const merge = new RowMerge();
   merge.reset();
-  merge.add(row, Int32Array.from({ length: units }, (_, ordinal) => ordinal), where);
+  merge.add(
+    row,
+    Int32Array.from({ length: units }, (_, ordinal) => ordinal),
+    where,
+  );
   const writer = new PostingRowWriter();
   merge.writeTo(writer);
   return writer.view().slice();
@@ -107,7 +114,10 @@ describe('posting row codec', () => {
             if (mapped < 0) {
               dropped += 1;
             } else {
-              expected.set(low, [...new Set([...(expected.get(low) ?? []), mapped])].sort((left, right) => left - right));
+              expected.set(
+                low,
+                [...new Set([...(expected.get(low) ?? []), mapped])].sort((left, right) => left - right),
+              );
             }
           }
         }
@@ -167,7 +177,9 @@ describe('a damaged posting row', () => {
       }
       const error = decodeError(bad, units);
       expect(error).toBeInstanceOf(CorruptIndexError);
-      expect((error as Error).message).toMatch(/^The index is damaged: the posting row of segment 7, bucket 3 (fails its checksum|is \d+ bytes long, shorter than one entry and its checksum)\. Re-index the repository to rebuild it\.$/);
+      expect((error as Error).message).toMatch(
+        /^The index is damaged: the posting row of segment 7, bucket 3 (fails its checksum|is \d+ bytes long, shorter than one entry and its checksum)\. Re-index the repository to rebuild it\.$/,
+      );
       cases += 1;
     }
     expect(cases).toBe(2000);
@@ -180,8 +192,8 @@ describe('a damaged posting row', () => {
       [[5, 1, 0, 0x80, 0x08, 1, 0], "has gram 1029, past the bucket's 1024"],
       [[5, 0, 9], 'gives gram 5 0 units (the segment has 10)'],
       [[5, 11, 0], 'gives gram 5 11 units (the segment has 10)'],
-      [[5, 2, 3, 0], 'names unit 3 out of order or past the segment\'s 10 units'],
-      [[5, 1, 10], 'names unit 10 out of order or past the segment\'s 10 units'],
+      [[5, 2, 3, 0], "names unit 3 out of order or past the segment's 10 units"],
+      [[5, 1, 10], "names unit 10 out of order or past the segment's 10 units"],
       [[5, 2, 1], 'ends inside a value'],
       [[5, 3, 1], 'ends inside a value'],
       [[5, 1, 0x80, 0x80, 0x80, 0x01], 'holds a value longer than 3 bytes'],

@@ -150,7 +150,7 @@ class RowCursor {
   /** Skips `count` varints: only their last bytes need counting. */
   skip(count: number): void {
     const data = this.data;
-    for (let left = count; left > 0; ) {
+    for (let left = count; left > 0;) {
       if (this.offset >= this.end) {
         throw this.corrupt('ends inside an entry');
       }

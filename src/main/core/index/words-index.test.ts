@@ -34,7 +34,10 @@ afterEach(() => {
 
 /** The documents the FTS5 table finds for a word. */
 function found(word: string): number[] {
-  return db.prepare(`SELECT rowid FROM ${WORDS_TABLE} WHERE ${WORDS_TABLE} MATCH ? ORDER BY rowid`).pluck().all(wordsMatchExpression([word])) as number[];
+  return db
+    .prepare(`SELECT rowid FROM ${WORDS_TABLE} WHERE ${WORDS_TABLE} MATCH ? ORDER BY rowid`)
+    .pluck()
+    .all(wordsMatchExpression([word])) as number[];
 }
 
 /** The documents holding the word as words mode defines it: `[\p{L}\p{N}_]+`, case-insensitive. */

@@ -21,7 +21,14 @@ function post(message: FromReader, transfer: ArrayBuffer[] = []): void {
 
 const builder = new BatchBuilder(data.settings, (batch: Batch) => {
   const { postings, files, units, text } = batch;
-  post({ type: 'batch', batch }, [postings.buckets.buffer as ArrayBuffer, postings.ends.buffer as ArrayBuffer, postings.bytes.buffer as ArrayBuffer, files.buffer as ArrayBuffer, units.buffer as ArrayBuffer, text.buffer as ArrayBuffer]);
+  post({ type: 'batch', batch }, [
+    postings.buckets.buffer as ArrayBuffer,
+    postings.ends.buffer as ArrayBuffer,
+    postings.bytes.buffer as ArrayBuffer,
+    files.buffer as ArrayBuffer,
+    units.buffer as ArrayBuffer,
+    text.buffer as ArrayBuffer,
+  ]);
 });
 
 // The monitor asks for this thread's heap on its parent port; it is answered between chunks.

@@ -18,10 +18,7 @@ beforeEach(() => {
   temp = makeTempDir();
   mkdirSync(join(temp.path, 'data'));
   // 120 files of one document each: twelve batches of ten.
-  writeRepo(
-    join(temp.path, 'repo'),
-    Object.fromEntries(Array.from({ length: 120 }, (_, index) => [`file-${String(index).padStart(3, '0')}.txt`, `line ${index} of a file\n`])),
-  );
+  writeRepo(join(temp.path, 'repo'), Object.fromEntries(Array.from({ length: 120 }, (_, index) => [`file-${String(index).padStart(3, '0')}.txt`, `line ${index} of a file\n`])));
 });
 afterEach(async () => {
   await indexer?.dispose();

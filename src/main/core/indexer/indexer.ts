@@ -313,7 +313,18 @@ export class Indexer implements Disposable {
     });
     const ports = readers.map((reader) => reader.port);
     worker.postMessage(
-      { type: 'run', runId, root: repo, settings, excluded, cancel: cancel.buffer as SharedArrayBuffer, memoryThresholdBytes: this.options.pressure?.heapBytes ?? config.MEMORY_THRESHOLD_MB * 1024 * 1024, pressure: this.options.pressure?.flag.buffer ?? new SharedArrayBuffer(4), readers: ports, signal } satisfies ToIndexer,
+      {
+        type: 'run',
+        runId,
+        root: repo,
+        settings,
+        excluded,
+        cancel: cancel.buffer as SharedArrayBuffer,
+        memoryThresholdBytes: this.options.pressure?.heapBytes ?? config.MEMORY_THRESHOLD_MB * 1024 * 1024,
+        pressure: this.options.pressure?.flag.buffer ?? new SharedArrayBuffer(4),
+        readers: ports,
+        signal,
+      } satisfies ToIndexer,
       ports,
     );
     try {

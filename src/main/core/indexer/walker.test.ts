@@ -31,15 +31,7 @@ describe('walk: folder listings', () => {
   });
 
   it('walks folders up to the limit in name order', () => {
-    expect(paths(walk(root, { maxFileSize: 1024, excluded: new Set() }))).toEqual([
-      'big/a.txt',
-      'big/b.txt',
-      'big/c.txt',
-      'big/d.txt',
-      'big/e.txt',
-      'small/x.txt',
-      'small/y.txt',
-    ]);
+    expect(paths(walk(root, { maxFileSize: 1024, excluded: new Set() }))).toEqual(['big/a.txt', 'big/b.txt', 'big/c.txt', 'big/d.txt', 'big/e.txt', 'small/x.txt', 'small/y.txt']);
   });
 
   it('streams a folder over the limit without losing or repeating an entry', () => {
@@ -85,10 +77,7 @@ describe('walk: links and special files are never opened', () => {
     symlinkSync('/dev/zero', join(root, 'ignored-zero'));
     writeFileSync(join(root, '.gitignore'), 'ignored-*\n');
     const entries = [...walk(root, { maxFileSize: 1024, excluded: new Set() })];
-    expect(entries.map((entry) => `${entry.path} ${entry.kind === 'skip' ? `${entry.reason} ${entry.detail}` : 'file'}`)).toEqual([
-      '.gitignore file',
-      'server.sock special_file socket',
-    ]);
+    expect(entries.map((entry) => `${entry.path} ${entry.kind === 'skip' ? `${entry.reason} ${entry.detail}` : 'file'}`)).toEqual(['.gitignore file', 'server.sock special_file socket']);
   });
 });
 
@@ -126,7 +115,7 @@ describe('walk: names that are not UTF-8', () => {
     temp.remove();
   });
 
-  it.each([10_000, 1])('yields each once with its raw bytes after the folder\'s other names (sorted folder max %i)', (sortedFolderMax) => {
+  it.each([10_000, 1])("yields each once with its raw bytes after the folder's other names (sorted folder max %i)", (sortedFolderMax) => {
     const raw = writeInvalidUtf8Names(temp.path);
     for (const name of ['b.txt', 'a.txt', 'c\uFFFD.txt']) {
       writeFileSync(join(temp.path, name), name);

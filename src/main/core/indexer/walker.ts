@@ -70,7 +70,11 @@ function* walkFolder(folder: Folder, options: WalkOptions): Generator<WalkEntry>
   }
   const lossy = { seen: false };
   try {
-    yield* walkEntries(folder, folderEntries(() => readText(directory, lossy), sortedMax), options);
+    yield* walkEntries(
+      folder,
+      folderEntries(() => readText(directory, lossy), sortedMax),
+      options,
+    );
   } finally {
     directory.closeSync();
   }
@@ -87,7 +91,11 @@ function* walkFolder(folder: Folder, options: WalkOptions): Generator<WalkEntry>
     return;
   }
   try {
-    yield* walkEntries(folder, folderEntries(() => readLossy(raw), sortedMax), options);
+    yield* walkEntries(
+      folder,
+      folderEntries(() => readLossy(raw), sortedMax),
+      options,
+    );
   } finally {
     raw.closeSync();
   }

@@ -36,9 +36,7 @@ describe('SinkLogger', () => {
   it('formats lines the way the seed shows them', () => {
     const time = Date.UTC(2025, 0, 2, 3, 4, 5, 6);
     expect(formatLogLine({ time, level: 'info', message: 'Cleaned up 3 old background tasks' })).toBe('2025-01-02T03:04:05.006Z [INFO] Cleaned up 3 old background tasks');
-    expect(formatLogLine({ time, level: 'warn', message: 'High connection usage', fields: { checked_out: 18 } })).toBe(
-      '2025-01-02T03:04:05.006Z [WARN] High connection usage {"checked_out":18}',
-    );
+    expect(formatLogLine({ time, level: 'warn', message: 'High connection usage', fields: { checked_out: 18 } })).toBe('2025-01-02T03:04:05.006Z [WARN] High connection usage {"checked_out":18}');
   });
 });
 
@@ -58,12 +56,7 @@ describe('logging through the core', () => {
       const lastTwo = await testCore.core.api.getLogs({ limit: 2 });
       expect(lastTwo.ok && lastTwo.value).toEqual(events.slice(2));
       const file = readFileSync(`${testCore.dir}/logs/gitbot.log`, 'utf8').trim().split('\n');
-      expect(file.map((line) => line.replace(/^\S+ /, ''))).toEqual([
-        '[DEBUG] a debug line',
-        '[INFO] Cleaned up 2 old background tasks',
-        '[WARN] a warning',
-        '[ERROR] an error',
-      ]);
+      expect(file.map((line) => line.replace(/^\S+ /, ''))).toEqual(['[DEBUG] a debug line', '[INFO] Cleaned up 2 old background tasks', '[WARN] a warning', '[ERROR] an error']);
     } finally {
       await testCore.close();
     }

@@ -3,7 +3,6 @@ import { valueOf } from '../../../../test/helpers/core-api';
 import { createTestCore, type TestCore } from '../../../../test/helpers/test-core';
 import { makeTempDir, writeRepo } from '../../../../test/helpers/make-repo';
 
-
 describe('the threshold cleanup', () => {
   let test: TestCore | undefined;
   let repo: ReturnType<typeof makeTempDir> | undefined;
@@ -16,9 +15,7 @@ describe('the threshold cleanup', () => {
     // Any process is over a 1 MB threshold, so the first sample triggers a cleanup.
     test = createTestCore({ MEMORY_THRESHOLD_MB: '1', STATS_INTERVAL_MS: '50' }, { logToFile: false });
     const core = test.core;
-    await expect
-      .poll(async () => (await valueOf(core.api.listTasks({}))).filter((task) => task.type === 'memory_cleanup').map((task) => task.status))
-      .toContain('completed');
+    await expect.poll(async () => (await valueOf(core.api.listTasks({}))).filter((task) => task.type === 'memory_cleanup').map((task) => task.status)).toContain('completed');
     const logs = await valueOf(core.api.getLogs({ level: 'info' }));
     const line = logs.find((entry) => entry.message === 'Memory cleanup performed');
     expect(line?.fields).toMatchObject({ reason: 'threshold', threshold_mb: 1 });
@@ -37,7 +34,12 @@ describe('the threshold cleanup', () => {
     // A burst opens several readers.
     await Promise.all(Array.from({ length: 4 }, () => valueOf(core.api.search({ query: 'beta', mode: 'literal' }))));
     // Every reader the burst opened is open and idle (none still opening).
-    await expect.poll(async () => { const status = await valueOf(core.api.getPoolStatus({})); return status.size > 1 && status.size === status.idle; }).toBe(true);
+    await expect
+      .poll(async () => {
+        const status = await valueOf(core.api.getPoolStatus({}));
+        return status.size > 1 && status.size === status.idle;
+      })
+      .toBe(true);
     const report = await core.monitor.relieve();
     expect(report.listeners).toBeGreaterThan(0);
     const pool = await valueOf(core.api.getPoolStatus({}));

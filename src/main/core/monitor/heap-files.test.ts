@@ -64,15 +64,11 @@ describe('startHeapSnapshot', () => {
   });
 
   it('refuses a worker snapshot when no worker runs, and a folder that is a file, with the message the user sees', () => {
-    expect(() => startHeapSnapshot({ target: 'worker', directory }, { tasks, logger, workers: () => [] })).toThrow(
-      'No worker thread is running to take a heap snapshot of; start indexing first',
-    );
+    expect(() => startHeapSnapshot({ target: 'worker', directory }, { tasks, logger, workers: () => [] })).toThrow('No worker thread is running to take a heap snapshot of; start indexing first');
     const file = join(directory, 'file.txt');
     writeFileSync(file, 'x');
     expect(() => startHeapSnapshot({ target: 'main', directory: file }, { tasks, logger, workers: () => [] })).toThrow(`${file} is not a folder`);
-    expect(() => startHeapSnapshot({ target: 'main', directory: join(file, 'below') }, { tasks, logger, workers: () => [] })).toThrow(
-      `${join(file, 'below')} is not a folder`,
-    );
+    expect(() => startHeapSnapshot({ target: 'main', directory: join(file, 'below') }, { tasks, logger, workers: () => [] })).toThrow(`${join(file, 'below')} is not a folder`);
     expect(tasks.list()).toEqual([]);
   });
 });
@@ -99,9 +95,7 @@ describe('startHeapProfile', () => {
 
   it('allows one profile at a time, and a cancelled one writes nothing and frees the profiler', async () => {
     const first = startHeapProfile({ seconds: 30, directory }, { tasks, logger });
-    expect(() => startHeapProfile({ seconds: 1, directory }, { tasks, logger })).toThrow(
-      'A heap profile is already being recorded; wait for it to finish or cancel it',
-    );
+    expect(() => startHeapProfile({ seconds: 1, directory }, { tasks, logger })).toThrow('A heap profile is already being recorded; wait for it to finish or cancel it');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const begun = performance.now();
     tasks.cancel(first.taskId);

@@ -12,7 +12,12 @@ describe('linearFit', () => {
   });
 
   it('gives slope 0 and fit 0 for a flat line or fewer than two points', () => {
-    expect(linearFit([{ time: 0, heap: 5 }, { time: 10, heap: 5 }])).toEqual({ slope: 0, fit: 0 });
+    expect(
+      linearFit([
+        { time: 0, heap: 5 },
+        { time: 10, heap: 5 },
+      ]),
+    ).toEqual({ slope: 0, fit: 0 });
     expect(linearFit([{ time: 0, heap: 5 }])).toEqual({ slope: 0, fit: 0 });
   });
 });

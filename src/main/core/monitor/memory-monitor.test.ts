@@ -128,7 +128,7 @@ describe('MemoryMonitor threshold cleanup', () => {
     expect(pressures).toHaveLength(1);
   });
 
-  it('returns the C allocator\'s free pages last, after the listeners and the GC freed them', async () => {
+  it("returns the C allocator's free pages last, after the listeners and the GC freed them", async () => {
     const steps: string[] = [];
     const { monitor, logs } = setup({
       thresholdBytes: 1 * MIB,

@@ -36,4 +36,3 @@ export async function startHeapWorker(retainBytes: number): Promise<{ worker: Wo
     });
   return { worker, readHeap };
 }
-

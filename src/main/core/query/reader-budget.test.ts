@@ -50,7 +50,7 @@ function budgetAt(thresholdMb: number): ReturnType<typeof memoryBudget> {
 }
 
 describe('a reader thread keeps to the search budget of the configured threshold', () => {
-  it('cuts a page at the small threshold\'s page budget and goes on with the cursor', async () => {
+  it("cuts a page at the small threshold's page budget and goes on with the cursor", async () => {
     const budget = budgetAt(1);
     const reader = startPool(1);
     const page = await reader.run('search', { query: 'needle', mode: 'literal', limit: 1000 });

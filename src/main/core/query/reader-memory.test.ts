@@ -30,7 +30,7 @@ describe("a reader's cleanup levers, each on a real connection", () => {
     expect(readOps.search(fixture.reader, { query: 'value', mode: 'literal' }).matches.map((match) => match.line)).toEqual([1]);
   });
 
-  it('returns SQLite\'s page cache with PRAGMA shrink_memory, the cache_size kept (its own process)', () => {
+  it("returns SQLite's page cache with PRAGMA shrink_memory, the cache_size kept (its own process)", () => {
     const fixturePath = fileURLToPath(new URL('./reader-memory.fixture.ts', import.meta.url));
     const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fixturePath], { encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');

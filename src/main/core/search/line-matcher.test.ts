@@ -54,9 +54,34 @@ describe('the regex line matcher', () => {
       [1, [[0, 1]]],
       [2, [[0, 1]]],
     ]);
-    expect(scan('[ſ]x|y', 'sx Sx', true)).toEqual([[1, [[0, 2], [3, 5]]]]);
-    expect(scan(String.raw`\W+|[^\w\s]`, 'a-b; c\nd.é')).toEqual([[1, [[1, 2], [3, 5]]], [2, [[1, 2]]]]);
-    expect(scan(String.raw`(\pL\w*)+!`, 'ab1! é2!')).toEqual([[1, [[0, 4], [5, 8]]]]);
+    expect(scan('[ſ]x|y', 'sx Sx', true)).toEqual([
+      [
+        1,
+        [
+          [0, 2],
+          [3, 5],
+        ],
+      ],
+    ]);
+    expect(scan(String.raw`\W+|[^\w\s]`, 'a-b; c\nd.é')).toEqual([
+      [
+        1,
+        [
+          [1, 2],
+          [3, 5],
+        ],
+      ],
+      [2, [[1, 2]]],
+    ]);
+    expect(scan(String.raw`(\pL\w*)+!`, 'ab1! é2!')).toEqual([
+      [
+        1,
+        [
+          [0, 4],
+          [5, 8],
+        ],
+      ],
+    ]);
   });
 
   it('rules a non-ASCII line out on the DFA before building its marked form for \\b', () => {

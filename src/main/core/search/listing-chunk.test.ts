@@ -11,7 +11,17 @@ import { lineFormat, type ListingArgs, type ListingFormat } from './listing-chun
 import { useSearchHold } from './search-budget';
 
 const matches: SearchMatch[] = [
-  { path: 'a "quoted"\\name.ts', repo: '/r/one', line: 1, text: 'tab\there "q" \u2028 \u{1F600}', ranges: [[0, 3], [5, 9]], score: null },
+  {
+    path: 'a "quoted"\\name.ts',
+    repo: '/r/one',
+    line: 1,
+    text: 'tab\there "q" \u2028 \u{1F600}',
+    ranges: [
+      [0, 3],
+      [5, 9],
+    ],
+    score: null,
+  },
   { path: 'a "quoted"\\name.ts', repo: '/r/one', line: 7, text: '', ranges: [], score: null },
   { path: 'a "quoted"\\name.ts', repo: '/r/two', line: 2, text: 'x', ranges: [[0, 1]], score: 1.5 },
   { path: 'dir/ü.js', repo: '/r/two', line: 3, text: '\u0000\u001f', ranges: [[0, 2]], score: null },

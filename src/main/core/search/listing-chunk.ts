@@ -73,27 +73,32 @@ export function listingChunk(db: Database, args: ListingArgs, control: SearchCon
   let last: { index: number; line: number } | undefined;
   let file = -1;
   let format: LineFormat = () => '';
-  scanPlan({ ...scan, verifier: { ...scan.verifier, ranges: withRanges } }, start, (index, line, text, ranges) => {
-    if (parts.length >= args.limit) {
-      more = true;
-      return false;
-    }
-    if (index !== file) {
-      file = index;
-      const fileId = state.plan.files[index] as number;
-      const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
-      format = lineFormat(args.format, scan.statements.path.get(fileId) as string, repo, null, args.format.kind === 'plain' ? undefined : filePathBytes(db, fileId).pathBytes);
-    }
-    const written = format(line, text, ranges);
-    if (parts.length > 0 && chars + written.length > budgetChars) {
-      more = true;
-      return false;
-    }
-    parts.push(written);
-    chars += written.length;
-    last = { index, line };
-    return true;
-  }, pageCounter(state, start));
+  scanPlan(
+    { ...scan, verifier: { ...scan.verifier, ranges: withRanges } },
+    start,
+    (index, line, text, ranges) => {
+      if (parts.length >= args.limit) {
+        more = true;
+        return false;
+      }
+      if (index !== file) {
+        file = index;
+        const fileId = state.plan.files[index] as number;
+        const repo = snapshot.repositories.get(snapshot.repoOf[fileId] as number) ?? '';
+        format = lineFormat(args.format, scan.statements.path.get(fileId) as string, repo, null, args.format.kind === 'plain' ? undefined : filePathBytes(db, fileId).pathBytes);
+      }
+      const written = format(line, text, ranges);
+      if (parts.length > 0 && chars + written.length > budgetChars) {
+        more = true;
+        return false;
+      }
+      parts.push(written);
+      chars += written.length;
+      last = { index, line };
+      return true;
+    },
+    pageCounter(state, start),
+  );
   return {
     text: parts.join(''),
     lines: parts.length,

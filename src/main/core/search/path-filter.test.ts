@@ -41,7 +41,11 @@ afterAll(() => {
 function rgFiles(cwd: string, pattern: string, globs: readonly string[]): string[] {
   const args = ['--no-config', '--hidden', '--max-filesize', '1M', '-g', '!.git', '-F', '--files-with-matches', ...globs.flatMap((glob) => ['-g', glob]), '-e', pattern, '.'];
   const result = spawnSync('rg', args, { cwd, encoding: 'utf8' });
-  return result.stdout.split('\n').filter((line) => line !== '').map((line) => line.replace(/^\.\//, '')).sort();
+  return result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/^\.\//, ''))
+    .sort();
 }
 
 function files(query: string, repo?: string): string[] {

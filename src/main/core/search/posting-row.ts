@@ -27,7 +27,7 @@ export class PostingRowReader {
   /** Skips `count` varints: only their last bytes need counting. */
   skip(count: number): void {
     const data = this.data;
-    for (let left = count; left > 0; ) {
+    for (let left = count; left > 0;) {
       if ((data[this.offset++] as number) < 0x80) {
         left -= 1;
       }

@@ -54,7 +54,11 @@ export function re2AsciiSource(node: RegexNode): string {
 
 /** ASCII, plus the two characters case folding takes into it (LONG S to s, KELVIN SIGN to k). */
 const ASCII_SET: CodePointSet = [[0, 0x7f]];
-const FOLDS_TO_ASCII: CodePointSet = [[0, 0x7f], [0x17f, 0x17f], [0x212a, 0x212a]];
+const FOLDS_TO_ASCII: CodePointSet = [
+  [0, 0x7f],
+  [0x17f, 0x17f],
+  [0x212a, 0x212a],
+];
 
 class Re2Writer {
   private readonly markerSet: CodePointSet;
@@ -64,7 +68,13 @@ class Re2Writer {
     private readonly markers: Markers | null,
     private readonly asciiOnly: boolean,
   ) {
-    this.markerSet = markers === null ? [] : union([], markers.map((code) => [code, code] as const));
+    this.markerSet =
+      markers === null
+        ? []
+        : union(
+            [],
+            markers.map((code) => [code, code] as const),
+          );
     this.afterAtom = markers === null ? '' : re2Class(this.markerSet, false);
   }
 
@@ -139,7 +149,10 @@ class Re2Writer {
 }
 
 function setOfCodes(...codes: number[]): CodePointSet {
-  return union([], codes.map((code) => [code, code] as const));
+  return union(
+    [],
+    codes.map((code) => [code, code] as const),
+  );
 }
 
 /** The word-boundary flavours a pattern uses: the marked form is needed only for Unicode ones. */

@@ -139,8 +139,7 @@ describe('character classes with ranges', () => {
     expect(show(regexQuery('(use[A-H]|[a-h]|z)x'))).toBe(`and(${anyOf([...each('A', 'H', 'use'), ...each('a', 'h'), 'z'])}, "x")`);
     // Long runs of classes stay linear in the pattern, every `or` at most 16 strings.
     const long = regexQuery('[a-h]'.repeat(40));
-    const widest = (node: LiteralQuery): number =>
-      node.kind === 'and' || node.kind === 'or' ? Math.max(node.kind === 'or' ? node.parts.length : 0, ...node.parts.map(widest)) : 0;
+    const widest = (node: LiteralQuery): number => (node.kind === 'and' || node.kind === 'or' ? Math.max(node.kind === 'or' ? node.parts.length : 0, ...node.parts.map(widest)) : 0);
     expect(widest(long)).toBeLessThanOrEqual(16);
     expect(show(long).length).toBeLessThan(10_000);
   });

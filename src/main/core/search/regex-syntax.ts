@@ -48,8 +48,7 @@ const LOOKAROUND = 'look-around, including look-ahead and look-behind, is not su
  * such a pattern cannot be matched as rg matches it and is refused; ASCII classes, `\b` and
  * ASCII case folding mean the same on bytes and on characters and are kept.
  */
-const BYTES =
-  'with (?-u), ".", negated classes and escapes above \\x7F match single bytes, which this search cannot match as rg does (it matches characters); remove (?-u) or keep to ASCII classes';
+const BYTES = 'with (?-u), ".", negated classes and escapes above \\x7F match single bytes, which this search cannot match as rg does (it matches characters); remove (?-u) or keep to ASCII classes';
 const ASCII_SET: CodePointSet = [[0, 0x7f]];
 
 /** Parses `pattern` as rg does; `ignoreCase` is rg's `-i`. Throws an `invalid_regex` AppError. */
@@ -598,4 +597,3 @@ function asciiCaseClosure(set: CodePointSet): CodePointSet {
   };
   return union(set, [...letters(0x41, 0x5a, 0x20), ...letters(0x61, 0x7a, -0x20)]);
 }
-

@@ -30,7 +30,7 @@ afterEach(() => {
 });
 
 describe('the bytes a search holds come from the memory policy', () => {
-  it('uses the default threshold\'s share until told the settings', () => {
+  it("uses the default threshold's share until told the settings", () => {
     const budget = memoryBudget({ MEMORY_THRESHOLD_MB: definitions.MEMORY_THRESHOLD_MB.default, MEMORY_LIMIT_MB: 0, ALERT_PERCENT: 80, MAX_DOCUMENTS_PER_BATCH: 100 });
     expect(pageBudgetBytes()).toBe(budget.searchPageBytes);
     expect(candidateBudgetBytes()).toBe(budget.searchHoldBytes);
@@ -71,6 +71,8 @@ describe('the bytes a search holds come from the memory policy', () => {
 
   it('refuses a line longer than searchHoldBytes with the error a user sees', () => {
     useSearchHold({ searchHoldBytes: 8192, searchPageBytes: 100 });
-    expect(() => readOps.search(fixture.reader, { query: '\\w+', mode: 'regex', limit: 1000 })).toThrow('A line of words.txt is longer than the 8 KiB a search holds at once (MEMORY_THRESHOLD_MB / 8)');
+    expect(() => readOps.search(fixture.reader, { query: '\\w+', mode: 'regex', limit: 1000 })).toThrow(
+      'A line of words.txt is longer than the 8 KiB a search holds at once (MEMORY_THRESHOLD_MB / 8)',
+    );
   });
 });

@@ -29,7 +29,30 @@ function comparable(matches: readonly { path: string; line: number }[]): { path:
   return matches.map((match) => ({ path: match.path, line: match.line }));
 }
 
-const literals = ['search', 'value', '%', '_', '%_%', "it's", '"quoted"', '[bracket]', '(paren)', 'a.b', 'c*d', '$dollar', 'naïve', '日本語', 'größe', 'emoji😀', 'x', 'if', 'back\\slash', 'tab\there', 'no such text anywhere', 'function value'];
+const literals = [
+  'search',
+  'value',
+  '%',
+  '_',
+  '%_%',
+  "it's",
+  '"quoted"',
+  '[bracket]',
+  '(paren)',
+  'a.b',
+  'c*d',
+  '$dollar',
+  'naïve',
+  '日本語',
+  'größe',
+  'emoji😀',
+  'x',
+  'if',
+  'back\\slash',
+  'tab\there',
+  'no such text anywhere',
+  'function value',
+];
 
 describe('literal search equals ripgrep', () => {
   it.each(literals)('%s', (query) => {

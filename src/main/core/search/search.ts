@@ -279,7 +279,12 @@ function countOn(scan: PlanScan, count: CountState, until: number): SearchTotal 
   if (count.next < scan.plan.files.length && scan.control.now() < until) {
     try {
       // Counting needs the lines, not their ranges.
-      scanPlan({ ...scan, verifier: { ...scan.verifier, ranges: false } }, { index: count.next, afterLine: 0 }, () => true, (index, found) => advanceCount(count, index, found) && scan.control.now() < until);
+      scanPlan(
+        { ...scan, verifier: { ...scan.verifier, ranges: false } },
+        { index: count.next, afterLine: 0 },
+        () => true,
+        (index, found) => advanceCount(count, index, found) && scan.control.now() < until,
+      );
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'timeout')) {
         throw error;

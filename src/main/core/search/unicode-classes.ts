@@ -15,8 +15,16 @@ export type PerlClass = 'd' | 's' | 'w';
 
 const ASCII_PERL: Readonly<Record<PerlClass, CodePointSet>> = {
   d: [[0x30, 0x39]],
-  s: setOf([[0x09, 0x0d], [0x20, 0x20]]),
-  w: setOf([[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]]),
+  s: setOf([
+    [0x09, 0x0d],
+    [0x20, 0x20],
+  ]),
+  w: setOf([
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x5f, 0x5f],
+    [0x61, 0x7a],
+  ]),
 };
 
 const UNICODE_PERL: Readonly<Record<PerlClass, string>> = { d: String.raw`\p{Nd}`, s: String.raw`\p{White_Space}`, w: WORD_SOURCE };
@@ -38,20 +46,50 @@ const WORD_CHAR = new RegExp(`^[${WORD_SOURCE}]$`, 'u');
 
 /** The ASCII classes of `[[:name:]]`, as Rust's regex defines them. */
 const POSIX: Readonly<Record<string, readonly CodePointRange[]>> = {
-  alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
-  alpha: [[0x41, 0x5a], [0x61, 0x7a]],
+  alnum: [
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x61, 0x7a],
+  ],
+  alpha: [
+    [0x41, 0x5a],
+    [0x61, 0x7a],
+  ],
   ascii: [[0x00, 0x7f]],
-  blank: [[0x09, 0x09], [0x20, 0x20]],
-  cntrl: [[0x00, 0x1f], [0x7f, 0x7f]],
+  blank: [
+    [0x09, 0x09],
+    [0x20, 0x20],
+  ],
+  cntrl: [
+    [0x00, 0x1f],
+    [0x7f, 0x7f],
+  ],
   digit: [[0x30, 0x39]],
   graph: [[0x21, 0x7e]],
   lower: [[0x61, 0x7a]],
   print: [[0x20, 0x7e]],
-  punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
-  space: [[0x09, 0x0d], [0x20, 0x20]],
+  punct: [
+    [0x21, 0x2f],
+    [0x3a, 0x40],
+    [0x5b, 0x60],
+    [0x7b, 0x7e],
+  ],
+  space: [
+    [0x09, 0x0d],
+    [0x20, 0x20],
+  ],
   upper: [[0x41, 0x5a]],
-  word: [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]],
-  xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
+  word: [
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x5f, 0x5f],
+    [0x61, 0x7a],
+  ],
+  xdigit: [
+    [0x30, 0x39],
+    [0x41, 0x46],
+    [0x61, 0x66],
+  ],
 };
 
 /** A POSIX class by name, or null when the name is not one (rg then reads `[:..:]` as a nested class). */
@@ -115,7 +153,10 @@ function loose(name: string): string {
 
 /** The ways V8 may spell a property value a user wrote loosely: as written, Title_Case, upper case. */
 function spellings(value: string): string[] {
-  const words = value.trim().split(/[\s_-]+/).filter((word) => word !== '');
+  const words = value
+    .trim()
+    .split(/[\s_-]+/)
+    .filter((word) => word !== '');
   const title = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()).join('_');
   return [...new Set([value.trim(), title, value.trim().toUpperCase()])].filter((spelling) => /^[A-Za-z0-9_]+$/.test(spelling));
 }

@@ -117,7 +117,9 @@ function statementsOf(db: Database): { ranked: BetterSqlite3.Statement<[string],
   let prepared = statements.get(db);
   if (prepared === undefined) {
     prepared = {
-      ranked: db.prepare<[string], RankedRow>(`SELECT w.rowid, d.file_id, bm25(${WORDS_TABLE}) FROM ${WORDS_TABLE} w JOIN documents d ON d.id = w.rowid WHERE ${WORDS_TABLE} MATCH ? ORDER BY rank`).raw(),
+      ranked: db
+        .prepare<[string], RankedRow>(`SELECT w.rowid, d.file_id, bm25(${WORDS_TABLE}) FROM ${WORDS_TABLE} w JOIN documents d ON d.id = w.rowid WHERE ${WORDS_TABLE} MATCH ? ORDER BY rank`)
+        .raw(),
       hit: db.prepare<[number], HitRow>('SELECT d.first_line AS firstLine, d.content, f.path, f.path_bytes AS pathBytes FROM documents d JOIN files f ON f.id = d.file_id WHERE d.id = ?'),
     };
     statements.set(db, prepared);

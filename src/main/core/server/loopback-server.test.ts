@@ -200,5 +200,4 @@ describe('loopback server static files', () => {
     const health = await send(server, `/health?token=${server.token}`);
     expect(health.status).toBe(200);
   });
-
 });

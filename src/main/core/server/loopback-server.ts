@@ -62,13 +62,16 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
 
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_SERVER_LIMITS.idleTimeoutMs;
   const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_SERVER_LIMITS.headersTimeoutMs;
-  const server: Server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: headersTimeoutMs + idleTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs), keepAliveTimeout: idleTimeoutMs }, (request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      options.core.logger.error(`Loopback request failed: ${(error as Error).message}`);
-      if (!response.headersSent) sendJson(response, 500, fail('internal', 'Internal server error'));
-      else response.destroy();
-    });
-  });
+  const server: Server = createServer(
+    { headersTimeout: headersTimeoutMs, requestTimeout: headersTimeoutMs + idleTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs), keepAliveTimeout: idleTimeoutMs },
+    (request, response) => {
+      handle(request, response).catch((error: unknown) => {
+        options.core.logger.error(`Loopback request failed: ${(error as Error).message}`);
+        if (!response.headersSent) sendJson(response, 500, fail('internal', 'Internal server error'));
+        else response.destroy();
+      });
+    },
+  );
   server.maxConnections = options.maxConnections ?? DEFAULT_SERVER_LIMITS.maxConnections;
   // A socket silent for idleTimeoutMs is closed: one that never sends a request, too.
   server.setTimeout(idleTimeoutMs, (socket) => socket.destroy());

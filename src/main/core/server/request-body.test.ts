@@ -35,7 +35,11 @@ function uploadThenRead(port: number, token: string, path: string, body: Buffer)
 }
 
 async function serve(): Promise<LoopbackServer> {
-  server = await startLoopbackServer({ core: { dispatch: () => Promise.resolve(ok({ matches: [], total: { matches: 0, files: 0, exact: true }, elapsedMs: 0 })), events: new EventHub(), logger: silentLogger }, port: 0, token: 'test-token-that-is-long-enough-000' });
+  server = await startLoopbackServer({
+    core: { dispatch: () => Promise.resolve(ok({ matches: [], total: { matches: 0, files: 0, exact: true }, elapsedMs: 0 })), events: new EventHub(), logger: silentLogger },
+    port: 0,
+    token: 'test-token-that-is-long-enough-000',
+  });
   return server;
 }
 

@@ -29,7 +29,10 @@ afterAll(async () => {
 });
 
 function stream(body: unknown): Promise<{ status: number; text: string }> {
-  return fetch(`${server.origin}/stream/search`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: JSON.stringify(body) }).then(async (response) => ({ status: response.status, text: await response.text() }));
+  return fetch(`${server.origin}/stream/search`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: JSON.stringify(body) }).then(async (response) => ({
+    status: response.status,
+    text: await response.text(),
+  }));
 }
 
 describe('the streamed route on a real core: chunks formatted in the reader thread', () => {

@@ -37,7 +37,9 @@ function pagedSearch(calls: Call[], pages: number): Dispatch {
 }
 
 function post(target: LoopbackServer, path: string, body: unknown) {
-  return request({ host: '127.0.0.1', port: target.port, path, method: 'POST', headers: { Authorization: `Bearer ${target.token}`, 'Content-Type': 'application/json' } }, () => {}).end(JSON.stringify(body));
+  return request({ host: '127.0.0.1', port: target.port, path, method: 'POST', headers: { Authorization: `Bearer ${target.token}`, 'Content-Type': 'application/json' } }, () => {}).end(
+    JSON.stringify(body),
+  );
 }
 
 describe('streamed search and disconnects', () => {
@@ -54,7 +56,10 @@ describe('streamed search and disconnects', () => {
       req.on('error', reject);
       req.end(JSON.stringify({ query: 'x', mode: 'literal' }));
     });
-    const lines = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(3001);
     expect(lines.at(-1)).toEqual({ done: true, written: 3000, total: { matches: 3000, files: 3, exact: false }, more: false });
     expect(calls.map((call) => call.arg.cursor)).toEqual([undefined, '1', '2']);

@@ -12,8 +12,7 @@ function setup(options: Partial<TaskManagerOptions> = {}) {
 }
 
 /** Work that runs until its signal aborts, the way a well-behaved task does. */
-const untilAborted = ({ signal }: { signal: AbortSignal }): Promise<never> =>
-  new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+const untilAborted = ({ signal }: { signal: AbortSignal }): Promise<never> => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
 
 /** Work that ignores its signal and never settles. */
 const neverSettles = (): Promise<never> => new Promise(() => {});
@@ -43,14 +42,24 @@ describe('TaskManager', () => {
     let release = (): void => {};
     const before = new Promise<void>((resolve) => (release = resolve));
     let ran = false;
-    const queued = tasks.run('indexing', {}, async () => {
-      ran = true;
-      return 1;
-    }, { after: before });
-    const cancelled = tasks.run('indexing', {}, async () => {
-      ran = true;
-      return 2;
-    }, { after: before });
+    const queued = tasks.run(
+      'indexing',
+      {},
+      async () => {
+        ran = true;
+        return 1;
+      },
+      { after: before },
+    );
+    const cancelled = tasks.run(
+      'indexing',
+      {},
+      async () => {
+        ran = true;
+        return 2;
+      },
+      { after: before },
+    );
     await new Promise((resolve) => setImmediate(resolve));
     expect([tasks.get(queued.id)?.status, tasks.get(cancelled.id)?.status]).toEqual(['pending', 'pending']);
     tasks.cancel(cancelled.id);
@@ -199,26 +208,29 @@ describe('TaskManager', () => {
       expect(tasks.get(polite.id)?.status).toBe('cancelled');
       expect(tasks.get(deaf.id)).toMatchObject({ status: 'cancelled', error: 'Forced: did not stop within 150 ms of shutdown' });
       expect(tasks.counts().active).toBe(0);
-      expect(logs.filter((entry) => entry.level === 'error').map((entry) => entry.message)).toEqual([
-        `Task deaf ${deaf.id} did not stop within 150 ms of shutdown; detaching it`,
-      ]);
+      expect(logs.filter((entry) => entry.level === 'error').map((entry) => entry.message)).toEqual([`Task deaf ${deaf.id} did not stop within 150 ms of shutdown; detaching it`]);
     });
 
     it('ends by force a cancelled task that ignores its signal, through the callback it registered', async () => {
       const { tasks, logs } = setup({ stopGraceMs: 50 });
       let forced = 0;
-      const deaf = tasks.run('deaf', {}, (context) => new Promise<never>((_, reject) => context.onForce(() => {
-        forced += 1;
-        reject(new Error('thread terminated'));
-      })));
+      const deaf = tasks.run(
+        'deaf',
+        {},
+        (context) =>
+          new Promise<never>((_, reject) =>
+            context.onForce(() => {
+              forced += 1;
+              reject(new Error('thread terminated'));
+            }),
+          ),
+      );
       await Promise.resolve();
       expect(tasks.cancel(deaf.id)).toBe(true);
       await expect(deaf.done).rejects.toThrow('thread terminated');
       expect(forced).toBe(1);
       expect(tasks.get(deaf.id)?.status).toBe('cancelled');
-      expect(logs.filter((entry) => entry.level === 'error').map((entry) => entry.message)).toEqual([
-        `Task deaf ${deaf.id} did not stop within 50 ms of being cancelled; terminating its threads`,
-      ]);
+      expect(logs.filter((entry) => entry.level === 'error').map((entry) => entry.message)).toEqual([`Task deaf ${deaf.id} did not stop within 50 ms of being cancelled; terminating its threads`]);
     });
     it('terminates for real the thread of a task that never yields at shutdown, and says so', async () => {
       const { tasks } = setup();

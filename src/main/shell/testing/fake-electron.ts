@@ -3,24 +3,8 @@
  * recording what the shell asked for so tests can look, and letting tests play Electron's
  * part: fire events, invoke IPC handlers, close the window.
  */
-import type {
-  BrowserWindowConstructorOptions,
-  CustomScheme,
-  HandlerDetails,
-  OpenDialogOptions,
-  OpenDialogReturnValue,
-  ProcessMetric,
-  WindowOpenHandlerResponse,
-} from 'electron';
-import type {
-  HeadersListener,
-  InvokeListener,
-  ShellElectron,
-  ShellInvokeEvent,
-  ShellSession,
-  ShellWebContents,
-  ShellWindow,
-} from '../electron-types';
+import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, OpenDialogOptions, OpenDialogReturnValue, ProcessMetric, WindowOpenHandlerResponse } from 'electron';
+import type { HeadersListener, InvokeListener, ShellElectron, ShellInvokeEvent, ShellSession, ShellWebContents, ShellWindow } from '../electron-types';
 
 type Listener = (...args: never[]) => unknown;
 
@@ -41,7 +25,10 @@ class Emitter {
   }
 
   off(event: string, listener: Listener): void {
-    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((item) => item !== listener));
+    this.listeners.set(
+      event,
+      (this.listeners.get(event) ?? []).filter((item) => item !== listener),
+    );
   }
 
   emit(event: string, ...args: unknown[]): void {

@@ -61,9 +61,7 @@ export function HealthPanel() {
       finished.set(task.id, task);
       if (finished.size > 50) finished.delete(finished.keys().next().value as string);
     }
-    setSnapshot((current) =>
-      current.status === 'busy' && current.taskId === task.id && current.path !== undefined ? (settle(task, current.path) ?? current) : current,
-    );
+    setSnapshot((current) => (current.status === 'busy' && current.taskId === task.id && current.path !== undefined ? (settle(task, current.path) ?? current) : current));
   });
 
   const report = health.value;

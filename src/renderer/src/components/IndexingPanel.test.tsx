@@ -35,7 +35,10 @@ const run = (overrides: Partial<IndexingRun> = {}): IndexingRun => ({ taskId: 't
 describe('IndexingPanel', () => {
   it('says Scanning with no percentage until the walk has ended, then a byte percentage that never goes back', () => {
     const api = createFakeApi();
-    const view = renderWithApi(<IndexingPanel run={run({ progress: progress({ walkDone: false, phase: 'walking', filesDiscovered: 900, bytesDiscovered: 50 * 1024 * 1024 }) })} onCancel={vi.fn()} />, api);
+    const view = renderWithApi(
+      <IndexingPanel run={run({ progress: progress({ walkDone: false, phase: 'walking', filesDiscovered: 900, bytesDiscovered: 50 * 1024 * 1024 }) })} onCancel={vi.fn()} />,
+      api,
+    );
     const bar = screen.getByRole('progressbar', { name: 'Indexing progress' });
     expect(bar).not.toHaveAttribute('aria-valuenow');
     expect(bar).toHaveAttribute('aria-valuetext', 'Scanning: 900 files found so far');

@@ -95,7 +95,10 @@ export function IndexingPanel({ run, onCancel }: IndexingPanelProps) {
         </p>
       )}
       <dl className="figures">
-        <Figure label="Files" value={done !== null ? formatCount(filesDone) : `${formatCount(filesDone)}${filesTotal > 0 ? ` / ${formatCount(filesTotal)}${progress?.walkDone === false ? '+' : ''}` : ''}`} />
+        <Figure
+          label="Files"
+          value={done !== null ? formatCount(filesDone) : `${formatCount(filesDone)}${filesTotal > 0 ? ` / ${formatCount(filesTotal)}${progress?.walkDone === false ? '+' : ''}` : ''}`}
+        />
         <Figure label="Read" value={formatBytes(bytesDone)} />
         <Figure
           label="Speed"
@@ -114,7 +117,9 @@ export function IndexingPanel({ run, onCancel }: IndexingPanelProps) {
       </dl>
       {running && (
         <p className="current-file">
-          <span className="muted">{view.phase === 'starting' ? 'Starting…' : view.phase === 'scanning' ? `Scanning… ${formatCount(progress?.filesDiscovered ?? 0)} files found,` : phaseLabel(progress?.phase ?? 'indexing')}</span>{' '}
+          <span className="muted">
+            {view.phase === 'starting' ? 'Starting…' : view.phase === 'scanning' ? `Scanning… ${formatCount(progress?.filesDiscovered ?? 0)} files found,` : phaseLabel(progress?.phase ?? 'indexing')}
+          </span>{' '}
           <span className="mono" title={progress?.currentFile ?? undefined}>
             {progress?.currentFile ?? ''}
           </span>

@@ -5,7 +5,10 @@ import { createFakeApi, fail, ok } from '../test-utils/fake-api';
 import { renderWithApi } from '../test-utils/render';
 import { LogsPanel, MAX_LOG_LINES } from './LogsPanel';
 
-const lines = () => within(screen.getByRole('log', { name: 'Log lines' })).getAllByRole('listitem').map((item) => item.querySelector('.log-message')?.textContent);
+const lines = () =>
+  within(screen.getByRole('log', { name: 'Log lines' }))
+    .getAllByRole('listitem')
+    .map((item) => item.querySelector('.log-message')?.textContent);
 
 describe('LogsPanel', () => {
   it('shows the recent log, then live lines', async () => {

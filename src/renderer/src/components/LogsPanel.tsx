@@ -38,9 +38,7 @@ export function LogsPanel() {
     const before = (initial.value ?? []).filter((entry) => entry.time < firstLive);
     const all = appendLogs(before, live);
     const needle = filter.trim().toLowerCase();
-    return all.filter(
-      (entry) => levelRank[entry.level] >= levelRank[minimum] && (needle === '' || entry.message.toLowerCase().includes(needle) || formatFields(entry).toLowerCase().includes(needle)),
-    );
+    return all.filter((entry) => levelRank[entry.level] >= levelRank[minimum] && (needle === '' || entry.message.toLowerCase().includes(needle) || formatFields(entry).toLowerCase().includes(needle)));
   }, [initial.value, live, minimum, filter]);
 
   useLayoutEffect(() => {

@@ -35,7 +35,11 @@ describe('MemoryPanel', () => {
     store.push(statsSample(1000));
     renderWithApi(<MemoryPanel store={store} />, createFakeApi());
     const windows = screen.getByRole('group', { name: 'Time window' });
-    expect(within(windows).getAllByRole('radio').map((radio) => radio.parentElement?.textContent)).toEqual(['1 min', '5 min', '15 min', '1 h']);
+    expect(
+      within(windows)
+        .getAllByRole('radio')
+        .map((radio) => radio.parentElement?.textContent),
+    ).toEqual(['1 min', '5 min', '15 min', '1 h']);
     expect(within(windows).getByRole('radio', { name: '1 min' })).toBeChecked();
     await userEvent.click(within(windows).getByRole('radio', { name: '1 h' }));
     expect(within(windows).getByRole('radio', { name: '1 h' })).toBeChecked();
@@ -58,16 +62,28 @@ describe('MemoryPanel', () => {
     store.push(statsSample(2000, 82, { workers: [worker(5, 'reader', 10), worker(6, 'indexer', 6)] }));
     renderWithApi(<MemoryPanel store={store} />, createFakeApi());
     const table = screen.getByRole('table', { name: 'Processes and threads' });
-    const names = () => within(table).getAllByRole('row').slice(1).map((row) => within(row).getAllByRole('cell')[0]?.textContent);
+    const names = () =>
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => within(row).getAllByRole('cell')[0]?.textContent);
     // By memory, largest first; the two ended threads in one row at the end.
     expect(names()).toEqual(['Core (main process)', 'reader #5', 'indexer #6', 'Ended threads and processes (2)']);
     const reader = within(table).getAllByRole('row')[2]!;
-    expect(within(reader).getAllByRole('cell').map((cell) => cell.textContent)).toEqual(['reader #5', 'Thread · heap used', '10.0 MB', '12%', '+1.0 MB']);
+    expect(
+      within(reader)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    ).toEqual(['reader #5', 'Thread · heap used', '10.0 MB', '12%', '+1.0 MB']);
     await userEvent.click(within(table).getByRole('button', { name: 'Name' }));
     expect(names()).toEqual(['Core (main process)', 'indexer #6', 'reader #5', 'Ended threads and processes (2)']);
     expect(within(table).getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'ascending');
     // The process picker offers live sources only.
-    expect(within(screen.getByRole('combobox', { name: 'Process' })).getAllByRole('option').map((option) => option.textContent)).toEqual(['Main process', 'reader #5', 'indexer #6']);
+    expect(
+      within(screen.getByRole('combobox', { name: 'Process' }))
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['Main process', 'reader #5', 'indexer #6']);
     await userEvent.click(within(table).getByRole('button', { name: 'Chart reader #5' }));
     expect(screen.getByRole('img', { name: 'Memory of reader #5' })).toBeInTheDocument();
   });

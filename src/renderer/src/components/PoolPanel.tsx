@@ -51,7 +51,9 @@ export function PoolPanel({ store }: { readonly store: StatsStore }) {
     <Panel title="Database pool" className="area-pool" meta={`${formatPercent(usage)} in use`}>
       {warning && (
         <p className="warning" role="alert">
-          {alertVisible && alert !== null ? alert.message : `${pool.checked_out}/${pool.max_connections} connections checked out (${formatPercent(usage)}; warning at ${formatPercent(POOL_WARNING_RATIO)})`}
+          {alertVisible && alert !== null
+            ? alert.message
+            : `${pool.checked_out}/${pool.max_connections} connections checked out (${formatPercent(usage)}; warning at ${formatPercent(POOL_WARNING_RATIO)})`}
         </p>
       )}
       <div className="meters">

@@ -9,7 +9,15 @@ import { RepositoryPanel } from './RepositoryPanel';
 
 const ready = (value: readonly RepositoryInfo[]): RequestState<readonly RepositoryInfo[]> & { reload: () => void } => ({ status: 'ready', value, error: null, reload: vi.fn() });
 
-const repository = (root: string, overrides: Partial<RepositoryInfo> = {}): RepositoryInfo => ({ root, lastIndexedAt: Date.now() - 5000, files: 12, bytes: 2048, documents: 12, skipped: 0, ...overrides });
+const repository = (root: string, overrides: Partial<RepositoryInfo> = {}): RepositoryInfo => ({
+  root,
+  lastIndexedAt: Date.now() - 5000,
+  files: 12,
+  bytes: 2048,
+  documents: 12,
+  skipped: 0,
+  ...overrides,
+});
 
 describe('RepositoryPanel guard rails', () => {
   it('expands ~ from the home folder the data folder lies in', async () => {
@@ -43,7 +51,12 @@ describe('RepositoryPanel guard rails', () => {
   it('counts a new folder first and asks before indexing one over INDEX_WARN_FILES', async () => {
     const onIndex = vi.fn(async () => null);
     const api = createFakeApi({
-      countFolderFiles: ({ path }) => ok(path === '/src/huge' ? { root: path, files: 200_001, limit: 200_000, stoppedBy: 'limit' as const, elapsedMs: 800 } : { root: path, files: 12, limit: 200_000, stoppedBy: 'end' as const, elapsedMs: 1 }),
+      countFolderFiles: ({ path }) =>
+        ok(
+          path === '/src/huge'
+            ? { root: path, files: 200_001, limit: 200_000, stoppedBy: 'limit' as const, elapsedMs: 800 }
+            : { root: path, files: 12, limit: 200_000, stoppedBy: 'end' as const, elapsedMs: 1 },
+        ),
     });
     renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, api);
     const field = screen.getByRole('textbox', { name: 'Repository path' });
@@ -69,7 +82,9 @@ describe('RepositoryPanel guard rails', () => {
     renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, api);
     const field = screen.getByRole('textbox', { name: 'Repository path' });
     await userEvent.type(field, '/net/slow{Enter}');
-    expect(await screen.findByRole('alert')).toHaveTextContent('/net/slow is large: 41,250 files counted in 3.0 s and the count was not finished. Indexing it can take a long time and a large database. Index it anyway?');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      '/net/slow is large: 41,250 files counted in 3.0 s and the count was not finished. Indexing it can take a long time and a large database. Index it anyway?',
+    );
     await userEvent.click(screen.getByRole('button', { name: "Don't index" }));
     await userEvent.clear(field);
     await userEvent.type(field, '/nope{Enter}');

@@ -143,8 +143,7 @@ export function RepositoryPanel({ onIndex, starting, repositories, run = null, o
         )}
         {appInfo?.canChooseFolder !== true && (
           <p className="muted small">
-            Type or paste a full path (<code>~/</code> works). A browser cannot hand a web page the path of a folder you pick, so there is no folder dialog here; the desktop
-            app has one.
+            Type or paste a full path (<code>~/</code> works). A browser cannot hand a web page the path of a folder you pick, so there is no folder dialog here; the desktop app has one.
           </p>
         )}
       </form>
@@ -216,8 +215,7 @@ function RecentRepositories({
               </span>
               <span className="repo-meta">
                 {repo.lastIndexedAt === null ? (repo.files > 0 ? 'not finished (cancelled or failed), partial' : 'never indexed') : `indexed ${formatAge(repo.lastIndexedAt, now)}`} ·{' '}
-                {formatCount(repo.files)} files ·{' '}
-                {formatBytes(repo.bytes)}
+                {formatCount(repo.files)} files · {formatBytes(repo.bytes)}
                 {repo.skipped > 0 ? ` · ${formatCount(repo.skipped)} skipped` : ''}
               </span>
             </div>

@@ -35,7 +35,10 @@ describe('SettingsPanel', () => {
     });
     renderWithApi(<SettingsPanel />, api);
     const table = await screen.findByRole('table', { name: 'Settings' });
-    const values = within(table).getAllByRole('row').slice(1).map((row) => row.querySelectorAll('td')[1]?.textContent);
+    const values = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.querySelectorAll('td')[1]?.textContent);
     const port = window.location.port;
     expect(values[0]).toBe('1.0 MB 1048576');
     expect(values[1]).toMatch(/^5 min.* 300$/);

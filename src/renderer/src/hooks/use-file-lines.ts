@@ -27,7 +27,9 @@ export function useContextLines(api: GitbotApi, groups: readonly FileGroup[], co
       for (const group of groups) {
         const key = fileKey(group);
         const known = asked.current.get(key) ?? new Set<number>();
-        const wanted = contextLinesWanted(group, context).filter((line) => !known.has(line)).slice(0, MAX_LINES_PER_READ);
+        const wanted = contextLinesWanted(group, context)
+          .filter((line) => !known.has(line))
+          .slice(0, MAX_LINES_PER_READ);
         if (wanted.length === 0) {
           continue;
         }

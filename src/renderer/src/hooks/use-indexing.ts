@@ -38,9 +38,7 @@ export function useIndexing(api: GitbotApi, onDone?: (done: IndexDone) => void):
       pending = null;
       if (progress !== null) {
         setRun((current) =>
-          current !== null && current.taskId === progress.taskId
-            ? { ...current, progress, done: current.done }
-            : { taskId: progress.taskId, repo: progress.repo, progress, done: null },
+          current !== null && current.taskId === progress.taskId ? { ...current, progress, done: current.done } : { taskId: progress.taskId, repo: progress.repo, progress, done: null },
         );
       }
     });
@@ -51,9 +49,7 @@ export function useIndexing(api: GitbotApi, onDone?: (done: IndexDone) => void):
     const offDone = api.on('indexDone', (done) => {
       // The run's last progress comes before its end.
       throttle.flush();
-      setRun((current) =>
-        current !== null && current.taskId === done.taskId ? { ...current, done } : { taskId: done.taskId, repo: done.repo, progress: null, done },
-      );
+      setRun((current) => (current !== null && current.taskId === done.taskId ? { ...current, done } : { taskId: done.taskId, repo: done.repo, progress: null, done }));
       notifyDone(done);
     });
     return () => {

@@ -25,9 +25,7 @@ export function useRequest<T>(run: () => Promise<Result<T>>): RequestState<T> & 
       if (current !== generation.current) {
         return;
       }
-      setState((previous) =>
-        result.ok ? { status: 'ready', value: result.value, error: null } : { status: 'error', value: previous.value, error: result.error },
-      );
+      setState((previous) => (result.ok ? { status: 'ready', value: result.value, error: null } : { status: 'error', value: previous.value, error: result.error }));
     });
   }, []);
 

@@ -11,7 +11,13 @@ describe('highlightSegments', () => {
   });
 
   it('sorts, clamps and merges overlapping ranges', () => {
-    expect(highlightSegments('abcdef', [[4, 99], [0, 2], [1, 3]])).toEqual([
+    expect(
+      highlightSegments('abcdef', [
+        [4, 99],
+        [0, 2],
+        [1, 3],
+      ]),
+    ).toEqual([
       { text: 'abc', match: true },
       { text: 'd', match: false },
       { text: 'ef', match: true },

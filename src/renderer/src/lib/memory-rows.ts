@@ -49,7 +49,15 @@ export function memoryRows(sample: StatsSample, store: StatsStore): MemoryRow[] 
   for (const worker of sample.workers) {
     const key = `worker:${worker.threadId}`;
     live.add(key);
-    rows.push({ key, name: `${worker.name} #${worker.threadId}`, kind: 'worker', metric: 'Heap used', bytes: worker.heapUsed, share: rss > 0 ? worker.heapUsed / rss : null, trend: trendOf(store, key, 'heapUsed') });
+    rows.push({
+      key,
+      name: `${worker.name} #${worker.threadId}`,
+      kind: 'worker',
+      metric: 'Heap used',
+      bytes: worker.heapUsed,
+      share: rss > 0 ? worker.heapUsed / rss : null,
+      trend: trendOf(store, key, 'heapUsed'),
+    });
   }
   const processTotal = sample.processes.reduce((sum, process) => sum + process.workingSet, 0);
   for (const process of sample.processes) {

@@ -1,8 +1,6 @@
 /** What the Repository field makes of a typed path before anything is sent to the core. */
 export type CheckedPath =
-  | { readonly kind: 'ok'; readonly path: string }
-  | { readonly kind: 'warning'; readonly path: string; readonly message: string }
-  | { readonly kind: 'error'; readonly message: string };
+  { readonly kind: 'ok'; readonly path: string } | { readonly kind: 'warning'; readonly path: string; readonly message: string } | { readonly kind: 'error'; readonly message: string };
 
 /** Folders whose whole tree is rarely what anyone means to index. */
 const systemRoots = new Set(['/', '/usr', '/etc', '/var', '/bin', '/lib', '/opt', '/proc', '/sys', '/dev', '/Users', '/home', '/System', '/Library', 'C:\\', 'C:\\Windows', 'C:\\Users']);

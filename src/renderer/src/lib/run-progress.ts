@@ -68,7 +68,8 @@ export function progressView(taskId: string, progress: IndexProgress | null, don
 export function runSummary(done: IndexDone): string {
   const { summary } = done;
   // A first run has nothing unchanged: "2,277 indexed"; a re-index says what it kept and what it read.
-  const parts = summary.files_unchanged > 0 ? [`${formatCount(summary.files_unchanged)} unchanged`, `${formatCount(summary.files_indexed)} changed`] : [`${formatCount(summary.files_indexed)} indexed`];
+  const parts =
+    summary.files_unchanged > 0 ? [`${formatCount(summary.files_unchanged)} unchanged`, `${formatCount(summary.files_indexed)} changed`] : [`${formatCount(summary.files_indexed)} indexed`];
   if (summary.files_removed > 0) {
     parts.push(`${formatCount(summary.files_removed)} removed`);
   }

@@ -53,7 +53,14 @@ describe('StatsStore', () => {
     const store = new StatsStore({ capacity: 10 });
     const listener = vi.fn();
     const unsubscribe = store.subscribe(listener);
-    store.push(statsSample(1000, 80, { gc: [{ time: 900, kind: 'major', durationMs: 4 }, { time: 950, kind: 'minor', durationMs: 1 }] }));
+    store.push(
+      statsSample(1000, 80, {
+        gc: [
+          { time: 900, kind: 'major', durationMs: 4 },
+          { time: 950, kind: 'minor', durationMs: 1 },
+        ],
+      }),
+    );
     store.addAlert({ time: 1500, kind: 'memory_cleanup', message: 'Memory cleanup performed', value: null });
     store.addAlert({ time: 1600, kind: 'pool_usage', message: 'pool at 95%', value: 0.95 });
     const seen: [number, number][] = [];

@@ -58,8 +58,7 @@ export function QueryHelp() {
             ))}
           </dl>
           <p className="muted">
-            Filters are separate words anywhere in the query; the rest is the text searched for. Globs follow rg&apos;s <code>-g</code>: without a <code>/</code> they match the
-            file name at any depth.
+            Filters are separate words anywhere in the query; the rest is the text searched for. Globs follow rg&apos;s <code>-g</code>: without a <code>/</code> they match the file name at any depth.
           </p>
           <h3 className="subheading">Modes</h3>
           <p className="muted">Literal: the text as typed. Regex: rg&apos;s syntax. Words: every word, ranked by relevance (BM25).</p>
@@ -68,7 +67,14 @@ export function QueryHelp() {
             <kbd>↓</kbd> from the box into the results, <kbd>↑</kbd> <kbd>↓</kbd> between matches, <kbd>←</kbd> <kbd>→</kbd> collapse or expand a file, <kbd>Alt</kbd>+<kbd>↓</kbd> next file,{' '}
             <kbd>Enter</kbd> open (desktop) or preview (browser), <kbd>Esc</kbd> back to the box; in the box <kbd>Esc</kbd> clears it.
           </p>
-          <button type="button" className="button button-small" onClick={() => { setOpen(false); buttonRef.current?.focus(); }}>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => {
+              setOpen(false);
+              buttonRef.current?.focus();
+            }}
+          >
             Close
           </button>
         </div>

@@ -29,7 +29,10 @@ export function ResultsTree({ groups, collapsed, onToggle, activeKey, onActivate
   const rows = useMemo(() => visibleRows(groups, collapsed), [groups, collapsed]);
   const elements = useRef(new Map<string, HTMLElement>());
   const focusNext = useRef(false);
-  const activeIndex = Math.max(0, rows.findIndex((row) => row.key === activeKey));
+  const activeIndex = Math.max(
+    0,
+    rows.findIndex((row) => row.key === activeKey),
+  );
   const focusKey = rows[activeIndex]?.key ?? null;
 
   useEffect(() => {
@@ -60,7 +63,12 @@ export function ResultsTree({ groups, collapsed, onToggle, activeKey, onActivate
       move(rows.slice(activeIndex + 1).find((candidate) => candidate.kind === 'file'));
     } else if (event.key === 'ArrowUp' && event.altKey) {
       const header = rows.findIndex((candidate) => candidate.kind === 'file' && candidate.group === row.group);
-      move(rows.slice(0, row.kind === 'file' ? activeIndex : header + 1).reverse().find((candidate) => candidate.kind === 'file' && candidate !== row));
+      move(
+        rows
+          .slice(0, row.kind === 'file' ? activeIndex : header + 1)
+          .reverse()
+          .find((candidate) => candidate.kind === 'file' && candidate !== row),
+      );
     } else if (event.key === 'ArrowDown') {
       move(rows[activeIndex + 1]);
     } else if (event.key === 'ArrowUp') {
@@ -201,9 +209,7 @@ function MatchLine({ match }: { readonly match: SearchMatch }) {
   return (
     <div className="result-match">
       <span className="line-number num">{match.line}</span>
-      <code className="result-text">
-        {segments.map((segment, index) => (segment.match ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>))}
-      </code>
+      <code className="result-text">{segments.map((segment, index) => (segment.match ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>))}</code>
     </div>
   );
 }

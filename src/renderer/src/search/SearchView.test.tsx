@@ -34,7 +34,9 @@ describe('SearchView', () => {
     renderView();
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');
     const tree = await screen.findByRole('tree', { name: 'Search results' });
-    const headers = within(tree).getAllByRole('treeitem').filter((item) => item.getAttribute('aria-level') === '1');
+    const headers = within(tree)
+      .getAllByRole('treeitem')
+      .filter((item) => item.getAttribute('aria-level') === '1');
     expect(headers.map((header) => header.getAttribute('aria-label'))).toEqual(['a.ts in alpha, 2 matches', 'b.ts in beta, 1 match']);
     expect(screen.getByRole('status', { name: '' })).toBeDefined();
     expect(screen.getByText('3 matches in 2 files · 4 ms')).toBeInTheDocument();
@@ -100,17 +102,27 @@ describe('SearchView', () => {
     const lookAlike = (bytes: string, index: number): SearchMatch => ({ ...match('/src/alpha', 'caf\uFFFD.txt', 1, `needle in name ${index}`, 'needle'), pathBytes: bytes });
     const api = createFakeApi({
       search: () => ok({ matches: [lookAlike('Y2Fm6C50eHQ=', 0), lookAlike('Y2Fm6S50eHQ=', 1)], total: { matches: 2, files: 2, exact: true }, elapsedMs: 1 }),
-      readLines: ({ repo, path, pathBytes, lines }) => ok({ repo, path, lines: lines.filter((line) => line === 1).map((line) => ({ line, text: `needle in name ${pathBytes === 'Y2Fm6S50eHQ=' ? 1 : 0}` })) }),
+      readLines: ({ repo, path, pathBytes, lines }) =>
+        ok({ repo, path, lines: lines.filter((line) => line === 1).map((line) => ({ line, text: `needle in name ${pathBytes === 'Y2Fm6S50eHQ=' ? 1 : 0}` })) }),
     });
     renderView(api);
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');
     const tree = await screen.findByRole('tree', { name: 'Search results' });
-    const headers = within(tree).getAllByRole('treeitem').filter((item) => item.getAttribute('aria-level') === '1');
+    const headers = within(tree)
+      .getAllByRole('treeitem')
+      .filter((item) => item.getAttribute('aria-level') === '1');
     expect(headers.map((header) => header.getAttribute('aria-label'))).toEqual(['caf\uFFFD.txt in alpha, 1 match', 'caf\uFFFD.txt in alpha, 1 match']);
     for (const index of [1, 0]) {
       await userEvent.click(screen.getByRole('treeitem', { name: `Line 1: needle in name ${index}` }));
       const preview = screen.getByRole('region', { name: 'Preview' });
-      await waitFor(() => expect(api.calls.readLines).toHaveBeenLastCalledWith({ repo: '/src/alpha', path: 'caf\uFFFD.txt', pathBytes: index === 1 ? 'Y2Fm6S50eHQ=' : 'Y2Fm6C50eHQ=', lines: Array.from({ length: 13 }, (_, line) => line + 1) }));
+      await waitFor(() =>
+        expect(api.calls.readLines).toHaveBeenLastCalledWith({
+          repo: '/src/alpha',
+          path: 'caf\uFFFD.txt',
+          pathBytes: index === 1 ? 'Y2Fm6S50eHQ=' : 'Y2Fm6C50eHQ=',
+          lines: Array.from({ length: 13 }, (_, line) => line + 1),
+        }),
+      );
       expect(await within(preview).findByText(`in name ${index}`, { exact: false })).toBeInTheDocument();
       // No vscode:// link: it would carry the lossy name, another file's or none.
       expect(within(preview).queryByRole('link', { name: 'Open in VS Code' })).toBeNull();
@@ -121,7 +133,8 @@ describe('SearchView', () => {
   it('asks to open a look-alike (not UTF-8) by its raw name and shows why it cannot', async () => {
     const message = 'Cannot open a file whose name is not valid UTF-8 (shown with \uFFFD): /src/alpha/caf\uFFFD.txt';
     const api = createFakeApi({
-      search: () => ok({ matches: [{ ...match('/src/alpha', 'caf\uFFFD.txt', 1, 'needle in name 0', 'needle'), pathBytes: 'Y2Fm6C50eHQ=' }], total: { matches: 1, files: 1, exact: true }, elapsedMs: 1 }),
+      search: () =>
+        ok({ matches: [{ ...match('/src/alpha', 'caf\uFFFD.txt', 1, 'needle in name 0', 'needle'), pathBytes: 'Y2Fm6C50eHQ=' }], total: { matches: 1, files: 1, exact: true }, elapsedMs: 1 }),
       openInEditor: () => fail('bad_request', message),
     });
     renderView(api, appInfo({ canOpenInEditor: true }));
@@ -150,7 +163,16 @@ describe('SearchView', () => {
     const api = renderView();
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Scope' }), '/src/beta');
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle path:src/**');
-    await waitFor(() => expect(api.calls.search).toHaveBeenLastCalledWith({ query: 'needle path:src/**', mode: 'literal', ignoreCase: false, limit: 100, channel: expect.stringMatching(/^search-view-/) as string, repo: '/src/beta' }));
+    await waitFor(() =>
+      expect(api.calls.search).toHaveBeenLastCalledWith({
+        query: 'needle path:src/**',
+        mode: 'literal',
+        ignoreCase: false,
+        limit: 100,
+        channel: expect.stringMatching(/^search-view-/) as string,
+        repo: '/src/beta',
+      }),
+    );
     expect(within(screen.getByRole('list', { name: 'Filters' })).getByText('path: src/**')).toBeInTheDocument();
   });
 

@@ -218,7 +218,11 @@ export function SearchView({ inputRef, repositories, indexingRepo, indexVersion 
           {results === null && !search.searching && otherError === null && (
             <EmptyState
               title={repositories.length === 0 ? 'Nothing indexed yet' : 'Search every indexed repository'}
-              hint={repositories.length === 0 ? 'Open the Dashboard (Ctrl+J), enter a repository path and press Index.' : 'Literal text, an rg regular expression, or words ranked by relevance. Filters: repo:, path:, -path: (see Syntax).'}
+              hint={
+                repositories.length === 0
+                  ? 'Open the Dashboard (Ctrl+J), enter a repository path and press Index.'
+                  : 'Literal text, an rg regular expression, or words ranked by relevance. Filters: repo:, path:, -path: (see Syntax).'
+              }
             />
           )}
           {results === null && search.searching && <LoadingState label="Searching…" />}

@@ -45,7 +45,8 @@ export function groupByFile(matches: readonly SearchMatch[]): FileGroup[] {
 }
 
 /** A row the keyboard can move to: a file header or one of its matches. */
-export type ResultRow = { readonly kind: 'file'; readonly key: string; readonly group: FileGroup } | { readonly kind: 'match'; readonly key: string; readonly group: FileGroup; readonly match: SearchMatch };
+export type ResultRow =
+  { readonly kind: 'file'; readonly key: string; readonly group: FileGroup } | { readonly kind: 'match'; readonly key: string; readonly group: FileGroup; readonly match: SearchMatch };
 
 /** The rows on screen, top to bottom: every header, and the matches of expanded files. */
 export function visibleRows(groups: readonly FileGroup[], collapsed: ReadonlySet<string>): ResultRow[] {
@@ -63,7 +64,12 @@ export function visibleRows(groups: readonly FileGroup[], collapsed: ReadonlySet
 
 /** The last folder of a repository root, its short name on file headers. */
 export function repositoryName(root: string): string {
-  return root.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? root;
+  return (
+    root
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? root
+  );
 }
 
 /** The lines to ask for around each match: `context` before and after, the match lines themselves left out. */

@@ -87,7 +87,16 @@ export function poolStatus(overrides: Partial<PoolStatus> = {}): PoolStatus {
 export function statsSample(time: number, rssMb = 85.2, overrides: Partial<StatsSample> = {}): StatsSample {
   return {
     time,
-    main: { rss: rssMb * MB, heapUsed: (rssMb / 2) * MB, heapTotal: (rssMb * 0.75) * MB, external: 3 * MB, arrayBuffers: MB, vmSize: 900 * MB, rssAnonymous: rssMb * 0.6 * MB, rssFileBacked: rssMb * 0.4 * MB },
+    main: {
+      rss: rssMb * MB,
+      heapUsed: (rssMb / 2) * MB,
+      heapTotal: rssMb * 0.75 * MB,
+      external: 3 * MB,
+      arrayBuffers: MB,
+      vmSize: 900 * MB,
+      rssAnonymous: rssMb * 0.6 * MB,
+      rssFileBacked: rssMb * 0.4 * MB,
+    },
     percent: 1.2,
     heapLimit: 4096 * MB,
     thresholdBytes: 100 * MB,
