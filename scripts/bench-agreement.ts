@@ -160,7 +160,9 @@ function rgOutcomes(root: string, stamp: string, queries: readonly GeneratedQuer
   );
   const cached = keys.map((key): RgOutcome | undefined => {
     const path = join(CACHE, `${key}.json`);
-    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RgOutcome) : undefined;
+    const outcome = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RgOutcome) : undefined;
+    // A timeout says how loaded the machine was and what the budget was, not what rg answers: ask rg again.
+    return outcome !== undefined && 'timedOut' in outcome ? undefined : outcome;
   });
   const missing = queries.flatMap((query, index) => (cached[index] === undefined ? [{ index, query }] : []));
   console.log(`  rg: ${queries.length - missing.length} answers cached, ${missing.length} to run`);
