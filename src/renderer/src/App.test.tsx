@@ -158,21 +158,7 @@ describe('App', () => {
     await openDashboard();
     await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '/src/repo{Enter}');
     expect(api.calls.startIndexing).toHaveBeenCalledWith({ path: '/src/repo' });
-    act(() =>
-      api.emit('indexProgress', {
-        taskId: 'run-1',
-        repo: '/src/repo',
-        phase: 'indexing',
-        filesDiscovered: 10,
-        walkDone: true,
-        filesDone: 5,
-        bytesDone: 100,
-        mbPerSec: 1,
-        etaSeconds: 1,
-        currentFile: 'a.ts',
-        skipped: {},
-      }),
-    );
+    act(() => api.emit('indexProgress', progress));
     await nextFrame();
     expect(screen.getByRole('progressbar', { name: 'Indexing progress' })).toHaveAttribute('aria-valuenow', '50');
     act(() =>
