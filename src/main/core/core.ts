@@ -141,10 +141,12 @@ export function createCore(options: CoreOptions): Core {
   // reverse, so readers close first and the writer last.
   // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
   const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => monitor.watchWorker({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
+  // The app's own folders, skipped by every walk when they lie inside a repository.
+  const appFolders = [dirname(paths.logFile), paths.snapshotsDir];
   const indexer = store.add(
     new Indexer({
       dbPath: paths.dbPath,
-      excludedPaths: [dirname(paths.logFile), paths.snapshotsDir],
+      excludedPaths: appFolders,
       integrity,
       config: settings,
       tasks,
@@ -231,7 +233,11 @@ export function createCore(options: CoreOptions): Core {
       return entries.slice(-(limit ?? 200));
     },
     countFolderFiles: ({ path }, context) =>
-      precheckFolder(path, { limit: settings.INDEX_WARN_FILES, maxFileSize: settings.MAX_FILE_SIZE, ignoreFileMaxBytes: settings.IGNORE_FILE_MAX_BYTES, dbPath: paths.dbPath }, context?.signal),
+      precheckFolder(
+        path,
+        { limit: settings.INDEX_WARN_FILES, maxFileSize: settings.MAX_FILE_SIZE, ignoreFileMaxBytes: settings.IGNORE_FILE_MAX_BYTES, dbPath: paths.dbPath, excludedPaths: appFolders },
+        context?.signal,
+      ),
     startIndexing: ({ path }) => indexer.start(path),
     cancelIndexing: ({ taskId }) => ({ cancelled: indexer.cancel(taskId) }),
     removeRepository: ({ repo }) => indexer.remove(repo),

@@ -5,7 +5,7 @@ import type { Config } from '../config/definitions';
 import type { EventHub } from '../base/events';
 import type { Disposable, ShutdownDeadline } from '../base/lifecycle';
 import type { Logger } from '../log/logger';
-import { DatabaseIntegrity, openMarkerPath } from '../db/integrity-check';
+import { DatabaseIntegrity } from '../db/integrity-check';
 import type { PressureFlag } from '../monitor/pressure-flag';
 import { askHeap, type HeapFigures } from '../monitor/worker-heaps';
 import type { TaskManager } from '../tasks/task-manager';
@@ -14,6 +14,7 @@ import type { RunSettings } from './index-run';
 import { MAX_BATCH_CHARACTERS, type FromIndexer, type IndexerWorkerData, type ReaderWorkerData, type ToIndexer } from './protocol';
 import { isActive } from '../tasks/task-manager';
 import { repositoryKey, validateRoot } from './validate-root';
+import { walkExclusions } from './walk-exclusions';
 
 export interface IndexerOptions {
   readonly dbPath: string;
@@ -242,9 +243,7 @@ export class Indexer implements Disposable {
       chunkSize: config.CHUNK_SIZE,
       ...(config.IGNORE_FILE_MAX_BYTES === undefined ? {} : { ignoreFileMaxBytes: config.IGNORE_FILE_MAX_BYTES }),
     };
-    // Real paths, as the walk builds them from the repository's real root.
-    const database = repositoryKey(this.options.dbPath);
-    const excluded = [database, `${database}-wal`, `${database}-shm`, `${database}-journal`, openMarkerPath(database), ...(this.options.excludedPaths ?? []).map(repositoryKey)];
+    const excluded = walkExclusions(this.options.dbPath, this.options.excludedPaths);
     const signal = new SharedArrayBuffer(4);
     let readerError: Error | null = null;
     const readers = this.startReaders(readerCount(config.GITBOT_INDEX_WORKERS), settings, signal, (error) => {

@@ -62,13 +62,14 @@ describe('precheckFolder', () => {
   let temp: ReturnType<typeof makeTempDir>;
   beforeEach(() => {
     temp = makeTempDir('gitbot-precheck-');
-    writeRepo(temp.path, { 'a.ts': 'a', 'b.ts': 'b', 'index.sqlite': '', 'index.sqlite-wal': '' });
+    // The database's files, its open marker and a log folder of the app: a run skips them all.
+    writeRepo(temp.path, { 'a.ts': 'a', 'b.ts': 'b', 'index.sqlite': '', 'index.sqlite-wal': '', 'index.sqlite.open': '1', 'logs/gitbot.log': 'x' });
   });
   afterEach(() => temp.remove());
 
-  const settings = (limit: number) => ({ limit, maxFileSize: 1024, ignoreFileMaxBytes: 1024, dbPath: join(temp.path, 'index.sqlite') });
+  const settings = (limit: number) => ({ limit, maxFileSize: 1024, ignoreFileMaxBytes: 1024, dbPath: join(temp.path, 'index.sqlite'), excludedPaths: [join(temp.path, 'logs')] });
 
-  it('checks the folder as indexing does, and leaves out the database files', async () => {
+  it('checks the folder as indexing does, and leaves out what a run leaves out: the database files and the app folders', async () => {
     expect(await precheckFolder(temp.path, settings(5))).toMatchObject({ files: 2, limit: 5, stoppedBy: 'end' });
     await expect(precheckFolder(join(temp.path, 'missing'), settings(5))).rejects.toThrow(`Folder not found: ${join(temp.path, 'missing')}`);
   });

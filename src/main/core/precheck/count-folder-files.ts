@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FolderCount } from '../../../shared/types';
 import { validateRoot } from '../indexer/validate-root';
+import { walkExclusions } from '../indexer/walk-exclusions';
 import { walk, type WalkOptions } from '../indexer/walker';
 
 /** The whole count stops after this long: a folder that cannot be counted in it is large (or slow) either way. */
@@ -64,8 +65,9 @@ export interface PrecheckSettings {
   readonly limit: number;
   readonly maxFileSize: number;
   readonly ignoreFileMaxBytes: number;
-  /** The database file: it and its -wal/-shm/-journal files are not counted, as the run skips them. */
+  /** The database file and the app's folders: not counted, as the run skips them (walk-exclusions.ts). */
   readonly dbPath: string;
+  readonly excludedPaths?: readonly string[];
 }
 
 /** The countFolderFiles request: the folder checked as startIndexing checks it, then counted within budget. */
@@ -74,8 +76,7 @@ export async function precheckFolder(path: string, settings: PrecheckSettings, s
   if (settings.limit === 0) {
     return { root, files: 0, limit: 0, stoppedBy: 'off', elapsedMs: 0 };
   }
-  const database = settings.dbPath;
-  const excluded = new Set([database, `${database}-wal`, `${database}-shm`, `${database}-journal`]);
+  const excluded = new Set(walkExclusions(settings.dbPath, settings.excludedPaths));
   const ignoreFiles = { maxBytes: settings.ignoreFileMaxBytes, onWarning: () => {} };
   return { root, ...(await countFolderFiles(root, { limit: settings.limit, maxFileSize: settings.maxFileSize, excluded, ignoreFiles, signal })) };
 }
