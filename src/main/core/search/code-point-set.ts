@@ -55,6 +55,20 @@ export function symmetricDifference(left: CodePointSet, right: CodePointSet): Co
   return union(subtract(left, right), subtract(right, left));
 }
 
+/** Whether `code` is in `set`: a binary search, since `\b` asks it for every character of a line. */
 export function contains(set: CodePointSet, code: number): boolean {
-  return set.some(([low, high]) => code >= low && code <= high);
+  let first = 0;
+  let last = set.length - 1;
+  while (first <= last) {
+    const middle = (first + last) >>> 1;
+    const [low, high] = set[middle] as CodePointRange;
+    if (code < low) {
+      last = middle - 1;
+    } else if (code > high) {
+      first = middle + 1;
+    } else {
+      return true;
+    }
+  }
+  return false;
 }

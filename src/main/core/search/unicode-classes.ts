@@ -2,16 +2,22 @@
  * The character sets of ripgrep's classes (Rust's regex, Unicode by default): `\w \d \s`,
  * `\p{..}`, POSIX `[[:alpha:]]`, each as code point ranges. RE2's `\w`, `\d`, `\s`, `\b` are
  * ASCII and it knows few property names, so every class is resolved here and written out
- * as ranges; the Unicode data comes from V8's property escapes (`\p{Alphabetic}`), resolved
- * by one scan over a string of every code point.
+ * as ranges; the Unicode data comes from V8's property escapes (`\p{Alphabetic}`).
+ *
+ * Unicode `\w`, `\d`, `\s` and isWordCodePoint (re2js's `\b`) come from a committed table,
+ * unicode-tables.ts, which scripts/generate-unicode-tables.ts writes from V8's own escapes:
+ * resolving `\w` by a scan of every code point (v8-class-scan.ts) took ~77 ms of each one-shot
+ * CLI search, and no faster scan can skip code points without assuming where Unicode puts
+ * letters. unicode-tables.test.ts fails, saying to rerun the script, when the running V8's
+ * Unicode data differs, so the table never silently drifts from the `\p{..}` escapes that the
+ * V8 forms' `\b` (regex-emit.ts) and the rarer properties here still use at run time.
  */
 import { AppError } from '../base/errors';
-import { setOf, type CodePointRange, type CodePointSet } from './code-point-set';
+import { contains, setOf, type CodePointRange, type CodePointSet } from './code-point-set';
+import { UNICODE_PERL_TABLES } from './unicode-tables';
+import { scanV8Class, UNICODE_PERL_SOURCES, type PerlClass } from './v8-class-scan';
 
-/** rg's `\w` (UTS #18 annex C): Alphabetic, marks, decimal numbers, connector punctuation, joiners. */
-const WORD_SOURCE = String.raw`\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}`;
-
-export type PerlClass = 'd' | 's' | 'w';
+export type { PerlClass } from './v8-class-scan';
 
 const ASCII_PERL: Readonly<Record<PerlClass, CodePointSet>> = {
   d: [[0x30, 0x39]],
@@ -27,11 +33,24 @@ const ASCII_PERL: Readonly<Record<PerlClass, CodePointSet>> = {
   ]),
 };
 
-const UNICODE_PERL: Readonly<Record<PerlClass, string>> = { d: String.raw`\p{Nd}`, s: String.raw`\p{White_Space}`, w: WORD_SOURCE };
+/** A table's pairs of first and last code points as a set. */
+function tableSet(pairs: readonly number[]): CodePointSet {
+  const ranges: CodePointRange[] = [];
+  for (let index = 0; index < pairs.length; index += 2) {
+    ranges.push([pairs[index] as number, pairs[index + 1] as number]);
+  }
+  return ranges;
+}
+
+const UNICODE_PERL: Readonly<Record<PerlClass, CodePointSet>> = {
+  d: tableSet(UNICODE_PERL_TABLES.d),
+  s: tableSet(UNICODE_PERL_TABLES.s),
+  w: tableSet(UNICODE_PERL_TABLES.w),
+};
 
 /** `\d`, `\s` or `\w`, Unicode (rg's default) or ASCII (inside `(?-u)`). */
 export function perlClass(name: PerlClass, unicode: boolean): CodePointSet {
-  return unicode ? v8ClassSet(UNICODE_PERL[name]) : ASCII_PERL[name];
+  return unicode ? UNICODE_PERL[name] : ASCII_PERL[name];
 }
 
 /** Whether a code point is a word character for rg's Unicode `\b` (one lookup per char). */
@@ -39,10 +58,10 @@ export function isWordCodePoint(code: number): boolean {
   if (code < 0x80) {
     return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || (code >= 0x61 && code <= 0x7a);
   }
-  return WORD_CHAR.test(String.fromCodePoint(code));
+  return contains(UNICODE_PERL.w, code);
 }
 
-const WORD_CHAR = new RegExp(`^[${WORD_SOURCE}]$`, 'u');
+const WORD_SOURCE = UNICODE_PERL_SOURCES.w;
 
 /** The ASCII classes of `[[:name:]]`, as Rust's regex defines them. */
 const POSIX: Readonly<Record<string, readonly CodePointRange[]>> = {
@@ -170,72 +189,23 @@ function isValidClass(source: string): boolean {
   }
 }
 
+/** The tabled classes by their V8 source, so `\p{word}` or `\p{Nd}` need no scan either. */
+const TABLED = new Map<string, CodePointSet>(Object.entries(UNICODE_PERL_SOURCES).map(([name, source]) => [source, UNICODE_PERL[name as PerlClass]]));
+
 /** Resolved classes by V8 source; bounded, since property names come from users. */
 const resolved = new Map<string, CodePointSet>();
 const MAX_RESOLVED = 64;
 
-/**
- * The code points a V8 class body (valid with the `u` flag) matches, without surrogates. One
- * scan of a string holding every code point once: its index maps back to the code point.
- */
-export function v8ClassSet(source: string): CodePointSet {
-  const known = resolved.get(source);
+/** The code points a V8 class body (valid with the `u` flag) matches, without surrogates. */
+function v8ClassSet(source: string): CodePointSet {
+  const known = TABLED.get(source) ?? resolved.get(source);
   if (known !== undefined) {
     return known;
   }
-  const all = everyCodePoint();
-  const regex = new RegExp(`[${source}]+`, 'gu');
-  const ranges: CodePointRange[] = [];
-  for (let match = regex.exec(all); match !== null; match = regex.exec(all)) {
-    const low = codePointAt(match.index);
-    const last = match.index + match[0].length - 1;
-    // The last unit of an astral character is its low surrogate: step back to the pair.
-    ranges.push([low, codePointAt(last >= ASTRAL_START && (last - ASTRAL_START) % 2 === 1 ? last - 1 : last)]);
-  }
-  const set = setOf(ranges);
+  const set = scanV8Class(source);
   if (resolved.size >= MAX_RESOLVED) {
     resolved.delete(resolved.keys().next().value as string);
   }
   resolved.set(source, set);
   return set;
-}
-
-/** Index in everyCodePoint() where U+E000 and then the astral planes start. */
-const BMP_HIGH_START = 0xd800;
-const ASTRAL_START = 0xd800 + (0x10000 - 0xe000);
-
-function codePointAt(index: number): number {
-  if (index < BMP_HIGH_START) {
-    return index;
-  }
-  if (index < ASTRAL_START) {
-    return index + 0x800;
-  }
-  return 0x10000 + Math.floor((index - ASTRAL_START) / 2);
-}
-
-/** About 2.2 M UTF-16 units: held weakly so an idle reader gives the memory back. */
-let everyCodePointRef: WeakRef<{ text: string }> | null = null;
-
-function everyCodePoint(): string {
-  const cached = everyCodePointRef?.deref();
-  if (cached !== undefined) {
-    return cached.text;
-  }
-  const parts: string[] = [];
-  const chunk: number[] = [];
-  for (let code = 0; code <= 0x10ffff; code += 1) {
-    if (code >= 0xd800 && code <= 0xdfff) {
-      continue;
-    }
-    chunk.push(code);
-    if (chunk.length === 4096) {
-      parts.push(String.fromCodePoint(...chunk));
-      chunk.length = 0;
-    }
-  }
-  parts.push(String.fromCodePoint(...chunk));
-  const holder = { text: parts.join('') };
-  everyCodePointRef = new WeakRef(holder);
-  return holder.text;
 }
