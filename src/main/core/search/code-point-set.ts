@@ -43,8 +43,27 @@ export function complement(set: CodePointSet): CodePointSet {
   return out;
 }
 
+/** One pass over both sorted sets: a pattern's every class meets the newline and ASCII sets, `\w` has 800 ranges. */
 export function intersect(left: CodePointSet, right: CodePointSet): CodePointSet {
-  return complement(union(complement(left), complement(right)));
+  const out: CodePointRange[] = [];
+  let leftIndex = 0;
+  let rightIndex = 0;
+  while (leftIndex < left.length && rightIndex < right.length) {
+    const [leftLow, leftHigh] = left[leftIndex] as CodePointRange;
+    const [rightLow, rightHigh] = right[rightIndex] as CodePointRange;
+    const low = Math.max(leftLow, rightLow);
+    const high = Math.min(leftHigh, rightHigh);
+    if (low <= high) {
+      out.push([low, high]);
+    }
+    // The range that ends first can meet nothing further on the other side.
+    if (leftHigh < rightHigh) {
+      leftIndex += 1;
+    } else {
+      rightIndex += 1;
+    }
+  }
+  return out;
 }
 
 export function subtract(left: CodePointSet, right: CodePointSet): CodePointSet {

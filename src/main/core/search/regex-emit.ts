@@ -16,8 +16,13 @@ const RE2_MAX_REPEAT = 1000;
  */
 export type Markers = readonly [number, number, number, number];
 
+/** Letters and digits stand for themselves in both syntaxes; everything else is escaped by number. */
+function isPlain(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
 function re2Code(code: number): string {
-  return /^[A-Za-z0-9]$/.test(String.fromCodePoint(code)) ? String.fromCodePoint(code) : `\\x{${code.toString(16)}}`;
+  return isPlain(code) ? String.fromCharCode(code) : `\\x{${code.toString(16)}}`;
 }
 
 function re2Set(set: CodePointSet): string {
@@ -194,7 +199,7 @@ const V8_UNICODE_BOUNDARY = `(?:(?<=${V8_WORD})(?!${V8_WORD})|(?<!${V8_WORD})(?=
 const V8_UNICODE_NOT_BOUNDARY = `(?:(?<=${V8_WORD})(?=${V8_WORD})|(?<!${V8_WORD})(?!${V8_WORD}))`;
 
 function v8Code(code: number): string {
-  return /^[A-Za-z0-9]$/.test(String.fromCodePoint(code)) ? String.fromCodePoint(code) : `\\u{${code.toString(16)}}`;
+  return isPlain(code) ? String.fromCharCode(code) : `\\u{${code.toString(16)}}`;
 }
 
 function v8Class(set: CodePointSet, negated: boolean, asciiOnly: boolean): string {
