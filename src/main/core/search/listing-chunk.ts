@@ -70,7 +70,9 @@ export function listingChunk(db: Database, args: ListingArgs, control: SearchCon
   const parts: string[] = [];
   let chars = 0;
   let more = false;
-  let last: { index: number; line: number } | undefined;
+  // The last line written (plan index and line): numbers, not an object per line of a listing.
+  let lastIndex = -1;
+  let lastLine = 0;
   let file = -1;
   let format: LineFormat = () => '';
   scanPlan(
@@ -94,7 +96,8 @@ export function listingChunk(db: Database, args: ListingArgs, control: SearchCon
       }
       parts.push(written);
       chars += written.length;
-      last = { index, line };
+      lastIndex = index;
+      lastLine = line;
       return true;
     },
     pageCounter(state, start),
@@ -103,7 +106,7 @@ export function listingChunk(db: Database, args: ListingArgs, control: SearchCon
     text: parts.join(''),
     lines: parts.length,
     total: pageTotal(scan, state, args.totals, control),
-    ...(more && last !== undefined ? { nextCursor: lineCursor(key, state, last) } : {}),
+    ...(more && lastIndex >= 0 ? { nextCursor: lineCursor(key, state, { index: lastIndex, line: lastLine }) } : {}),
   };
 }
 

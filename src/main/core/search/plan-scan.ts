@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { IndexSnapshot } from './index-snapshot';
 import type { Range } from './line-matcher';
 import { endsLine, scanDocuments, type DocumentRow, type Verifier } from './line-scan';
-import { plannedDocuments, type DocumentStatements, type ReadPlan } from './read-plan';
+import { GroupedDocuments, plannedDocuments, type DocumentStatements, type ReadPlan } from './read-plan';
 import type { SearchControl } from './search-control';
 
 /** The statements a scan reads with, prepared once per connection. */
@@ -41,6 +41,16 @@ export type FileDone = (index: number, matches: number) => boolean;
  * Returns true when the plan's end was reached.
  */
 export function scanPlan(scan: PlanScan, start: ScanStart, sink: PlanSink, fileDone?: FileDone): boolean {
+  // Files read whole come a group per statement, but for one resumed inside (its own statement).
+  const grouped = scan.plan.starts === null ? new GroupedDocuments<DocumentRow>(scan.statements.documents, scan.plan) : null;
+  try {
+    return scanFiles(scan, start, sink, fileDone, grouped);
+  } finally {
+    grouped?.close();
+  }
+}
+
+function scanFiles(scan: PlanScan, start: ScanStart, sink: PlanSink, fileDone: FileDone | undefined, grouped: GroupedDocuments<DocumentRow> | null): boolean {
   const { plan, statements } = scan;
   for (let index = start.index; index < plan.files.length; index += 1) {
     const fileId = plan.files[index] as number;
@@ -49,7 +59,7 @@ export function scanPlan(scan: PlanScan, start: ScanStart, sink: PlanSink, fileD
     // Resuming after a line: start at the document holding the next line, not at the file's start
     // (pages of a file with many matches would otherwise read it again for every page).
     const fromDocument = afterLine > 0 ? (statements.resume.get({ file: fileId, line: afterLine + 1 }) as number) : 0;
-    const documents = plannedDocuments<DocumentRow>(statements.documents, plan, index, endsLine, fromDocument);
+    const documents = grouped !== null && fromDocument === 0 ? grouped.file(index) : plannedDocuments<DocumentRow>(statements.documents, plan, index, endsLine, fromDocument);
     const finished = scanDocuments(
       documents,
       scan.verifier,

@@ -42,7 +42,16 @@ export function unitPlan(snapshot: IndexSnapshot, units: Int32Array): ReadPlan {
 export interface DocumentStatements {
   readonly all: BetterSqlite3.Statement;
   readonly from: BetterSqlite3.Statement;
+  /** (JSON array of file ids): every document of those files, file by file in the array's order, each file's in id order; rows lead with the file id. */
+  readonly group: BetterSqlite3.Statement;
 }
+
+/**
+ * Files whose documents one statement reads when a plan reads files whole. Most files are one or
+ * two documents, so a statement per file cost more than the text it read: a `\w+` listing of the
+ * large corpus read its 42,278 documents in 366-645 ms one file at a time, 167-244 ms by 64.
+ */
+export const GROUP_FILES = 64;
 
 /** Prepares DocumentStatements selecting `columns` (raw rows). */
 export function documentStatements(db: BetterSqlite3.Database, columns: string): DocumentStatements {
@@ -50,6 +59,11 @@ export function documentStatements(db: BetterSqlite3.Database, columns: string):
     all: db.prepare(`SELECT ${columns} FROM documents WHERE file_id = ? ORDER BY id`).raw(),
     // Rows skipped by OFFSET are index steps: their text is never read.
     from: db.prepare(`SELECT ${columns} FROM documents WHERE file_id = ? ORDER BY id LIMIT -1 OFFSET ?`).raw(),
+    // CROSS JOIN keeps json_each the outer loop, so rows come in the array's order and, through
+    // documents_by_file (file_id, id), in id order within a file; an ORDER BY would sort the
+    // group in a temporary b-tree instead. GroupedDocuments checks the order it relies on.
+    // (json_each's columns are key, value, type…: the documents' names need no table prefix.)
+    group: db.prepare(`SELECT file_id, ${columns} FROM json_each(?) AS j CROSS JOIN documents ON file_id = j.value`).raw(),
   };
 }
 
@@ -93,6 +107,70 @@ export function* plannedDocuments<Row>(statements: DocumentStatements, plan: Rea
     if (!stopped) {
       // The file ended, inside a unit when its last line has no newline: no unit is left.
       return;
+    }
+  }
+}
+
+/**
+ * The documents of a whole-file plan's files, read GROUP_FILES files per statement. Files are
+ * asked for one after the other in plan order, each once the previous one's documents were all
+ * taken; `close` ends the statement (a scan that stops early must call it).
+ */
+export class GroupedDocuments<Row> {
+  private rows: IterableIterator<unknown[]> | undefined;
+  /** A row read ahead: the first of a later file of the group. */
+  private pending: unknown[] | undefined;
+  /** The plan indexes of the open group's files: [groupStart, groupEnd). */
+  private groupStart = 0;
+  private groupEnd = 0;
+
+  constructor(
+    private readonly statements: DocumentStatements,
+    private readonly plan: ReadPlan,
+  ) {}
+
+  /** Every document of the plan's file `index`, as the row the per-file statements give (the file id left out). */
+  *file(index: number): Generator<Row, void, undefined> {
+    if (index < this.groupStart || index >= this.groupEnd) {
+      this.open(index);
+    }
+    const fileId = this.plan.files[index] as number;
+    for (;;) {
+      const row = this.pending ?? (this.rows?.next().value as unknown[] | undefined);
+      this.pending = undefined;
+      if (row === undefined) {
+        return;
+      }
+      if (row[0] !== fileId) {
+        // A later file's first row (this file has no more documents): kept for that file.
+        this.expectLater(row[0] as number, index);
+        this.pending = row;
+        return;
+      }
+      yield row.slice(1) as Row;
+    }
+  }
+
+  close(): void {
+    this.rows?.return?.();
+    this.rows = undefined;
+    this.pending = undefined;
+    this.groupStart = 0;
+    this.groupEnd = 0;
+  }
+
+  private open(index: number): void {
+    this.close();
+    this.groupStart = index;
+    this.groupEnd = Math.min(this.plan.files.length, index + GROUP_FILES);
+    this.rows = this.statements.group.iterate(JSON.stringify(Array.from(this.plan.files.subarray(index, this.groupEnd)))) as IterableIterator<unknown[]>;
+  }
+
+  /** The order the statement's rows are relied on to come in: a row of a file before `index` means SQLite chose another plan. */
+  private expectLater(fileId: number, index: number): void {
+    const rest = this.plan.files.subarray(index + 1, this.groupEnd);
+    if (!rest.includes(fileId)) {
+      throw new Error(`Documents of file ${fileId} came out of plan order (reading file ${this.plan.files[index]})`);
     }
   }
 }
