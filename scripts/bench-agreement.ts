@@ -11,10 +11,13 @@
  *    `rg --hidden --max-filesize 1M -g '!.git' [-i] [-F]`, compared line by line, refusals
  *    included. rg runs once per query, two processes at a time, in the background; its answers
  *    are cached in /tmp/search-rg-cache (keyed by rg's version, the corpus's files and the query),
- *    so a second run only pays for the search. Each query is bounded: a query with more than
- *    --max-lines lines (either side) is compared by its totals instead (matching lines and
- *    files: `rg -c` against the search's count), and one that rg or the search cannot finish
- *    within its time budget is counted as "not compared" and listed.
+ *    so a second run only pays for the search (scripts/rg-answers.ts). Each query is compared as
+ *    soon as both sides have answered, and both answers dropped, so memory holds one query's
+ *    answers, not every query's (holding them all, the process peaked at 2.6 GB RSS on the
+ *    large corpus). Each query is bounded: a query with more than --max-lines lines (either
+ *    side) is compared by its totals instead (matching lines and files: `rg -c` against the
+ *    search's count), and one that rg or the search cannot finish within its time budget is
+ *    counted as "not compared" and listed.
  * 2. First pages (50 lines, no totals) of every generated query, by kind: literal, regex whose
  *    literals narrow the candidates (under a tenth of the index's units are candidates), other
  *    regexes; wall time and the thread's CPU time (the machine is shared: CPU time is the
@@ -24,9 +27,8 @@
  * Then the pathological patterns on a corpus of long runs of `a` and `x`. Medians of --runs;
  * peak RSS of this process.
  */
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -41,7 +43,8 @@ import { wordsSearch } from '../src/main/core/search/words';
 import { corpusLines } from '../test/helpers/differential-corpus';
 import { generateQueries, PATHOLOGICAL, type GeneratedQuery } from '../test/helpers/differential-queries';
 import { indexInProcess, openWriter } from '../test/helpers/index-in-process';
-import { ripgrepBatch, type RgOutcome } from '../test/helpers/ripgrep';
+import type { RgOutcome } from '../test/helpers/ripgrep';
+import { RgAnswers } from './rg-answers';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -149,38 +152,32 @@ function rgComparable(outcome: RgOutcome): Ours {
   return { lines: outcome.hits.map((hit) => `${hit.path}:${hit.line}`) };
 }
 
-/** The rg outcomes of the queries, from the cache or from rg (run in the background). */
-function rgOutcomes(root: string, stamp: string, queries: readonly GeneratedQuery[]): Promise<RgOutcome[]> {
-  mkdirSync(CACHE, { recursive: true });
-  const version = spawnSync('rg', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
-  const keys = queries.map((query) =>
-    createHash('sha1')
-      .update(JSON.stringify([version, root, stamp, maxLines, query]))
-      .digest('hex'),
-  );
-  const cached = keys.map((key): RgOutcome | undefined => {
-    const path = join(CACHE, `${key}.json`);
-    const outcome = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RgOutcome) : undefined;
-    // A timeout says how loaded the machine was and what the budget was, not what rg answers: ask rg again.
-    return outcome !== undefined && 'timedOut' in outcome ? undefined : outcome;
-  });
-  const missing = queries.flatMap((query, index) => (cached[index] === undefined ? [{ index, query }] : []));
-  console.log(`  rg: ${queries.length - missing.length} answers cached, ${missing.length} to run`);
-  return ripgrepBatch(
-    root,
-    missing.map(({ query }) => ({ pattern: query.query, fixed: query.mode === 'literal', ignoreCase: query.ignoreCase })),
-    {
-      concurrency: 2,
-      maxHits: maxLines,
-      timeoutMs: QUERY_BUDGET_MS,
-      // Cached as each answer arrives, so an interrupted run keeps what rg already did.
-      onOutcome: (position, outcome) => {
-        const { index } = missing[position] as { index: number };
-        cached[index] = outcome;
-        writeFileSync(join(CACHE, `${keys[index] as string}.json`), JSON.stringify(outcome));
-      },
-    },
-  ).then(() => cached as RgOutcome[]);
+/**
+ * What comparing one query found, in a few words: its answers are dropped once compared. A query
+ * over --max-lines is compared by its totals after the loop (`rg -c` would block the event loop
+ * that rg's background processes need).
+ */
+type Verdict = { readonly compared: 'lines' | 'totals'; readonly differs: string | null } | { readonly skipped: string } | { readonly totalsOf: GeneratedQuery };
+
+function lineVerdict(query: GeneratedQuery, mine: Ours, wanted: Ours): Verdict {
+  const reason = 'notCompared' in mine ? mine.notCompared : 'notCompared' in wanted ? wanted.notCompared : null;
+  if (reason === OVER_LINES) {
+    // Too many lines to hold: the totals are compared instead.
+    return { totalsOf: query };
+  }
+  if (reason !== null) {
+    return { skipped: `${JSON.stringify(query)}: ${reason}` };
+  }
+  const same = JSON.stringify(mine) === JSON.stringify(wanted);
+  return { compared: 'lines', differs: same ? null : `${JSON.stringify(query)}\n      rg:   ${JSON.stringify(wanted).slice(0, 300)}\n      ours: ${JSON.stringify(mine).slice(0, 300)}` };
+}
+
+function totalsVerdict(root: string, reader: Db, query: GeneratedQuery): Verdict {
+  const totals = totalsCompared(root, reader, query);
+  if (totals === null) {
+    return { skipped: `${JSON.stringify(query)}: over ${maxLines} lines, and a side over its ${QUERY_BUDGET_MS} ms budget for the totals` };
+  }
+  return { compared: 'totals', differs: totals.ours === totals.rg ? null : `${JSON.stringify(query)} (totals)\n      rg:   ${totals.rg}\n      ours: ${totals.ours}` };
 }
 
 /** Candidate units under this share of the index's mean the query's literals narrow the search. */
@@ -252,63 +249,56 @@ async function benchCorpus(root: string): Promise<void> {
   console.log(`\n${root}`);
   const { reader, stamp } = indexWithCli(root);
   const queries = generateQueries(corpusLines(root), queryCount, seed);
-  const theirs = rgOutcomes(root, stamp, queries);
-  const ours: Ours[] = [];
+  const answers = new RgAnswers(root, stamp, queries, { cache: CACHE, maxLines, budgetMs: QUERY_BUDGET_MS });
+  console.log(`  rg: ${queries.length - answers.toRun} answers cached, ${answers.toRun} to run`);
+  const verdicts: Verdict[] = [];
+  const rgTimes: number[] = [];
   const pages = new Map<string, { wall: number; cpu: number }[]>();
   const started = performance.now();
-  for (const query of queries) {
-    ours.push(oursOutcome(reader, query));
+  let oursSeconds = 0;
+  let waitedSeconds = 0;
+  for (const [index, query] of queries.entries()) {
+    const searchStarted = performance.now();
+    const mine = oursOutcome(reader, query);
     // The page after the full listing: its file pages are warm, as in an app searching as you type.
     const seconds = firstPageSeconds(reader, { query: query.query, mode: query.mode, ignoreCase: query.ignoreCase });
     if (seconds !== null) {
       const kind = kindOf(reader, query);
       pages.set(kind, [...(pages.get(kind) ?? []), seconds]);
     }
-    if (ours.length % 100 === 0) {
-      console.log(`  … ${ours.length} queries searched, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    oursSeconds += (performance.now() - searchStarted) / 1000;
+    const waitStarted = performance.now();
+    const theirs = await answers.answer(index);
+    waitedSeconds += (performance.now() - waitStarted) / 1000;
+    if ('seconds' in theirs && !theirs.truncated) {
+      rgTimes.push(theirs.seconds);
+    }
+    verdicts.push(lineVerdict(query, mine, rgComparable(theirs)));
+    if (verdicts.length % 100 === 0) {
+      console.log(`  … ${verdicts.length} queries searched, ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
     // Lets rg's finished processes be replaced while the search works.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const oursSeconds = (performance.now() - started) / 1000;
-  const rg = await theirs;
-  console.log(`  ${queries.length} queries: search ${oursSeconds.toFixed(0)} s in process; rg waited ${((performance.now() - started) / 1000 - oursSeconds).toFixed(0)} s more`);
+  await answers.done;
+  console.log(`  ${queries.length} queries: search ${oursSeconds.toFixed(0)} s in process; rg waited ${waitedSeconds.toFixed(0)} s more`);
   let agree = 0;
   let compared = 0;
   let byTotals = 0;
   const differing: string[] = [];
   const skipped: string[] = [];
-  queries.forEach((query, index) => {
-    const mine = ours[index] as Ours;
-    const wanted = rgComparable(rg[index] as RgOutcome);
-    const reason = 'notCompared' in mine ? mine.notCompared : 'notCompared' in wanted ? wanted.notCompared : null;
-    if (reason === OVER_LINES) {
-      // Too many lines to hold: the totals are compared instead.
-      const totals = totalsCompared(root, reader, query);
-      if (totals === null) {
-        skipped.push(`${JSON.stringify(query)}: over ${maxLines} lines, and a side over its ${QUERY_BUDGET_MS} ms budget for the totals`);
-        return;
-      }
+  for (const verdict of verdicts.map((entry) => ('totalsOf' in entry ? totalsVerdict(root, reader, entry.totalsOf) : entry))) {
+    if ('skipped' in verdict) {
+      skipped.push(verdict.skipped);
+    } else if ('compared' in verdict) {
       compared += 1;
-      byTotals += 1;
-      if (totals.ours === totals.rg) {
-        agree += 1;
-      } else {
-        differing.push(`${JSON.stringify(query)} (totals)\n      rg:   ${totals.rg}\n      ours: ${totals.ours}`);
+      byTotals += verdict.compared === 'totals' ? 1 : 0;
+      agree += verdict.differs === null ? 1 : 0;
+      if (verdict.differs !== null) {
+        differing.push(verdict.differs);
       }
-      return;
     }
-    if (reason !== null) {
-      skipped.push(`${JSON.stringify(query)}: ${reason}`);
-      return;
-    }
-    compared += 1;
-    if (JSON.stringify(mine) === JSON.stringify(wanted)) {
-      agree += 1;
-    } else {
-      differing.push(`${JSON.stringify(query)}\n      rg:   ${JSON.stringify(wanted).slice(0, 300)}\n      ours: ${JSON.stringify(mine).slice(0, 300)}`);
-    }
-  });
+  }
   console.log(
     `  agreement with rg: ${agree} / ${compared} compared (${((100 * agree) / Math.max(compared, 1)).toFixed(1)}%; ${compared - byTotals} line by line, ${byTotals} by totals), ${skipped.length} of ${queries.length} not compared (seed ${seed})`,
   );
@@ -318,7 +308,6 @@ async function benchCorpus(root: string): Promise<void> {
   for (const line of skipped.slice(0, 20)) {
     console.log(`    not compared: ${line}`);
   }
-  const rgTimes = rg.flatMap((outcome) => ('seconds' in outcome && !outcome.truncated ? [outcome.seconds] : []));
   console.log(`  first page (50 lines, no totals), in process: kind, queries, wall median / p90 / max, CPU median / p90 (rg whole process, median: ${ms(median(rgTimes))})`);
   for (const [kind, times] of pages) {
     const wall = times.map((time) => time.wall);

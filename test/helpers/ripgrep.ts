@@ -140,8 +140,6 @@ export interface RgBatchOptions {
   readonly timeoutMs?: number;
   /** rg's --threads for each process (several processes already share the cores). */
   readonly threads?: number;
-  /** Called as each query's outcome arrives (its index in `queries`). */
-  readonly onOutcome?: (index: number, outcome: RgOutcome) => void;
 }
 
 /**
@@ -149,16 +147,32 @@ export interface RgBatchOptions {
  * in the queries' order. Output is parsed as it streams, so memory holds at most `maxHits`
  * hits per running query. The caller may run other work meanwhile if it yields to the event loop.
  */
-export function ripgrepBatch(root: string, queries: readonly RgQuery[], options: RgBatchOptions = {}): Promise<RgOutcome[]> {
+export async function ripgrepBatch(root: string, queries: readonly RgQuery[], options: RgBatchOptions = {}): Promise<RgOutcome[]> {
+  const outcomes: RgOutcome[] = new Array<RgOutcome>(queries.length);
+  await ripgrepEach(
+    root,
+    queries,
+    (index, outcome) => {
+      outcomes[index] = outcome;
+    },
+    options,
+  );
+  return outcomes;
+}
+
+/**
+ * ripgrepBatch that keeps nothing: each outcome goes to `onOutcome` (with its index in
+ * `queries`) as it arrives, so memory holds only the running queries' hits.
+ */
+export function ripgrepEach(root: string, queries: readonly RgQuery[], onOutcome: (index: number, outcome: RgOutcome) => void, options: RgBatchOptions = {}): Promise<void> {
   const concurrency = options.concurrency ?? 4;
   const maxHits = options.maxHits ?? Number.POSITIVE_INFINITY;
-  const outcomes: RgOutcome[] = new Array<RgOutcome>(queries.length);
   let next = 0;
   return new Promise((resolve, reject) => {
     let running = 0;
     const launch = (): void => {
       if (next >= queries.length && running === 0) {
-        resolve(outcomes);
+        resolve();
         return;
       }
       while (running < concurrency && next < queries.length) {
@@ -167,8 +181,7 @@ export function ripgrepBatch(root: string, queries: readonly RgQuery[], options:
         running += 1;
         runOne(root, queries[index] as RgQuery, maxHits, options)
           .then((outcome) => {
-            outcomes[index] = outcome;
-            options.onOutcome?.(index, outcome);
+            onOutcome(index, outcome);
             running -= 1;
             launch();
           })

@@ -9,9 +9,10 @@
  * Version 4: posting rows end in a CRC-32, unit_starts is NOT NULL. Version 5: the FTS5 table
  * `word_index` of words mode (index/words-index.ts). Version 6: files.path_bytes, the raw
  * path of a name that is not UTF-8, part of the unique key. Version 7: `word_index` filled by
- * the writer per transaction, no insert trigger.
+ * the writer per transaction, no insert trigger. Version 8: no documents.words (word counts
+ * for a BM25 that FTS5 now computes itself).
  */
-export const INDEX_FORMAT_VERSION = 7;
+export const INDEX_FORMAT_VERSION = 8;
 
 /** File states stored in files.state. */
 export const FileState = { partial: 0, indexed: 1, skipped: 2 } as const;

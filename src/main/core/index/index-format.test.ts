@@ -97,25 +97,51 @@ describe('a damaged index', () => {
   });
 });
 
+/** Older formats whose tables the rebuild must replace, whatever they hold. */
+const OLD_FORMATS = [
+  // A format-3 index had NULL unit lists.
+  { version: 3, tables: 'ALTER TABLE segments RENAME TO old_segments; CREATE TABLE segments (id INTEGER PRIMARY KEY, file_ids BLOB, unit_starts BLOB)' },
+  // A format-7 index counted each document's words in a NOT NULL column that this build's writer no longer fills.
+  {
+    version: 7,
+    tables: `DROP TABLE documents;
+      CREATE TABLE documents (id INTEGER PRIMARY KEY AUTOINCREMENT, file_id INTEGER NOT NULL, first_line INTEGER NOT NULL, words INTEGER NOT NULL, content TEXT NOT NULL);
+      INSERT INTO documents (file_id, first_line, words, content) SELECT id, 1, 4, 'export const needle = 1;' FROM files`,
+  },
+];
+
+/** Every table, index and trigger with its SQL: a rebuilt database must hold exactly a new one's. */
+function schemaOf(db: BetterSqlite3.Database): unknown[] {
+  return db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY type, name').all();
+}
+
+function newSchema(): unknown[] {
+  const fresh = openWriter(join(temp.path, 'new.sqlite'));
+  try {
+    return schemaOf(fresh);
+  } finally {
+    fresh.close();
+  }
+}
+
 describe('the format version', () => {
-  it('rebuilds an index of another version on open: roots kept, said in the log line, and it searches correctly once re-indexed', () => {
+  it.each(OLD_FORMATS)('rebuilds an index of format $version on open: roots kept, said in the log line, and it searches correctly once re-indexed', ({ version, tables }) => {
     const old = openWriter(dbPath);
-    old.pragma('user_version = 3');
-    // A format-3 index had NULL unit lists; the rebuild must not care what the old tables hold.
-    old.exec('ALTER TABLE segments RENAME TO old_segments; CREATE TABLE segments (id INTEGER PRIMARY KEY, file_ids BLOB, unit_starts BLOB)');
+    old.exec(tables);
+    old.pragma(`user_version = ${version}`);
     old.close();
 
     const refused = thrown(() => searchLines('needle'));
-    expect((refused as AppError).message).toBe(`The index was written in format 3; this build reads format ${INDEX_FORMAT_VERSION}. Index the repository again to rebuild it.`);
+    expect((refused as AppError).message).toBe(`The index was written in format ${version}; this build reads format ${INDEX_FORMAT_VERSION}. Index the repository again to rebuild it.`);
 
     const writer = openConnection(dbPath, { mode: 'writer' });
     const outcome = ensureIndexFormat(writer);
-    expect(outcome).toEqual({ kind: 'rebuilt', from: 3, repositories: 1 });
+    expect(outcome).toEqual({ kind: 'rebuilt', from: version, repositories: 1 });
     expect(describeFormatOutcome(dbPath, outcome)).toBe(
-      `The index ${dbPath} was written in format 3; this build uses format ${INDEX_FORMAT_VERSION}. The index is derived from your files, so it was emptied: index its 1 repository again to rebuild it.`,
+      `The index ${dbPath} was written in format ${version}; this build uses format ${INDEX_FORMAT_VERSION}. The index is derived from your files, so it was emptied: index its 1 repository again to rebuild it.`,
     );
     expect(writer.pragma('user_version', { simple: true })).toBe(INDEX_FORMAT_VERSION);
-    expect(writer.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'old_segments'").pluck().get()).toBe(0);
+    expect(schemaOf(writer)).toEqual(newSchema());
     writer.close();
 
     // The user sees the repository, not yet indexed, and no stale results.

@@ -38,7 +38,6 @@ const CREATE = `
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     file_id INTEGER NOT NULL,
     first_line INTEGER NOT NULL,
-    words INTEGER NOT NULL,
     content TEXT NOT NULL
   );
   CREATE INDEX documents_by_file ON documents(file_id, id);

@@ -33,7 +33,7 @@ export interface Chunk {
 export type BatchOp =
   | { readonly type: 'begin'; readonly seq: number }
   /** The document's text is bytes [start, end) of the batch's `text`, UTF-8. */
-  | { readonly type: 'document'; readonly seq: number; readonly firstLine: number; readonly words: number; readonly start: number; readonly end: number }
+  | { readonly type: 'document'; readonly seq: number; readonly firstLine: number; readonly start: number; readonly end: number }
   | { readonly type: 'end'; readonly seq: number; readonly documents: number }
   | { readonly type: 'skip'; readonly seq: number; readonly reason: SkipReason; readonly detail: string | null };
 
@@ -115,10 +115,10 @@ export class BatchBuilder {
       if (documents === 0) {
         this.ops.push({ type: 'begin', seq: job.seq });
       }
-      const words = this.postings.addText(cursor, text);
+      this.postings.addText(cursor, text);
       const start = this.textLength;
       this.appendText(text);
-      this.ops.push({ type: 'document', seq: job.seq, firstLine, words, start, end: this.textLength });
+      this.ops.push({ type: 'document', seq: job.seq, firstLine, start, end: this.textLength });
       endsLine = text.charCodeAt(text.length - 1) === NEWLINE;
       documents += 1;
       this.documents += 1;

@@ -253,7 +253,7 @@ export class IndexRun {
           ops.push({ type: 'begin', file: pending.ref });
           break;
         case 'document':
-          ops.push({ type: 'document', file: pending.ref, firstLine: op.firstLine, words: op.words, text: (text as Buffer).subarray(op.start, op.end) });
+          ops.push({ type: 'document', file: pending.ref, firstLine: op.firstLine, text: (text as Buffer).subarray(op.start, op.end) });
           documents += 1;
           break;
         case 'end':

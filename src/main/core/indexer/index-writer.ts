@@ -22,7 +22,7 @@ export interface FileRef {
 export type WriteOp =
   | { readonly type: 'begin'; readonly file: FileRef }
   /** `text` is UTF-8 (stored as TEXT). */
-  | { readonly type: 'document'; readonly file: FileRef; readonly firstLine: number; readonly words: number; readonly text: Buffer }
+  | { readonly type: 'document'; readonly file: FileRef; readonly firstLine: number; readonly text: Buffer }
   | { readonly type: 'end'; readonly file: FileRef; readonly size: number; readonly mtimeMs: number; readonly documents: number }
   | { readonly type: 'skip'; readonly path: string; readonly pathBytes: Buffer | null; readonly reason: SkipReason; readonly detail: string | null; readonly size: number; readonly mtimeMs: number };
 
@@ -79,7 +79,7 @@ export class IndexWriter {
       ),
       deleteDocuments: db.prepare('DELETE FROM documents WHERE file_id = ?'),
       // The text arrives as UTF-8 bytes; the cast stores them as TEXT without a JS string.
-      insertDocument: db.prepare('INSERT INTO documents (file_id, first_line, words, content) VALUES (?, ?, ?, CAST(? AS TEXT))'),
+      insertDocument: db.prepare('INSERT INTO documents (file_id, first_line, content) VALUES (?, ?, CAST(? AS TEXT))'),
       endFile: db.prepare(`UPDATE files SET state = ${FileState.indexed}, size = ?, mtime_ms = ?, documents = ? WHERE id = ?`),
       notWritten: db.prepare('SELECT id FROM files WHERE repo_id = ? AND seen_run < ?').pluck(),
       removeFile: db.prepare('DELETE FROM files WHERE id = ? RETURNING state').pluck(),
@@ -134,7 +134,7 @@ export class IndexWriter {
             break;
           }
           case 'document':
-            lastDocument = Number(s.insertDocument.run(op.file.id, op.firstLine, op.words, op.text).lastInsertRowid);
+            lastDocument = Number(s.insertDocument.run(op.file.id, op.firstLine, op.text).lastInsertRowid);
             firstDocument ||= lastDocument;
             break;
           case 'end':

@@ -5,19 +5,6 @@ import { PostingRowWriter, type PackedPostings } from '../index/posting-codec';
 export type { PackedPostings } from '../index/posting-codec';
 
 const NEWLINE = 10;
-const WORD_FLAG = 0x80;
-/**
- * Per UTF-16 code unit: its folded 7-bit code, plus WORD_FLAG for characters of words
- * ([0-9A-Za-z_] and everything non-ASCII), so the inner loop does one lookup per character.
- */
-const CHAR_CLASSES: Uint8Array = (() => {
-  const table = new Uint8Array(0x10000);
-  for (let code = 0; code < table.length; code += 1) {
-    const isWord = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 128;
-    table[code] = (FOLD_TABLE[code] as number) | (isWord ? WORD_FLAG : 0);
-  }
-  return table;
-})();
 
 /** Streaming state of one unit's text, so grams continue across its documents. */
 export interface GramCursor {
@@ -60,30 +47,22 @@ export class PostingBuilder {
     return { ordinal, serial: this.serial, previous: 0, beforePrevious: 0, run: 0 };
   }
 
-  /** Adds a piece of the unit's text; returns the number of words in it (for BM25). */
-  addText(cursor: GramCursor, text: string): number {
+  /** Adds a piece of the unit's text. */
+  addText(cursor: GramCursor, text: string): void {
     const mark = this.mark;
-    const classes = CHAR_CLASSES;
+    const fold = FOLD_TABLE;
     const serial = cursor.serial;
     const ordinal = cursor.ordinal;
     let a = cursor.beforePrevious;
     let b = cursor.previous;
     let run = cursor.run;
-    let words = 0;
-    let inWord = false;
     for (let index = 0; index < text.length; index += 1) {
       const code = text.charCodeAt(index);
-      const kind = classes[code] as number;
-      const isWord = kind >= WORD_FLAG;
-      if (isWord && !inWord) {
-        words += 1;
-      }
-      inWord = isWord;
       if (code === NEWLINE) {
         run = 0;
         continue;
       }
-      const folded = kind & 0x7f;
+      const folded = fold[code] as number;
       if (run >= 2) {
         const gram = (a << (2 * CHAR_BITS)) | (b << CHAR_BITS) | folded;
         if (mark[gram] !== serial) {
@@ -98,7 +77,6 @@ export class PostingBuilder {
     cursor.beforePrevious = a;
     cursor.previous = b;
     cursor.run = run;
-    return words;
   }
 
   /** Encodes the batch's postings and starts an empty batch. */
