@@ -9,6 +9,7 @@ import { AppError } from '../base/errors';
 import { INDEX_FORMAT_VERSION } from './format';
 import { WORDS_INDEX_SCHEMA } from './words-index';
 import type { WritableDatabase } from '../base/database-types';
+import { pragmaValue } from '../base/pragma-value';
 
 type Database = BetterSqlite3.Database;
 
@@ -66,7 +67,7 @@ export type FormatOutcome =
 
 /** The format version of a database (0: no tables yet). */
 export function formatVersion(db: Database): number {
-  return db.pragma('user_version', { simple: true }) as number;
+  return pragmaValue(db, 'user_version');
 }
 
 /**

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { FileState } from './format';
 import { readSegments as readStoredSegments } from './segment-store';
 import { indexOfKey, keyFile, keyStart, unitKey } from './unit-keys';
+import { pragmaValue } from '../base/pragma-value';
 
 type Database = BetterSqlite3.Database;
 
@@ -46,7 +47,7 @@ const snapshots = new WeakMap<Database, IndexSnapshot>();
 
 /** The snapshot for the connection's current view of the database, rebuilt when it changed. */
 export function indexSnapshot(db: Database): IndexSnapshot {
-  const version = db.pragma('data_version', { simple: true }) as number;
+  const version = pragmaValue(db, 'data_version');
   const cached = snapshots.get(db);
   if (cached !== undefined && cached.version === version) {
     return cached;

@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { FileLine, FileLines } from '../../../shared/types';
 import { AppError } from '../base/errors';
 import { FileState } from '../index/format';
+import { pragmaValue } from '../base/pragma-value';
 
 type Database = BetterSqlite3.Database;
 
@@ -61,7 +62,7 @@ function prepared(db: Database): Statements {
  */
 export function readLines(db: Database, args: ReadLinesArgs): FileLines {
   const root = resolve(args.repo);
-  if ((db.pragma('user_version', { simple: true }) as number) === 0) {
+  if (pragmaValue(db, 'user_version') === 0) {
     throw new AppError('not_found', `Repository not indexed: ${root}`);
   }
   const { file, from } = prepared(db);
