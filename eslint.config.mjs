@@ -75,8 +75,9 @@ const rendererRules = (depth) => {
 const rendererDepths = [0, 1, 2, 3, 4, 5];
 const rendererTests = ['**/*.test.{ts,tsx}', 'src/renderer/src/test-setup.ts', 'src/renderer/src/test-utils/**'];
 
-// The owners of the shutdown deadline and of background work.
-const typeCheckedFiles = ['src/main/core/tasks/**/*.ts', 'src/main/core/db/**/*.ts', 'src/main/core/base/lifecycle.ts', 'src/main/core/core.ts', 'src/main/core/indexer/indexer.ts'];
+// The app's own code gets the type-checked rules; tests hold deliberate misuse, fakes and unchecked fixtures.
+const typeCheckedFiles = ['src/**/*.{ts,tsx}'];
+const typeCheckedIgnores = ['**/*.test.ts', '**/*.test.tsx'];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**', 'bin/**'] },
@@ -134,13 +135,13 @@ export default tseslint.config(
     files: ['src/renderer/**/*.{ts,tsx}'],
     rules: restrict([toMain, toPreload, toElectronSubpath, ...nodeBuiltins('The renderer is DOM-only.')], [noElectron]),
   },
+  // typescript-eslint's type-checked rules over the app's own code (tests left out: they hold
+  // deliberate misuse, fakes and unchecked fixtures). They cost `eslint .` 20 -> 35 s here.
+  ...tseslint.configs.recommendedTypeCheckedOnly.map((config) => ({ ...config, files: typeCheckedFiles, ignores: typeCheckedIgnores })),
   {
-    // Type-aware promise rules where a promise left floating is a leak or an unbounded shutdown.
-    // Narrow on purpose: over these files they cost `eslint .` about 1.6x; over all of src, 4x.
     files: typeCheckedFiles,
-    ignores: ['**/*.test.ts'],
+    ignores: typeCheckedIgnores,
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': 'error' },
   },
   ...rendererDepths.map((depth) => ({ files: [`src/renderer/src/${'*/'.repeat(depth)}*.{ts,tsx}`], ignores: rendererTests, rules: rendererRules(depth) })),
   {

@@ -1,16 +1,9 @@
 import { resolve } from 'node:path';
-import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { lintWithoutTypes } from './helpers/lint-without-types';
 
 const root = resolve(__dirname, '..');
-// The boundary rules need no types; the type-aware ones would need every linted-as file to exist in a tsconfig.
-const eslint = new ESLint({
-  cwd: root,
-  overrideConfig: {
-    languageOptions: { parserOptions: { projectService: false } },
-    rules: { '@typescript-eslint/no-floating-promises': 'off', '@typescript-eslint/no-misused-promises': 'off' },
-  },
-});
+const eslint = lintWithoutTypes();
 
 /** Lints `code` as if it lived at `file` and returns the boundary rule's messages. */
 async function boundaryErrors(file: string, code: string): Promise<string[]> {

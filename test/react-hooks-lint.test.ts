@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { lintWithoutTypes } from './helpers/lint-without-types';
 
 const root = resolve(__dirname, '..');
-const eslint = new ESLint({ cwd: root });
+const eslint = lintWithoutTypes();
 
 /** Lints `code` as a renderer file and returns the react-hooks errors (rule: message). */
 async function hookErrors(code: string): Promise<string[]> {

@@ -54,7 +54,11 @@ export function assertIndexedTextFile(file: FileToOpen, roots: readonly string[]
   const { path } = file;
   const named = file.pathBytes === undefined ? null : rawName(path, file.pathBytes, roots);
   const real = named === null ? assertIndexedFile(path, roots) : named.real;
-  const root = named?.root ?? (roots.find((candidate) => isInside(candidate, real)) as string);
+  const root = named?.root ?? roots.find((candidate) => isInside(candidate, real));
+  if (root === undefined) {
+    // assertIndexedFile found the file inside a root; this is for the types.
+    throw new AppError('bad_request', `Only files of an indexed repository can be opened: ${path}`);
+  }
   const relativePath = named?.relativePath ?? relative(root, real).split(sep).join('/');
   const db = openConnection(dbPath, { mode: 'reader' });
   try {

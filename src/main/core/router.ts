@@ -34,12 +34,16 @@ export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
       return fail('bad_request', message);
     }
     try {
-      const handler = handlers[name] as (arg: unknown, context: RequestContext) => Promise<unknown> | unknown;
+      const handler = handlers[name] as (arg: unknown, context: RequestContext) => unknown;
       return ok(await handler(parsed.data, context));
     } catch (error) {
       const resultError = toResultError(error);
-      const log = resultError.code === 'internal' ? logger.error : logger.warn;
-      log.call(logger, `${name} failed: ${resultError.message}`, { code: resultError.code });
+      const line = `${name} failed: ${resultError.message}`;
+      if (resultError.code === 'internal') {
+        logger.error(line, { code: resultError.code });
+      } else {
+        logger.warn(line, { code: resultError.code });
+      }
       return { ok: false, error: resultError };
     }
   };

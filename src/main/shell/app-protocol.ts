@@ -1,7 +1,6 @@
 import { open, realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { staticFilePath, staticHeaders } from '../core/server/static-files';
 import type { ShellProtocol } from './electron-types';
 
@@ -56,8 +55,8 @@ export async function appResponse(root: string, request: Pick<Request, 'url' | '
       return new Response(null, { status: 200, headers });
     }
     // Streamed, so no file is read whole; the handle closes when the stream ends or is cancelled.
-    const body = Readable.toWeb(handle.createReadStream()) as WebReadableStream<Uint8Array>;
-    return new Response(body as unknown as ReadableStream<Uint8Array>, { status: 200, headers });
+    const body = Readable.toWeb(handle.createReadStream());
+    return new Response(body as ReadableStream<Uint8Array>, { status: 200, headers });
   } catch {
     await handle.close();
     return plain(404, 'Not found');

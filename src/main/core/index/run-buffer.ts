@@ -99,7 +99,7 @@ export class RunBuffer {
         const row = next[index] as number;
         const { buckets, ends, bytes } = batch.postings;
         if (row < buckets.length && buckets[row] === bucket) {
-          rows.add(bytes.subarray(row === 0 ? 0 : (ends[row - 1] as number), ends[row] as number), remaps[index] as Int32Array, { segment, bucket });
+          rows.add(bytes.subarray(row === 0 ? 0 : ends[row - 1], ends[row]), remaps[index] as Int32Array, { segment, bucket });
           next[index] = row + 1;
         }
       });

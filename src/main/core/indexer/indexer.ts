@@ -285,7 +285,7 @@ export class Indexer implements Disposable {
             );
             finalEvent = { taskId, repo, status: message.status, summary: message.summary, error: null };
             if (message.status === 'cancelled') {
-              rejectRun(abort.reason ?? new DOMException('Indexing cancelled', 'AbortError'));
+              rejectRun(cancelReason(abort));
             } else {
               resolveRun(message.summary);
             }
@@ -301,7 +301,7 @@ export class Indexer implements Disposable {
           if (abort.aborted) {
             // Ended by force after a cancel or at shutdown: a cancellation, not a failure.
             finalEvent = { taskId, repo, status: 'cancelled', summary: emptySummary(repo), error: 'Stopped by force: the run did not stop when asked' };
-            rejectRun(abort.reason ?? new DOMException('Indexing cancelled', 'AbortError'));
+            rejectRun(cancelReason(abort));
             return;
           }
           const message = crashMessage("The indexer's writer thread", error, this.lastProgress, WRITER_LIMITS.maxOldGenerationSizeMb ?? 0);
@@ -318,7 +318,7 @@ export class Indexer implements Disposable {
         root: repo,
         settings,
         excluded,
-        cancel: cancel.buffer as SharedArrayBuffer,
+        cancel: cancel.buffer,
         memoryThresholdBytes: this.options.pressure?.heapBytes ?? config.MEMORY_THRESHOLD_MB * 1024 * 1024,
         pressure: this.options.pressure?.flag.buffer ?? new SharedArrayBuffer(4),
         readers: ports,
@@ -456,4 +456,9 @@ export function crashMessage(thread: string, error: Error, last: { phase: string
 
 function emptySummary(repo: string): IndexSummary {
   return { repo, files_indexed: 0, files_unchanged: 0, files_removed: 0, files_skipped: {}, bytes_indexed: 0, documents: 0, seconds: 0 };
+}
+
+/** Why a run was cancelled, as the Error its promise rejects with. */
+function cancelReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('Indexing cancelled', 'AbortError');
 }

@@ -6,6 +6,6 @@ export interface TaskRunner {
   run<T>(
     type: string,
     metadata: Record<string, string | number | boolean | null>,
-    work: (context: { readonly signal: AbortSignal; setProgress(progress: number): void }) => Promise<T>,
+    work: (context: { readonly signal: AbortSignal; readonly setProgress: (progress: number) => void }) => Promise<T>,
   ): { readonly id: string; readonly done: Promise<T> };
 }

@@ -384,7 +384,7 @@ class Parser {
       return this.hexEscape(char === 'x' ? 2 : char === 'u' ? 4 : 8);
     }
     if (char === 'd' || char === 's' || char === 'w') {
-      return { set: perlClass(char as PerlClass, this.flags.u), negated: false };
+      return { set: perlClass(char, this.flags.u), negated: false };
     }
     if (char === 'D' || char === 'S' || char === 'W') {
       return { set: perlClass(char.toLowerCase() as PerlClass, this.flags.u), negated: true };

@@ -9,7 +9,7 @@ export interface SearchControl {
   /** Throws the timeout or cancellation error once the search must stop. */
   check(): void;
   /** Milliseconds on the control's clock (injected in tests). */
-  now(): number;
+  readonly now: () => number;
   /** The clock reading the search must end by; Infinity without a budget. */
   readonly deadline: number;
 }

@@ -28,7 +28,7 @@ export function scheduleMaintenance(options: MaintenanceOptions): Disposable {
     interval(() => {
       if (!tasks.isAccepting) return;
       // The task's outcome is on its record; nothing awaits the promise.
-      tasks.run(job.type, {}, async () => job.run()).done.catch(() => {});
+      tasks.run(job.type, {}, () => new Promise<void>((resolve) => resolve(job.run()))).done.catch(() => {});
     }, job.intervalMs),
   );
   return toDisposable(() => {

@@ -9,7 +9,7 @@ export interface TaskContext {
   readonly id: string;
   readonly signal: AbortSignal;
   /** 0..1 */
-  setProgress(progress: number): void;
+  readonly setProgress: (progress: number) => void;
   setMetadata(metadata: TaskMetadata): void;
   /**
    * Registers how to end the work by force (terminate its threads) when it does not stop on
@@ -310,7 +310,7 @@ export class TaskManager {
 function settledOrAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
   return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
     signal.addEventListener('abort', onAbort, { once: true });
     const done = (): void => {
       signal.removeEventListener('abort', onAbort);

@@ -138,12 +138,15 @@ export class FakeIpcMain {
     this.handlers.delete(channel);
   }
   /** Plays ipcRenderer.invoke from the renderer side. */
-  async invoke(channel: string, event: ShellInvokeEvent, ...args: unknown[]): Promise<unknown> {
+  invoke(channel: string, event: ShellInvokeEvent, ...args: unknown[]): Promise<unknown> {
     const handler = this.handlers.get(channel);
-    if (handler === undefined) {
-      throw new Error(`No handler registered for '${channel}'`);
-    }
-    return handler(event, ...args);
+    // A handler that throws rejects, as an invoke does.
+    return new Promise((resolve) => {
+      if (handler === undefined) {
+        throw new Error(`No handler registered for '${channel}'`);
+      }
+      resolve(handler(event, ...args));
+    });
   }
 }
 

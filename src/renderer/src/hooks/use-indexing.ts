@@ -16,8 +16,8 @@ export interface Indexing {
   readonly run: IndexingRun | null;
   readonly starting: boolean;
   /** Starts indexing `path`; resolves to the error to show, or null when it started. */
-  start(path: string): Promise<ResultError | null>;
-  cancel(): Promise<ResultError | null>;
+  readonly start: (path: string) => Promise<ResultError | null>;
+  readonly cancel: () => Promise<ResultError | null>;
 }
 
 /**

@@ -43,7 +43,7 @@ export interface SearchState {
   readonly loadingMore: boolean;
   readonly moreError: ResultError | null;
   /** Asks for the next page, if any. */
-  loadMore(): Promise<void>;
+  readonly loadMore: () => Promise<void>;
 }
 
 /**
