@@ -19,7 +19,7 @@ import { periodicGc } from './monitor/periodic-gc';
 import { startHeapSnapshot } from './monitor/heap-snapshot';
 import { allowedHeapFolder } from './monitor/profile-files';
 import { MemoryMonitor } from './monitor/memory-monitor';
-import type { HeapFigures } from './monitor/worker-heaps';
+import { WorkerRegistry, type HeapFigures } from './monitor/worker-heaps';
 import { PressureFlag } from './monitor/pressure-flag';
 import { toMb } from './monitor/process-memory';
 import { memoryBudget } from './config/memory-budget';
@@ -94,13 +94,6 @@ export function createCore(options: CoreOptions): Core {
   const store = new DisposableStore();
   const events = new EventHub();
   const faults = new FaultRegister();
-  // Disposed last, after the writer: a clean close removes this core's open marker, unless
-  // the database is damaged, so the next start checks it again.
-  store.add(
-    toDisposable(() => {
-      if (integrity.state.kind !== 'damaged') removeOpenMarker(paths.dbPath);
-    }),
-  );
 
   const recentLogs = new RingBuffer<LogEntry>(1000);
   const sinks: LogSink[] = [(entry) => recentLogs.push(entry), (entry) => events.emit('log', entry), ...(options.logSinks ?? [])];
@@ -120,6 +113,13 @@ export function createCore(options: CoreOptions): Core {
     if (fault.severity === 'unhealthy') writeOpenMarker(paths.dbPath);
     faults.report({ source: 'database', ...fault });
   });
+  // Disposed after the writer and the readers (added before them): a clean close removes this core's open marker, unless
+  // the database is damaged, so the next start checks it again.
+  store.add(
+    toDisposable(() => {
+      if (integrity.state.kind !== 'damaged') removeOpenMarker(paths.dbPath);
+    }),
+  );
   for (const warning of config.warnings) logger.warn(warning);
 
   const tasks = new TaskManager({
@@ -139,8 +139,10 @@ export function createCore(options: CoreOptions): Core {
   );
   // The indexer (the one writer) is registered before the pool: the store disposes in
   // reverse, so readers close first and the writer last.
-  // Every thread they start is watched by the monitor: its heap in the stats, snapshots on demand.
-  const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => monitor.watchWorker({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
+  // Every thread they start is watched: the registry the monitor (made after them, as it reads
+  // the pool) samples, so each thread's heap is in the stats and can be snapshotted.
+  const workerRegistry = new WorkerRegistry();
+  const watchWorker = (name: string, worker: Worker, readHeap?: () => Promise<HeapFigures>) => workerRegistry.watch({ name, worker, ...(readHeap === undefined ? {} : { readHeap }) });
   // The app's own folders, skipped by every walk when they lie inside a repository.
   const appFolders = [dirname(paths.logFile), paths.snapshotsDir];
   const indexer = store.add(
@@ -177,6 +179,7 @@ export function createCore(options: CoreOptions): Core {
         return { active: counts.active, total: counts.total };
       },
       workers: () => pool.workerMemory(),
+      workerRegistry,
       ...(options.processes === undefined ? {} : { processes: options.processes }),
       onSample: (sample) => {
         faults.clear('stats_sampler');

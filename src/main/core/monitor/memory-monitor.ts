@@ -57,6 +57,11 @@ export interface MemoryMonitorOptions {
   readonly tasks: () => { active: number; total: number };
   /** Heaps of worker threads from an owner that reports them itself; see also addWorkerSource and watchWorker. */
   readonly workers?: () => readonly WorkerMemory[];
+  /**
+   * The threads watched (watchWorker): given when threads are registered before the monitor
+   * exists (core.ts makes it first, so the indexer and the pool can come before the monitor).
+   */
+  readonly workerRegistry?: WorkerRegistry;
   /** Every process of the app; only the Electron shell can supply it. */
   readonly processes?: () => readonly ProcessMemory[];
   readonly onSample: (sample: StatsSample) => void;
@@ -92,7 +97,7 @@ const alertHysteresis = 0.95;
 export class MemoryMonitor implements Disposable {
   private readonly history: RingBuffer<StatsSample>;
   private readonly delay: IntervalHistogram;
-  private readonly workerRegistry = new WorkerRegistry();
+  private readonly workerRegistry: WorkerRegistry;
   // A pressure event collects each listener's work, so the cleanup can wait for all of it.
   private readonly pressureEmitter = new Emitter<MemoryPressure & { readonly waitUntil: (work: Promise<void>) => void }>();
   private readonly reliefEmitter = new Emitter<void>({ onListenerError: (error) => this.logger.warn(`A memory relief listener failed: ${String(error)}`) });
@@ -114,6 +119,7 @@ export class MemoryMonitor implements Disposable {
   private disposed = false;
 
   constructor(private readonly options: MemoryMonitorOptions) {
+    this.workerRegistry = options.workerRegistry ?? new WorkerRegistry();
     this.history = new RingBuffer(Math.max(1, Math.ceil((options.historySeconds * 1000) / options.intervalMs)));
     this.delay = monitorEventLoopDelay({ resolution: 10 });
     this.leaks = new LeakDetector({ windowMs: options.leakWindowMs ?? defaultLeakWindowMs, ...options.leak });
