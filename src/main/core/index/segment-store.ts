@@ -116,3 +116,9 @@ export function readPostingRow(db: Database, segment: number, bucket: number): B
   }
   return statement.get(segment, bucket) as Buffer | undefined;
 }
+
+/** Deletes every segment of a repository and its posting rows (inside the caller's transaction). */
+export function deleteRepositorySegments(db: WritableDatabase, repoId: number): void {
+  db.prepare('DELETE FROM postings WHERE segment_id IN (SELECT id FROM segments WHERE repo_id = ?)').run(repoId);
+  db.prepare('DELETE FROM segments WHERE repo_id = ?').run(repoId);
+}

@@ -1,4 +1,5 @@
 import type { WritableDatabase } from '../base/database-types';
+import { deleteRepositorySegments } from '../index/segment-store';
 
 /**
  * Deletes a repository and everything indexed from it (postings, segments, documents, files,
@@ -11,8 +12,7 @@ export function removeRepository(db: WritableDatabase, root: string): boolean {
     if (repo === undefined) {
       return false;
     }
-    db.prepare('DELETE FROM postings WHERE segment_id IN (SELECT id FROM segments WHERE repo_id = ?)').run(repo);
-    db.prepare('DELETE FROM segments WHERE repo_id = ?').run(repo);
+    deleteRepositorySegments(db, repo);
     db.prepare('DELETE FROM documents WHERE file_id IN (SELECT id FROM files WHERE repo_id = ?)').run(repo);
     db.prepare('DELETE FROM files WHERE repo_id = ?').run(repo);
     db.prepare('DELETE FROM repositories WHERE id = ?').run(repo);
