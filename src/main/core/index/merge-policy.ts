@@ -18,7 +18,7 @@ import type { SegmentInfo } from './segment-store';
 export const MERGE_FANOUT = 16;
 /** Units of a level-0 segment (one batch); level n holds about BASE * FANOUT^n units. */
 const LEVEL_BASE_UNITS = 100;
-/** A segment whose units are more than this fraction stale is rewritten at the end of a run. */
+/** A segment whose units are at least this fraction stale is rewritten at the end of a run. */
 const MAX_STALE_FRACTION = 0.25;
 
 /**
