@@ -5,7 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { SHUTDOWN_MARGIN_MS } from '../src/main/core/base/lifecycle';
 import { makeTempDir } from './helpers/make-repo';
 
-const child = join(__dirname, 'helpers', 'stuck-cli-child.ts');
+const child = join(__dirname, 'helpers', 'broken-writer-cli-child.ts');
 const shutdownTimeoutSeconds = 2;
 
 let temp: ReturnType<typeof makeTempDir> | undefined;

@@ -36,6 +36,8 @@ import type { ListingSource } from './search-listing';
 import { SearchChannels } from './search-channels';
 import { searchTimedOut } from './search/search-control';
 import { scheduleMaintenance } from './tasks/maintenance';
+import { periodicHealth } from './periodic-health';
+import { poolConfigFrom, poolMaintenanceIntervalMs } from './db/pool-config';
 import { FORCE_WAIT_MS, TaskManager } from './tasks/task-manager';
 import type { WorkerLocator } from './base/workers';
 import type { LogEntry } from '../../shared/types';
@@ -135,6 +137,11 @@ export function createCore(options: CoreOptions): Core {
       tasks,
       cleanupIntervalMs: settings.TASK_CLEANUP_INTERVAL * 1000,
       jobs: canCollectGarbage() ? [{ type: 'periodic_gc', intervalMs: settings.GC_INTERVAL * 1000, run: () => periodicGc(collectGarbage, logger) }] : [],
+      onOutcome: (job, failure) => {
+        const health = periodicHealth(logger, faults, job.type, `Periodic job ${job.type}`, job.intervalMs);
+        if (failure === null) health.succeeded();
+        else health.failed(failure.error, failure.logged);
+      },
     }),
   );
   // The indexer (the one writer) is registered before the pool: the store disposes in
@@ -159,11 +166,22 @@ export function createCore(options: CoreOptions): Core {
       pressure: { flag: pressure, heapBytes: budget.indexThreadHeapBytes, minDocumentsPerBatch: budget.minDocumentsPerBatch },
     }),
   );
+  const poolUpkeep = periodicHealth(logger, faults, 'database_pool_maintenance', 'Database pool maintenance', poolMaintenanceIntervalMs(poolConfigFrom(settings)));
   const pool: ReaderPool<ReaderOps> = store.add(
-    new ReaderPool<ReaderOps>({ dbPath: paths.dbPath, settings, workers: options.workers, logger, onAlert: (alert) => events.emit('alert', alert), onWorker: watchWorker, memory: budget }),
+    new ReaderPool<ReaderOps>({
+      dbPath: paths.dbPath,
+      settings,
+      workers: options.workers,
+      logger,
+      onAlert: (alert) => events.emit('alert', alert),
+      onWorker: watchWorker,
+      memory: budget,
+      onMaintenance: (error) => (error === null ? poolUpkeep.succeeded() : poolUpkeep.failed(error)),
+    }),
   );
   const poolStatus = () => pool.status();
 
+  const sampling = periodicHealth(logger, faults, 'stats_sampler', 'Memory sampling', settings.STATS_INTERVAL_MS);
   const monitor = store.add(
     new MemoryMonitor({
       intervalMs: settings.STATS_INTERVAL_MS,
@@ -182,14 +200,10 @@ export function createCore(options: CoreOptions): Core {
       workerRegistry,
       ...(options.processes === undefined ? {} : { processes: options.processes }),
       onSample: (sample) => {
-        faults.clear('stats_sampler');
+        sampling.succeeded();
         events.emit('stats', sample);
       },
-      onSampleError: (error) => {
-        const message = `Memory sampling failed: ${error instanceof Error ? error.message : String(error)}`;
-        logger.error(message);
-        faults.report({ source: 'stats_sampler', severity: 'degraded', message: `${message} (retrying every ${settings.STATS_INTERVAL_MS} ms)` });
-      },
+      onSampleError: (error) => sampling.failed(error),
       runTask: (type, work) => tasks.run(type, {}, work).done,
     }),
   );

@@ -58,3 +58,8 @@ export function poolConfigFrom(settings: PoolSettings): PoolConfig {
  * was just proven by the query it ran, and a ping costs a thread round trip per checkout.
  */
 export const PRE_PING_AFTER_IDLE_MS = 5000;
+
+/** How often the pool maintains itself: a quarter of its shortest age limit, between 250 ms and 30 s. */
+export function poolMaintenanceIntervalMs(config: Pick<PoolConfig, 'leakTimeoutMs' | 'recycleMs' | 'idleTimeoutMs'>): number {
+  return Math.min(30_000, Math.max(250, Math.min(config.leakTimeoutMs, config.recycleMs, config.idleTimeoutMs) / 4));
+}

@@ -7,7 +7,7 @@ import type { Disposable, ShutdownDeadline } from '../base/lifecycle';
 import type { Logger } from '../log/logger';
 import type { WorkerEntry, WorkerLocator } from '../base/workers';
 import { systemClock, type Clock } from './pool-clock';
-import { poolConfigFrom, PRE_PING_AFTER_IDLE_MS, type PoolConfig, type PoolSettings } from './pool-config';
+import { poolConfigFrom, poolMaintenanceIntervalMs, PRE_PING_AFTER_IDLE_MS, type PoolConfig, type PoolSettings } from './pool-config';
 import { Lease, type LeaseRunOptions } from './pool-lease';
 import { IDLE_CONNECTIONS_KEPT, LeakWatch, UsageWarning } from './pool-maintenance';
 import { DurationWindow } from './pool-stats';
@@ -34,6 +34,8 @@ export interface ReaderPoolOptions {
    * (`monitor.watchWorker({ name, worker })`); the result is disposed when the thread ends.
    */
   readonly onWorker?: (name: string, worker: Worker) => Disposable;
+  /** How each periodic maintenance (recycling, idle close, leak report) ended: its error, or null; e.g. for health. */
+  readonly onMaintenance?: (error: Error | null) => void;
   /** How long a reader thread may take to open its connection; DATABASE_POOL_TIMEOUT by default, and never more. */
   readonly openTimeoutMs?: number;
   /** SQLite busy timeout of each reader; 5 s by default. */
@@ -135,7 +137,7 @@ export class ReaderPool<Ops extends OpTable> implements Disposable {
         maxWaiting: MAX_WAITING,
         shutdownTimeoutMs: config.shutdownTimeoutMs,
         destroyTimeoutMs,
-        maintenanceIntervalMs: Math.min(30_000, Math.max(250, Math.min(config.leakTimeoutMs, config.recycleMs, config.idleTimeoutMs) / 4)),
+        maintenanceIntervalMs: poolMaintenanceIntervalMs(config),
       },
       errors: {
         timeout: () => poolTimeoutError(this.status()),
@@ -152,6 +154,7 @@ export class ReaderPool<Ops extends OpTable> implements Disposable {
         createTimedOut: (id) => logger.error(`Reader connection ${id} did not open within ${createTimeoutMs / 1000} s; its thread was stopped`, { connection: id, path: options.dbPath }),
         validateFailed: (id, error) => logger.warn(`Pre-ping failed, reader connection ${id} discarded and replaced: ${error.message}`, { connection: id }),
         maintained: (now) => this.leaks.report(now),
+        maintenanceOutcome: (error) => options.onMaintenance?.(error),
         gaveUpWaiting: (stillOut) => logger.warn(`Closing the reader pool with ${stillOut} connection(s) still checked out`, { checked_out: stillOut }),
         destroysOverdue: () => logger.warn(`Reader threads did not exit within ${destroyTimeoutMs / 1000} s of the pool's shutdown`),
       },

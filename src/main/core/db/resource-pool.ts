@@ -79,6 +79,8 @@ export interface ResourcePoolEvents {
   timedOut?(label: string, error: Error): void;
   /** A periodic maintenance ran (the reader pool reports leaks here). */
   maintained?(now: number): void;
+  /** How a timed maintenance ended: what it threw, or null when it ran through. The timer goes on either way. */
+  maintenanceOutcome?(error: Error | null): void;
   /** `dispose` stopped waiting with resources still borrowed. */
   gaveUpWaiting?(borrowed: number): void;
   /** `dispose` stopped waiting for destroys that did not end. */
@@ -300,8 +302,15 @@ export class ResourcePool<R> {
       return;
     }
     this.maintenanceTimer = this.clock.setTimeout(() => {
-      this.maintain();
-      this.scheduleMaintenance();
+      // A throw here would end the process (nothing is above a timer) and the maintenance with it.
+      try {
+        this.maintain();
+        this.events.maintenanceOutcome?.(null);
+      } catch (error) {
+        this.events.maintenanceOutcome?.(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        this.scheduleMaintenance();
+      }
     }, this.policy.maintenanceIntervalMs);
   }
 

@@ -87,9 +87,10 @@ export class BatchBuilder {
     this.buffer = Buffer.allocUnsafe(settings.chunkSize);
   }
 
-  /** Reads every file of the chunk and emits its batches, the last one flagged. */
-  addChunk(chunk: Chunk): void {
+  /** Reads every file of the chunk and emits its batches, the last one flagged; `onFile` hears of each file before it is read. */
+  addChunk(chunk: Chunk, onFile?: (job: FileJob) => void): void {
     for (const job of chunk.files) {
+      onFile?.(job);
       this.addFile(chunk, job);
     }
     this.flush(chunk, true);

@@ -8,6 +8,7 @@ import { readOwnHeap, type HeapReply, type HeapRequest } from '../monitor/worker
 import { BatchBuilder, type Batch } from './batch-builder';
 import type { FromReader, ToReader } from './batch-source';
 import type { ReaderWorkerData } from './protocol';
+import { recordReading } from './reading-slot';
 
 const data = workerData as ReaderWorkerData;
 const port: MessagePort = data.port;
@@ -40,9 +41,12 @@ parentPort?.on('message', (message: HeapRequest) => {
 
 port.on('message', (message: ToReader) => {
   try {
-    builder.addChunk(message.chunk);
+    // Recorded where the main thread can read it even if this thread dies of its heap.
+    builder.addChunk(message.chunk, (job) => recordReading(data.reading, job.absolute));
   } catch (error) {
     // Counted like a batch so the writer wakes up and sees the failure.
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    recordReading(data.reading, null);
   }
 });

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import type { IndexDone, IndexSummary } from '../../../shared/types';
 import type { Config } from '../config/definitions';
@@ -13,6 +14,7 @@ import type { WorkerLocator } from '../base/workers';
 import type { RunSettings } from './index-run';
 import { MAX_BATCH_CHARACTERS, type FromIndexer, type IndexerWorkerData, type ReaderWorkerData, type ToIndexer } from './protocol';
 import { isActive } from '../tasks/task-manager';
+import { createReadingSlot, readingNow } from './reading-slot';
 import { repositoryKey, validateRoot } from './validate-root';
 import { walkExclusions } from './walk-exclusions';
 
@@ -245,10 +247,12 @@ export class Indexer implements Disposable {
     };
     const excluded = walkExclusions(this.options.dbPath, this.options.excludedPaths);
     const signal = new SharedArrayBuffer(4);
-    let readerError: Error | null = null;
-    const readers = this.startReaders(readerCount(config.GITBOT_INDEX_WORKERS), settings, signal, (error) => {
+    // The first reader death, told in its own words: which reader, the file it was reading, why.
+    let readerError: string | null = null;
+    const readers = this.startReaders(readerCount(config.GITBOT_INDEX_WORKERS), settings, signal, (error, number, reading) => {
       // Stops the writer (it commits nothing more) and wakes it if it sleeps on the readers.
-      readerError ??= error;
+      const where = reading === null ? 'between files' : `while reading ${relative(repo, reading)}`;
+      readerError ??= crashMessage(`The indexer's reader thread ${number}`, error, where, readerLimits(settings).maxOldGenerationSizeMb ?? 0);
       Atomics.store(cancel, 0, 2);
       Atomics.notify(new Int32Array(signal), 0);
     });
@@ -274,9 +278,8 @@ export class Indexer implements Disposable {
             }
           } else if (message.type === 'done' && message.runId === runId) {
             if (readerError !== null) {
-              const failure = crashMessage('An indexer reader thread', readerError, this.lastProgress, readerLimits(settings).maxOldGenerationSizeMb ?? 0);
-              this.options.logger.error(failure, { repo });
-              fail(failure, message.summary);
+              this.options.logger.error(readerError, { repo });
+              fail(readerError, message.summary);
               return;
             }
             this.options.logger.info(
@@ -304,7 +307,7 @@ export class Indexer implements Disposable {
             rejectRun(cancelReason(abort));
             return;
           }
-          const message = crashMessage("The indexer's writer thread", error, this.lastProgress, WRITER_LIMITS.maxOldGenerationSizeMb ?? 0);
+          const message = crashMessage("The indexer's writer thread", error, writerWhere(this.lastProgress), WRITER_LIMITS.maxOldGenerationSizeMb ?? 0);
           this.options.logger.error(message, { repo });
           fail(message, emptySummary(repo));
         },
@@ -341,12 +344,22 @@ export class Indexer implements Disposable {
     }
   }
 
-  /** Starts a run's reader threads; each comes with the writer's end of its port. */
-  private startReaders(count: number, settings: RunSettings, signal: SharedArrayBuffer, onError: (error: Error) => void): { port: MessagePort; stop: () => Promise<void> }[] {
+  /**
+   * Starts a run's reader threads; each comes with the writer's end of its port. `onError`
+   * hears of a reader's death with its number (from 1) and the file it was reading, if any.
+   */
+  private startReaders(
+    count: number,
+    settings: RunSettings,
+    signal: SharedArrayBuffer,
+    onError: (error: Error, number: number, reading: string | null) => void,
+  ): { port: MessagePort; stop: () => Promise<void> }[] {
     const entry = this.options.workers('index-reader-worker');
     return Array.from({ length: count }, (_, index) => {
       const channel = new MessageChannel();
-      const workerData: ReaderWorkerData = { port: channel.port2, signal, settings: { maxContentLength: settings.maxContentLength, chunkSize: settings.chunkSize } };
+      const reading = createReadingSlot();
+      const died = (error: Error): void => onError(error, index + 1, readingNow(reading));
+      const workerData: ReaderWorkerData = { port: channel.port2, signal, reading, settings: { maxContentLength: settings.maxContentLength, chunkSize: settings.chunkSize } };
       const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData, transferList: [channel.port2], resourceLimits: readerLimits(settings) });
       const watch = this.options.onWorker?.(`indexer-reader-${index + 1}`, worker, () => askHeap(worker));
       let stopping = false;
@@ -354,12 +367,12 @@ export class Indexer implements Disposable {
         worker.once('exit', (code) => {
           void watch?.dispose();
           if (code !== 0 && !stopping) {
-            onError(new Error(`reader thread ${index + 1} exited with code ${code}`));
+            died(new Error(`exited with code ${code}`));
           }
           resolveExit();
         });
       });
-      worker.on('error', (error) => onError(error));
+      worker.on('error', died);
       return {
         port: channel.port1,
         stop: async () => {
@@ -443,15 +456,16 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   return settled;
 }
 
-/**
- * What the user reads when the writer thread dies: why (out of memory or a crash) and where
- * (the phase and the file of its last progress message).
- */
-export function crashMessage(thread: string, error: Error, last: { phase: string; currentFile: string | null } | null, heapLimitMb: number): string {
+/** What the user reads when an indexer thread dies: which thread, where (`where`) and why (out of memory or a crash). */
+export function crashMessage(thread: string, error: Error, where: string, heapLimitMb: number): string {
   const outOfMemory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
   const why = outOfMemory ? `it ran out of memory (heap limit ${heapLimitMb} MB)` : `it crashed (${error.message})`;
-  const where = last === null ? 'before its first progress report' : `while ${last.phase}${last.currentFile === null ? '' : ` ${last.currentFile}`}`;
   return `${thread} stopped ${where}: ${why}`;
+}
+
+/** Where the writer was: the phase and the file of its last progress message. */
+function writerWhere(last: { phase: string; currentFile: string | null } | null): string {
+  return last === null ? 'before its first progress report' : `while ${last.phase}${last.currentFile === null ? '' : ` ${last.currentFile}`}`;
 }
 
 function emptySummary(repo: string): IndexSummary {

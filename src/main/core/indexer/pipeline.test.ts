@@ -19,6 +19,7 @@ import type { Batch, FileJob } from './batch-builder';
 import { MAX_CHUNKS_IN_FLIGHT, ThreadSource } from './batch-source';
 import { Indexer } from './indexer';
 import type { ReaderWorkerData } from './protocol';
+import { createReadingSlot } from './reading-slot';
 
 const coreDir = join(__dirname, '..');
 
@@ -112,7 +113,7 @@ describe('reader threads', () => {
     const signal = new SharedArrayBuffer(4);
     const channel = new MessageChannel();
     const entry = sourceWorkers(coreDir)('index-reader-worker');
-    const workerData: ReaderWorkerData = { port: channel.port2, signal, settings: { maxContentLength: 50_000, chunkSize: 8192 } };
+    const workerData: ReaderWorkerData = { port: channel.port2, signal, reading: createReadingSlot(), settings: { maxContentLength: 50_000, chunkSize: 8192 } };
     const worker = new Worker(entry.filename, { execArgv: [...entry.execArgv], workerData, transferList: [channel.port2] });
     try {
       const source = new ThreadSource([channel.port1], new Int32Array(signal));

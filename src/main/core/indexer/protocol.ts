@@ -49,10 +49,11 @@ export interface IndexerWorkerData {
   readonly dbPath: string;
 }
 
-/** What a reader thread is started with: its port to the writer and the wake-up counter. */
+/** What a reader thread is started with: its port to the writer, the wake-up counter and its reading slot (reading-slot.ts). */
 export interface ReaderWorkerData {
   readonly port: MessagePort;
   readonly signal: SharedArrayBuffer;
+  readonly reading: SharedArrayBuffer;
   readonly settings: BatchSettings;
 }
 

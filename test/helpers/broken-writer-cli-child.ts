@@ -1,7 +1,8 @@
 /**
- * `gitbot <args>` as cli-child.ts runs it, except that the indexer's writer thread never yields
- * once a run starts (never-yielding-indexer.ts): the worst input, one that never ends.
- * Usage: node --import tsx test/helpers/stuck-cli-child.ts <gitbot args...>
+ * `gitbot <args>` as cli-child.ts runs it, except that the indexer's writer thread is a broken
+ * one from this folder, named by TEST_WRITER: by default one that never yields once a run
+ * starts (never-yielding-indexer.ts), the worst input, one that never ends.
+ * Usage: [TEST_WRITER=crashing-indexer.ts] node --import tsx test/helpers/broken-writer-cli-child.ts <gitbot args...>
  */
 import { resolve } from 'node:path';
 import { runCli } from '../../src/main/cli/run-cli';
@@ -9,7 +10,7 @@ import { configureBundle } from '../../src/main/cli/bundle-layout';
 import { testWorkers } from './test-core';
 
 configureBundle({
-  workers: (name) => (name === 'indexer-worker' ? { filename: resolve(__dirname, 'never-yielding-indexer.ts'), execArgv: ['--require', 'tsx/cjs'] } : testWorkers(name)),
+  workers: (name) => (name === 'indexer-worker' ? { filename: resolve(__dirname, process.env['TEST_WRITER'] ?? 'never-yielding-indexer.ts'), execArgv: ['--require', 'tsx/cjs'] } : testWorkers(name)),
   rendererDir: resolve(__dirname, '../../out/renderer'),
 });
 // Tells the test once the command has installed its signal handlers (SIGINT, then SIGTERM in
