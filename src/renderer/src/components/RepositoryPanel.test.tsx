@@ -20,9 +20,9 @@ const repository = (root: string, overrides: Partial<RepositoryInfo> = {}): Repo
 });
 
 describe('RepositoryPanel guard rails', () => {
-  it('expands ~ from the home folder the data folder lies in', async () => {
+  it('expands ~ from the home folder the core reports, wherever the data folder lies', async () => {
     const onIndex = vi.fn(async () => null);
-    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ dataDir: '/home/me/.config/Gitbot Desktop' }));
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ homeDir: '/home/me', dataDir: '/srv/gitbot-data' }));
     await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '~/src/project{Enter}');
     expect(onIndex).toHaveBeenCalledWith('/home/me/src/project');
   });
@@ -37,7 +37,7 @@ describe('RepositoryPanel guard rails', () => {
 
   it('warns before indexing a system root or the home folder, and indexes only when told to', async () => {
     const onIndex = vi.fn(async () => null);
-    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ dataDir: '/home/me/.config/Gitbot Desktop' }));
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ homeDir: '/home/me', dataDir: '/srv/gitbot-data' }));
     await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '/{Enter}');
     expect(screen.getByRole('alert')).toHaveTextContent('/ is a system folder');
     expect(onIndex).not.toHaveBeenCalled();

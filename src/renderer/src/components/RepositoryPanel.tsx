@@ -4,7 +4,7 @@ import type { FolderCount, RepositoryInfo, TaskInfo } from '../../../shared/type
 import { useApi, useAppInfo } from '../api/api-context';
 import type { IndexingRun } from '../hooks/use-indexing';
 import type { RequestState } from '../hooks/use-request';
-import { checkRepositoryPath, homeFolderOf } from '../lib/repository-path';
+import { checkRepositoryPath } from '../lib/repository-path';
 import { useLastIndexRuns } from '../hooks/use-last-index-runs';
 import { useNow } from '../hooks/use-now';
 import { formatAge, formatBytes, formatCount, formatDuration } from '../lib/format';
@@ -31,7 +31,7 @@ export function RepositoryPanel({ onIndex, starting, repositories, run = null, o
   const [checking, setChecking] = useState(false);
   const fieldId = useId();
   const errorId = useId();
-  const home = homeFolderOf(appInfo?.dataDir ?? null);
+  const home = appInfo?.homeDir ?? null;
 
   const index = async (target: string, confirmed = false): Promise<void> => {
     const checked = checkRepositoryPath(target, home);

@@ -5,15 +5,6 @@ export type CheckedPath =
 /** Folders whose whole tree is rarely what anyone means to index (and every drive root). */
 const systemRoots = new Set(['/', '/usr', '/etc', '/var', '/bin', '/lib', '/opt', '/proc', '/sys', '/dev', '/Users', '/home', '/System', '/Library', 'C:\\', 'C:\\Windows', 'C:\\Users']);
 
-/**
- * The user's home folder, read off the data folder the core reports (it lives under home on
- * every platform: ~/.config/…, ~/Library/…, C:\Users\me\AppData\…); null when it does not say.
- */
-export function homeFolderOf(dataDir: string | null): string | null {
-  const match = dataDir?.match(/^(\/home\/[^/]+|\/Users\/[^/]+|\/root|[A-Za-z]:\\Users\\[^\\]+)(?=[\\/]|$)/);
-  return match?.[1] ?? null;
-}
-
 /** Expands `~`, refuses what the core cannot take (empty, relative), and warns before a system or home folder. */
 export function checkRepositoryPath(typed: string, home: string | null): CheckedPath {
   let path = typed.trim();
