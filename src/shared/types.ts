@@ -252,6 +252,8 @@ export interface AppInfo {
   readonly runtime: 'electron' | 'node';
   readonly dbPath: string;
   readonly dataDir: string;
+  /** The home folder of the user the core runs as (os.homedir()): what ~ means in a typed path, and the folder warned about. */
+  readonly homeDir: string;
   readonly canChooseFolder: boolean;
   readonly canOpenInEditor: boolean;
 }

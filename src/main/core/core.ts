@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { ProcessMemory } from '../../shared/types';
@@ -240,6 +241,7 @@ export function createCore(options: CoreOptions): Core {
       runtime: options.runtime,
       dbPath: paths.dbPath,
       dataDir: paths.dataDir,
+      homeDir: homedir(),
       canChooseFolder: options.nativeHandlers?.chooseFolder !== undefined,
       canOpenInEditor: options.nativeHandlers?.openInEditor !== undefined,
     }),

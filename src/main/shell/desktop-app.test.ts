@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProcessMetric } from 'electron';
@@ -58,6 +58,7 @@ describe('startDesktopApp', () => {
         runtime: 'electron',
         dbPath: join(userData, 'index.sqlite'),
         dataDir: userData,
+        homeDir: homedir(),
         canChooseFolder: true,
         canOpenInEditor: true,
       },

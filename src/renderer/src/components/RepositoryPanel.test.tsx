@@ -1,7 +1,7 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { RepositoryInfo } from '../../../shared/types';
+import type { RepositoryInfo, TaskInfo } from '../../../shared/types';
 import type { RequestState } from '../hooks/use-request';
 import { appInfo, createFakeApi, fail, ok } from '../test-utils/fake-api';
 import { renderWithApi } from '../test-utils/render';
@@ -20,9 +20,9 @@ const repository = (root: string, overrides: Partial<RepositoryInfo> = {}): Repo
 });
 
 describe('RepositoryPanel guard rails', () => {
-  it('expands ~ from the home folder the data folder lies in', async () => {
+  it('expands ~ from the home folder the core reports, wherever the data folder lies', async () => {
     const onIndex = vi.fn(async () => null);
-    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ dataDir: '/home/me/.config/Gitbot Desktop' }));
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ homeDir: '/home/me', dataDir: '/srv/gitbot-data' }));
     await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '~/src/project{Enter}');
     expect(onIndex).toHaveBeenCalledWith('/home/me/src/project');
   });
@@ -37,7 +37,7 @@ describe('RepositoryPanel guard rails', () => {
 
   it('warns before indexing a system root or the home folder, and indexes only when told to', async () => {
     const onIndex = vi.fn(async () => null);
-    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ dataDir: '/home/me/.config/Gitbot Desktop' }));
+    renderWithApi(<RepositoryPanel onIndex={onIndex} starting={false} repositories={ready([])} />, createFakeApi(), appInfo({ homeDir: '/home/me', dataDir: '/srv/gitbot-data' }));
     await userEvent.type(screen.getByRole('textbox', { name: 'Repository path' }), '/{Enter}');
     expect(screen.getByRole('alert')).toHaveTextContent('/ is a system folder');
     expect(onIndex).not.toHaveBeenCalled();
@@ -180,6 +180,46 @@ describe('RepositoryPanel', () => {
     ]);
     await userEvent.click(screen.getByRole('button', { name: 'Re-index /src/old' }));
     expect(onIndex).toHaveBeenCalledWith('/src/old');
+  });
+
+  it('says why a run failed and that a run was cancelled, from the task history and live task updates', async () => {
+    const indexedAt = Date.now() - 60_000;
+    const run = (id: string, repo: string, status: TaskInfo['status'], error: string | null): TaskInfo => ({
+      id,
+      type: 'indexing',
+      status,
+      createdAt: indexedAt + 1000,
+      startedAt: indexedAt + 1000,
+      finishedAt: indexedAt + 2000,
+      progress: null,
+      metadata: { repo },
+      error,
+    });
+    const api = createFakeApi({ listTasks: () => ok([run('1', '/src/failed', 'failed', 'The folder /src/failed was deleted while it was being indexed')]) });
+    const repositories = ready([
+      repository('/src/failed', { lastIndexedAt: null, files: 40 }),
+      repository('/src/cancelled', { lastIndexedAt: null, files: 7 }),
+      repository('/src/stale', { lastIndexedAt: indexedAt }),
+    ]);
+    renderWithApi(<RepositoryPanel onIndex={vi.fn()} starting={false} repositories={repositories} />, api);
+    const item = (root: string) =>
+      within(screen.getByRole('list', { name: 'Recent repositories' }))
+        .getByText(root)
+        .closest('li') as HTMLElement;
+    await waitFor(() => expect(item('/src/failed')).toHaveTextContent('failed, partial · 40 files'));
+    expect(item('/src/failed')).toHaveTextContent('Failed: The folder /src/failed was deleted while it was being indexed');
+    // Without a run in the history, the list can only say what the index shows.
+    expect(item('/src/cancelled')).toHaveTextContent('not finished (cancelled or failed), partial');
+
+    act(() => {
+      api.emit('task', run('2', '/src/cancelled', 'cancelled', 'cancelled by request'));
+      api.emit('task', run('3', '/src/stale', 'failed', 'disk I/O error'));
+    });
+    expect(item('/src/cancelled')).toHaveTextContent('cancelled, partial · 7 files');
+    expect(item('/src/cancelled')).not.toHaveTextContent('Failed');
+    // A run that failed after a complete index: the index is still there, the failure is said.
+    expect(item('/src/stale')).toHaveTextContent('indexed 1 min ago, last run failed · 12 files');
+    expect(item('/src/stale')).toHaveTextContent('Failed: disk I/O error');
   });
 
   it('shows empty, loading and error states of the list', () => {

@@ -1,10 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ResultError } from '../../../shared/result';
-import type { FolderCount, RepositoryInfo } from '../../../shared/types';
+import type { FolderCount, RepositoryInfo, TaskInfo } from '../../../shared/types';
 import { useApi, useAppInfo } from '../api/api-context';
 import type { IndexingRun } from '../hooks/use-indexing';
 import type { RequestState } from '../hooks/use-request';
-import { checkRepositoryPath, homeFolderOf } from '../lib/repository-path';
+import { checkRepositoryPath } from '../lib/repository-path';
+import { useLastIndexRuns } from '../hooks/use-last-index-runs';
 import { useNow } from '../hooks/use-now';
 import { formatAge, formatBytes, formatCount, formatDuration } from '../lib/format';
 import { EmptyState, ErrorState, LoadingState, Panel } from './Panel';
@@ -30,7 +31,7 @@ export function RepositoryPanel({ onIndex, starting, repositories, run = null, o
   const [checking, setChecking] = useState(false);
   const fieldId = useId();
   const errorId = useId();
-  const home = homeFolderOf(appInfo?.dataDir ?? null);
+  const home = appInfo?.homeDir ?? null;
 
   const index = async (target: string, confirmed = false): Promise<void> => {
     const checked = checkRepositoryPath(target, home);
@@ -188,6 +189,7 @@ function RecentRepositories({
 }) {
   const api = useApi();
   const now = useNow(10_000);
+  const lastRuns = useLastIndexRuns();
   const headingId = useId();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [removeError, setRemoveError] = useState<string | null>(null);
@@ -214,10 +216,10 @@ function RecentRepositories({
                 <bdi>{repo.root}</bdi>
               </span>
               <span className="repo-meta">
-                {repo.lastIndexedAt === null ? (repo.files > 0 ? 'not finished (cancelled or failed), partial' : 'never indexed') : `indexed ${formatAge(repo.lastIndexedAt, now)}`} ·{' '}
-                {formatCount(repo.files)} files · {formatBytes(repo.bytes)}
+                {repositoryState(repo, lastRuns.get(repo.root), now)} · {formatCount(repo.files)} files · {formatBytes(repo.bytes)}
                 {repo.skipped > 0 ? ` · ${formatCount(repo.skipped)} skipped` : ''}
               </span>
+              <RunFailure repo={repo} lastRun={lastRuns.get(repo.root)} />
             </div>
             <div className="repo-actions">
               <button type="button" className="button button-small" aria-label={`Re-index ${repo.root}`} disabled={disabled} onClick={() => onReindex(repo.root)}>
@@ -273,4 +275,26 @@ function RecentRepositories({
       {body}
     </div>
   );
+}
+
+/** A run that ended after the last complete index: it is why the index is partial, or out of date. */
+function runSinceIndex(repo: RepositoryInfo, run: TaskInfo | undefined): TaskInfo | null {
+  return run !== undefined && run.status !== 'completed' && (run.finishedAt ?? 0) > (repo.lastIndexedAt ?? 0) ? run : null;
+}
+
+/** "indexed 5 min ago", "cancelled, partial", "failed, partial", "never indexed"… */
+function repositoryState(repo: RepositoryInfo, lastRun: TaskInfo | undefined, now: number): string {
+  const run = runSinceIndex(repo, lastRun);
+  if (repo.lastIndexedAt !== null) {
+    return `indexed ${formatAge(repo.lastIndexedAt, now)}${run === null ? '' : `, last run ${run.status}`}`;
+  }
+  if (run !== null) return `${run.status}${repo.files > 0 ? ', partial' : ''}`;
+  // The task history is the core's memory: after a restart only the partial index tells.
+  return repo.files > 0 ? 'not finished (cancelled or failed), partial' : 'never indexed';
+}
+
+/** Why the last run failed, when it did after the last complete index. */
+function RunFailure({ repo, lastRun }: { readonly repo: RepositoryInfo; readonly lastRun: TaskInfo | undefined }) {
+  const run = runSinceIndex(repo, lastRun);
+  return run?.status === 'failed' ? <span className="repo-failure">Failed: {run.error ?? 'no reason given'}</span> : null;
 }

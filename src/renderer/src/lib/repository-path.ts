@@ -2,17 +2,8 @@
 export type CheckedPath =
   { readonly kind: 'ok'; readonly path: string } | { readonly kind: 'warning'; readonly path: string; readonly message: string } | { readonly kind: 'error'; readonly message: string };
 
-/** Folders whose whole tree is rarely what anyone means to index. */
+/** Folders whose whole tree is rarely what anyone means to index (and every drive root). */
 const systemRoots = new Set(['/', '/usr', '/etc', '/var', '/bin', '/lib', '/opt', '/proc', '/sys', '/dev', '/Users', '/home', '/System', '/Library', 'C:\\', 'C:\\Windows', 'C:\\Users']);
-
-/**
- * The user's home folder, read off the data folder the core reports (it lives under home on
- * every platform: ~/.config/…, ~/Library/…, C:\Users\me\AppData\…); null when it does not say.
- */
-export function homeFolderOf(dataDir: string | null): string | null {
-  const match = dataDir?.match(/^(\/home\/[^/]+|\/Users\/[^/]+|\/root|[A-Za-z]:\\Users\\[^\\]+)(?=[\\/]|$)/);
-  return match?.[1] ?? null;
-}
 
 /** Expands `~`, refuses what the core cannot take (empty, relative), and warns before a system or home folder. */
 export function checkRepositoryPath(typed: string, home: string | null): CheckedPath {
@@ -29,10 +20,14 @@ export function checkRepositoryPath(typed: string, home: string | null): Checked
   if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path)) {
     return { kind: 'error', message: `Type a full path (starting with / or a drive letter): "${path}" would depend on the folder the core was started in.` };
   }
-  if (path.length > 1) {
+  const drive = /^([A-Za-z]):[\\/]+$/.exec(path)?.[1];
+  if (drive !== undefined) {
+    // A drive root keeps its separator: "C:" alone means the current folder of drive C.
+    path = `${drive.toUpperCase()}:\\`;
+  } else if (path.length > 1) {
     path = path.replace(/[\\/]+$/, '') || path;
   }
-  if (systemRoots.has(path)) {
+  if (systemRoots.has(path) || drive !== undefined) {
     return { kind: 'warning', path, message: `${path} is a system folder: indexing it walks every file below it (possibly millions) and can take hours. Index it anyway?` };
   }
   if (home !== null && path === home) {

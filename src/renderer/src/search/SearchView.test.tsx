@@ -84,6 +84,25 @@ describe('SearchView', () => {
     expect(box).toHaveFocus();
   });
 
+  it('collapses every file with Collapse all and opens them again with Expand all', async () => {
+    renderView();
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');
+    const tree = await screen.findByRole('tree', { name: 'Search results' });
+    const header = (name: string) => within(tree).getByRole('treeitem', { name });
+    await userEvent.click(screen.getByRole('button', { name: 'Collapse all' }));
+    expect(header('a.ts in alpha, 2 matches')).toHaveAttribute('aria-expanded', 'false');
+    expect(header('b.ts in beta, 1 match')).toHaveAttribute('aria-expanded', 'false');
+    expect(within(tree).queryByRole('treeitem', { name: /^Line / })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Expand all' }));
+    expect(header('a.ts in alpha, 2 matches')).toHaveAttribute('aria-expanded', 'true');
+    expect(header('b.ts in beta, 1 match')).toHaveAttribute('aria-expanded', 'true');
+    expect(
+      within(tree)
+        .getAllByRole('treeitem', { name: /^Line / })
+        .map((line) => line.getAttribute('aria-label')),
+    ).toEqual(['Line 3: const needle = 1;', 'Line 9: use(needle)', 'Line 1: // needle']);
+  });
+
   it('previews the selected match with the lines around it read from the index', async () => {
     const api = renderView();
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search' }), 'needle');

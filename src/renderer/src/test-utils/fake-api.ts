@@ -111,7 +111,7 @@ export function statsSample(time: number, rssMb = 85.2, overrides: Partial<Stats
 }
 
 export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
-  return { version: '0.1.0', runtime: 'node', dbPath: '/data/index.sqlite', dataDir: '/data', canChooseFolder: false, canOpenInEditor: false, ...overrides };
+  return { version: '0.1.0', runtime: 'node', dbPath: '/data/index.sqlite', dataDir: '/data', homeDir: '/home/me', canChooseFolder: false, canOpenInEditor: false, ...overrides };
 }
 
 export { ok, fail };
