@@ -1,4 +1,5 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, realpathSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,6 +68,14 @@ function io(cwd: string, tty = false): CliIo & { out: () => string; err: () => s
   return { stdout, stderr, env: {}, cwd, out: () => out, err: () => err };
 }
 
+/** Like io(), keeping stdout's bytes as written. */
+function bytesIo(cwd: string): CliIo & { out: () => Buffer } {
+  const stdout = Object.assign(new PassThrough(), { isTTY: false });
+  const chunks: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stdout, stderr: new PassThrough(), env: {}, cwd, out: () => Buffer.concat(chunks) };
+}
+
 beforeEach(() => {
   temp = makeTempDir();
   mkdirSync(join(temp.path, 'data'));
@@ -118,6 +127,62 @@ describe('gitbot index and gitbot search', () => {
     const plainIo = io(temp.path);
     expect(await search.run(['100%', '--repo', 'repo', '--db', dbPath], plainIo)).toBe(0);
     expect(plainIo.out()).toBe('repo/b/c.txt:1:100% needle_x\n');
+  });
+
+  it('prints plain lines byte for byte as rg does: latin-1, CRLF and long lines, a name that is not UTF-8', async () => {
+    const dbPath = join(temp.path, 'data', 'index.sqlite');
+    const repo = join(temp.path, 'repo');
+    writeRepo(repo, {
+      'latin1.txt': Buffer.from('caf\xe9 x\nno\n\xe0 la x\n', 'latin1'),
+      'crlf.txt': 'one x\r\ntwo\r\nthree \u00e9 x\r\n',
+      'mixed.txt': Buffer.concat([Buffer.from('utf \u00e9 x\n'), Buffer.from('bad \xff\xfe x \xc3\n', 'latin1')]),
+      // Longer than a document (50,000 characters here): the line is joined across documents.
+      'long.txt': Buffer.from(`${'y'.repeat(60_000)}\xe9 x\n`, 'latin1'),
+      // Binary (a NUL byte): rg skips it, and so does the index.
+      'nul.txt': Buffer.from('x before\0after x\n'),
+      'dir/a.txt': 'x in a folder\n',
+    });
+    writeFileSync(Buffer.concat([Buffer.from(`${repo}/dir/`), Buffer.from('caf\xe9 x.txt', 'latin1')]), Buffer.from('na\xefve x\n', 'latin1'));
+    expect(await createIndexCommand(() => testCore(dbPath)).run(['repo', '--json'], io(temp.path))).toBe(0);
+    // Each output line as latin1 text, one character a byte: equal lines are equal bytes.
+    const lines = (output: Buffer): string[] =>
+      output
+        .toString('latin1')
+        .split(/(?<=\n)/)
+        .sort();
+    for (const [pattern, flags, rgFlags] of [
+      ['x', [], ['-F']],
+      ['\\w+ x', ['--regex'], []],
+      ['X', ['--ignore-case'], ['-F', '-i']],
+    ] as const) {
+      const terminal = bytesIo(repo);
+      expect(await createSearchCommand(openReadOnlySearch).run([pattern, ...flags, '--limit', '0', '--db', dbPath], terminal)).toBe(0);
+      // No path argument, so rg prints names without "./"; stdin ignored, so it searches the folder.
+      const rg = spawnSync('rg', ['--no-config', '-n', '--hidden', '--max-filesize', '1M', '-g', '!.git', ...rgFlags, '-e', pattern], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(rg.status, rg.stderr.toString()).toBe(0);
+      expect(lines(terminal.out()), pattern).toEqual(lines(rg.stdout));
+    }
+    const all = bytesIo(repo);
+    expect(await createSearchCommand(openReadOnlySearch).run(['x', '--limit', '0', '--db', dbPath], all)).toBe(0);
+    expect(all.out().includes(Buffer.from('latin1.txt:1:caf\xe9 x\n', 'latin1'))).toBe(true);
+    expect(all.out().includes(Buffer.from('dir/caf\xe9 x.txt:1:na\xefve x\n', 'latin1'))).toBe(true);
+    expect(all.out().includes(Buffer.from('crlf.txt:1:one x\r\n'))).toBe(true);
+    expect(all.out().includes(Buffer.from('nul.txt'))).toBe(false);
+
+    // The index holds decoded text: a latin-1 line's bytes are read back from the file, only while
+    // its size and mtime are the ones indexed and only when they decode to the line searched; else
+    // the line is written as indexed, with U+FFFD, never with another line's bytes.
+    const latin1 = join(repo, 'latin1.txt');
+    const { atime, mtime } = statSync(latin1);
+    writeFileSync(latin1, Buffer.from('cbf\xe9 x\nno\n\xe0 la x\n', 'latin1'));
+    utimesSync(latin1, atime, mtime);
+    const sameStamp = bytesIo(repo);
+    expect(await createSearchCommand(openReadOnlySearch).run(['caf', '--limit', '0', '--db', dbPath], sameStamp)).toBe(0);
+    expect(sameStamp.out().toString('latin1')).toBe(Buffer.from('latin1.txt:1:caf\uFFFD x\n').toString('latin1'));
+    writeFileSync(latin1, Buffer.from('caf\xe9 x\n', 'latin1'));
+    const otherSize = bytesIo(repo);
+    expect(await createSearchCommand(openReadOnlySearch).run(['la x', '--limit', '0', '--db', dbPath], otherSize)).toBe(0);
+    expect(otherSize.out().toString('latin1')).toBe(Buffer.from('latin1.txt:3:\uFFFD la x\n').toString('latin1'));
   });
 
   it("takes any literal text, with or without --ignore-case, and rg's regex syntax", async () => {

@@ -69,7 +69,7 @@ it('indexes names that are not UTF-8 as rows of their own, finds them as rg does
   expect(found.matches.find((match) => match.path === 'plain.txt')).not.toHaveProperty('pathBytes');
   // The streamed route's listing writes the same matches, raw names included.
   const listed = await test.core.listSearch({ query: 'needle', mode: 'literal' }, 1000, new AbortController().signal);
-  expect(listed.ok ? listed.value.text : listed.error.message).toBe(found.matches.map((match) => `${JSON.stringify(match)}\n`).join(''));
+  expect(listed.ok ? listed.value.output : listed.error.message).toBe(found.matches.map((match) => `${JSON.stringify(match)}\n`).join(''));
   // And `gitbot search --json`, for scripts that must tell the look-alikes apart.
   const cli = captureIo({ GITBOT_DATA_DIR: temp.path }, temp.path);
   expect(await runCli(['search', 'needle', '--db', test.dbPath, '--json', '--limit', '0'], cli.io)).toBe(0);

@@ -14,7 +14,7 @@ function endlessSearch(): { fetch: ChunkFetch; pages: () => number } {
     pages += 1;
     const lines = Math.min(limit, 1000);
     const text = Array.from({ length: lines }, (_, index) => `file-${pages}.ts:${index + 1}:${'x'.repeat(200)}\n`).join('');
-    const page: ListingChunk = { text, lines, total, nextCursor: `after-${pages}` };
+    const page: ListingChunk = { output: text, lines, total, nextCursor: `after-${pages}` };
     // Each page answers on a later turn of the event loop, as a reader thread's reply does.
     return new Promise((resolve) => setImmediate(() => resolve(ok(page))));
   };

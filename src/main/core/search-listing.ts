@@ -27,7 +27,7 @@ export const MAX_CHUNK_LINES = 1_000_000;
 
 /**
  * Writes a search's lines as they are found, chunk after chunk through the cursors: memory
- * holds one chunk of output text (the search's page budget), and the next chunk is read only
+ * holds one chunk of output (the search's page budget), and the next chunk is read only
  * once the writer has room, so a slow reader slows the search instead of filling a buffer.
  * Stops early when the writer's reader goes away.
  */
@@ -43,7 +43,7 @@ export async function writeListing(options: ListingOptions): Promise<ListingOutc
       return { ok: false, written, error: result.error };
     }
     last = result.value;
-    writer.push(last.text);
+    writer.push(last.output);
     await writer.flush();
     written += last.lines;
     cursor = last.nextCursor;

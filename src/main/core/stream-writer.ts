@@ -1,17 +1,17 @@
 /**
- * Writes many small strings to a stream in chunks, honouring backpressure: once a chunk is
+ * Writes many small strings or byte runs to a stream in chunks, honouring backpressure: once a chunk is
  * refused (`write()` returned false), the next flush waits for 'drain'. A reader that goes
  * away (EPIPE on a closed pipe, a closed HTTP response) ends the writing instead of growing a
  * buffer: `closed` turns true and every later push is dropped.
  */
 export class StreamWriter {
-  private pending: string[] = [];
+  private pending: (string | Uint8Array)[] = [];
   private size = 0;
   private gone = false;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
-    /** Characters gathered before a chunk is written. */
+    /** Characters (or bytes) gathered before a chunk is written. */
     private readonly chunkChars = 64 * 1024,
   ) {
     const stop = (): void => {
@@ -29,13 +29,13 @@ export class StreamWriter {
     return this.gone;
   }
 
-  /** Adds text; returns true when a chunk is full and `flush()` should be awaited. */
-  push(text: string): boolean {
+  /** Adds text or bytes; returns true when a chunk is full and `flush()` should be awaited. */
+  push(output: string | Uint8Array): boolean {
     if (this.gone) {
       return false;
     }
-    this.pending.push(text);
-    this.size += text.length;
+    this.pending.push(output);
+    this.size += output.length;
     return this.size >= this.chunkChars;
   }
 
@@ -44,7 +44,7 @@ export class StreamWriter {
     if (this.gone || this.pending.length === 0) {
       return;
     }
-    const chunk = this.pending.join('');
+    const chunk = joined(this.pending);
     this.pending = [];
     this.size = 0;
     if (!this.stream.write(chunk)) {
@@ -61,4 +61,15 @@ export class StreamWriter {
       });
     }
   }
+}
+
+/** One piece as it is; strings joined; bytes (or a mix) concatenated as bytes. */
+function joined(pieces: readonly (string | Uint8Array)[]): string | Uint8Array {
+  if (pieces.length === 1) {
+    return pieces[0] as string | Uint8Array;
+  }
+  if (pieces.every((piece) => typeof piece === 'string')) {
+    return pieces.join('');
+  }
+  return Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece)));
 }

@@ -50,11 +50,11 @@ export const readOps = {
     return search(db, args, context?.control);
   },
 
-  /** The next chunk of a full listing, already written as output text (search/listing-chunk.ts). */
+  /** The next chunk of a full listing, already written as output (search/listing-chunk.ts). */
   searchListing(db: Database, args: ListingArgs, context?: OpContext): ListingChunk {
     if (!hasTables(db)) {
       assertNoRepository(args);
-      return { text: '', lines: 0, total: { matches: 0, files: 0, exact: true } };
+      return { output: '', lines: 0, total: { matches: 0, files: 0, exact: true } };
     }
     return listingChunk(db, args, context?.control);
   },

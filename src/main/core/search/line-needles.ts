@@ -84,8 +84,8 @@ function foldedPiece(text: string): string {
   return best.length >= MIN_FOLDED_PIECE ? best.toLowerCase() : '';
 }
 
-/** Receives one candidate line's text and number; returns false to stop. */
-export type LineVisitor = (text: string, line: number) => boolean;
+/** Receives one candidate line's text, number and bytes (`data[start, end)`); returns false to stop. */
+export type LineVisitor = (text: string, line: number, start: number, end: number) => boolean;
 
 /**
  * Visits, in order, each line of `data` (whole lines, UTF-8, no final newline) that holds a
@@ -110,7 +110,7 @@ export function visitNeedleLines(data: Buffer, firstLine: number, needles: Needl
       line += 1;
     }
     counted = start;
-    if (!visit(data.toString('utf8', start, end), line)) {
+    if (!visit(data.toString('utf8', start, end), line, start, end)) {
       return false;
     }
     from = end + 1;

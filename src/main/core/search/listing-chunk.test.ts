@@ -7,7 +7,8 @@ import type { SearchMatch } from '../../../shared/types';
 import { definitions } from '../config/definitions';
 import { searchHold } from '../config/memory-budget';
 import { readOps } from '../query/read-ops';
-import { lineFormat, type ListingArgs, type ListingFormat } from './listing-chunk';
+import { lineFormat, type ListingArgs, type TextFormat } from './listing-chunk';
+import { PlainLines, relativeName } from './plain-lines';
 import { useSearchHold } from './search-budget';
 
 const matches: SearchMatch[] = [
@@ -30,7 +31,7 @@ const matches: SearchMatch[] = [
 ];
 
 describe('listing line formats', () => {
-  const written = (format: ListingFormat, match: SearchMatch): string => lineFormat(format, match.path, match.repo, match.score, match.pathBytes)(match.line, match.text, match.ranges);
+  const written = (format: TextFormat, match: SearchMatch): string => lineFormat(format, match.path, match.repo, match.score, match.pathBytes)(match.line, match.text, match.ranges);
 
   it('writes the CLI JSON lines exactly as JSON.stringify does', () => {
     for (const match of matches) {
@@ -44,11 +45,34 @@ describe('listing line formats', () => {
       expect(written({ kind: 'match' }, match)).toBe(`${JSON.stringify(match)}\n`);
     }
   });
+});
 
-  it('writes path:line:text with the path relative to the working folder', () => {
+describe('plain lines in bytes', () => {
+  it('writes the path relative to the working folder, with a raw name and a raw line kept byte for byte', () => {
+    const lines = new PlainLines(1024);
     for (const match of matches) {
-      expect(written({ kind: 'plain', base: '/r/one/sub' }, match)).toBe(`${relative('/r/one/sub', join(match.repo, match.path))}:${match.line}:${match.text}\n`);
+      lines.file(relativeName('/r/one/sub', match.repo, match.path, match.pathBytes === undefined ? undefined : Buffer.from(match.pathBytes, 'base64')));
+      const data = Buffer.from(`>${match.text}<`);
+      expect(lines.add(match.line, data, 1, data.length - 1)).toBe(true);
     }
+    const latin1 = Buffer.from('caf\xe9 x\r', 'latin1');
+    lines.file(relativeName('/r/ü', '/r/ü/d\xfe', '\uFFFD.txt', Buffer.from('\xff.txt', 'latin1')));
+    expect(lines.add(1234567890, latin1, 0, latin1.length)).toBe(true);
+    const expected = matches.map((match) => {
+      const name = match.pathBytes === undefined ? relative('/r/one/sub', join(match.repo, match.path)) : `../caf\uFFFD.txt`;
+      return Buffer.from(`${name}:${match.line}:${match.text}\n`);
+    });
+    const raw = Buffer.concat([Buffer.from('d\u00fe/', 'utf8'), Buffer.from('\xff.txt:1234567890:caf\xe9 x\r\n', 'latin1')]);
+    expect(lines.bytes()).toEqual(Buffer.concat([...expected.slice(0, -1), Buffer.from('../caf\xe9.txt:1:x\n', 'latin1'), raw]));
+  });
+
+  it('ends at the budget, but always takes a first line longer than it', () => {
+    const lines = new PlainLines(64);
+    lines.file(Buffer.from('a'));
+    const long = Buffer.alloc(100, 0x61);
+    expect(lines.add(1, long, 0, 100)).toBe(true);
+    expect(lines.add(2, long, 0, 1)).toBe(false);
+    expect(lines.bytes().length).toBe(105);
   });
 });
 
@@ -68,13 +92,14 @@ describe('a listing read chunk by chunk', () => {
 
   /** Every chunk's text, through the cursors, and how many chunks it took. */
   function listing(args: Omit<ListingArgs, 'limit'>, limit = 1_000_000): { text: string; chunks: number; lines: number } {
+    // Plain chunks are bytes: all UTF-8 here.
     let text = '';
     let chunks = 0;
     let lines = 0;
     let cursor: string | undefined;
     do {
       const chunk = readOps.searchListing(fixture.reader, { ...args, limit, ...(cursor === undefined ? {} : { cursor }) });
-      text += chunk.text;
+      text += typeof chunk.output === 'string' ? chunk.output : Buffer.from(chunk.output).toString('utf8');
       lines += chunk.lines;
       chunks += 1;
       cursor = chunk.nextCursor;
@@ -102,9 +127,12 @@ describe('a listing read chunk by chunk', () => {
     let cursor: string | undefined;
     do {
       const chunk = readOps.searchListing(fixture.reader, { query: 'value', mode: 'literal', format: { kind: 'json' }, limit: 1_000_000, ...(cursor === undefined ? {} : { cursor }) });
-      expect(chunk.text.length).toBeLessThanOrEqual(2048);
+      expect(chunk.output.length).toBeLessThanOrEqual(2048);
       cursor = chunk.nextCursor;
     } while (cursor !== undefined);
+    const plain = listing({ query: 'value', mode: 'literal', format: { kind: 'plain', base: fixture.root } });
+    expect(plain.lines).toBe(30 * 67);
+    expect(plain.chunks).toBeGreaterThan(plain.text.length / 2048);
     expect(all.chunks).toBeGreaterThan(all.text.length / 2048);
   });
 

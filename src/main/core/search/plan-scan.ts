@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IndexSnapshot } from './index-snapshot';
 import type { Range } from './line-matcher';
-import { endsLine, scanDocuments, type DocumentRow, type Verifier } from './line-scan';
+import { endsLine, scanDocuments, type DocumentRow, type LineBytes, type Verifier } from './line-scan';
 import { GroupedDocuments, plannedDocuments, type DocumentStatements, type ReadPlan } from './read-plan';
 import type { SearchControl } from './search-control';
 
@@ -29,8 +29,8 @@ export interface ScanStart {
   readonly afterLine: number;
 }
 
-/** Receives one matching line of the plan's file `index`; returns false to stop. */
-export type PlanSink = (index: number, line: number, text: string, ranges: Range[]) => boolean;
+/** Receives one matching line of the plan's file `index` (its bytes when the verifier asks for them); returns false to stop. */
+export type PlanSink = (index: number, line: number, text: string, ranges: Range[], bytes: LineBytes | undefined) => boolean;
 
 /** Told when the plan's file `index` was scanned to its end, with its matching lines; returns false to stop. */
 export type FileDone = (index: number, matches: number) => boolean;
@@ -63,12 +63,12 @@ function scanFiles(scan: PlanScan, start: ScanStart, sink: PlanSink, fileDone: F
     const finished = scanDocuments(
       documents,
       scan.verifier,
-      (line, text, ranges) => {
+      (line, text, ranges, bytes) => {
         if (line <= afterLine) {
           return true;
         }
         matches += 1;
-        return sink(index, line, text, ranges);
+        return sink(index, line, text, ranges, bytes);
       },
       scan.control,
       () => statements.path.get(fileId) as string,

@@ -89,7 +89,13 @@ function connectionState(db: Database): ConnectionState {
 
 /** A file's `pathBytes` field: its raw name, base64, when that is not UTF-8; else nothing. */
 export function filePathBytes(db: Database, fileId: number): { readonly pathBytes?: string } {
-  return pathBytesField(connectionState(db).pathBytes.get(fileId) as Buffer);
+  return pathBytesField(fileNameBytes(db, fileId));
+}
+
+/** A file's raw name (relative to its repository) when it is not UTF-8; else undefined. */
+export function fileNameBytes(db: Database, fileId: number): Buffer | undefined {
+  const bytes = connectionState(db).pathBytes.get(fileId) as Buffer | null;
+  return bytes === null || bytes.length === 0 ? undefined : bytes;
 }
 
 /** Queries whose plan a connection keeps (tests, to see the cache drop). */

@@ -90,7 +90,7 @@ export function pagedListing(dispatch: Dispatch): ListingSource {
       text += `${JSON.stringify(match)}\n`;
     }
     const { total, nextCursor } = page.value;
-    return { ok: true, value: { text, lines: page.value.matches.length, total, ...(nextCursor === undefined ? {} : { nextCursor }) } };
+    return { ok: true, value: { output: text, lines: page.value.matches.length, total, ...(nextCursor === undefined ? {} : { nextCursor }) } };
   };
 }
 
