@@ -116,8 +116,8 @@ export function createCore(options: CoreOptions): Core {
     if (fault.severity === 'unhealthy') writeOpenMarker(paths.dbPath);
     faults.report({ source: 'database', ...fault });
   });
-  // Disposed after the writer and the readers (added before them): a clean close removes this core's open marker, unless
-  // the database is damaged, so the next start checks it again.
+  // Disposed after the writer and the readers (added before them): a clean close removes this
+  // core's open marker, unless the database is damaged, so the next start checks it again.
   store.add(
     toDisposable(() => {
       if (integrity.state.kind !== 'damaged') removeOpenMarker(paths.dbPath);
