@@ -19,7 +19,9 @@ describe('indexer threads and the memory monitor, through the core', () => {
     const root = join(temp.path, 'repo');
     generateRepo(root, { seed: 21, files: 1000, lines: 120 });
     // Small batches make the run last long enough to be sampled many times; one reader thread.
-    testCore = createTestCore({ MAX_DOCUMENTS_PER_BATCH: '2', MAX_CONTENT_LENGTH: '2000', GITBOT_INDEX_WORKERS: '1' }, { logToFile: false });
+    // STATS_INTERVAL_MS bounds how long one read of the threads' heaps may wait (a busy writer
+    // answers with its next progress message): 50 ms, so a read never takes a second of the run.
+    testCore = createTestCore({ MAX_DOCUMENTS_PER_BATCH: '2', MAX_CONTENT_LENGTH: '2000', GITBOT_INDEX_WORKERS: '1', STATS_INTERVAL_MS: '50' }, { logToFile: false });
     const { core } = testCore;
     let running = false;
     let finished = false;
