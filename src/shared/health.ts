@@ -73,3 +73,32 @@ export interface HealthReport {
   };
   readonly database_pool: PoolStatus;
 }
+
+/**
+ * A pool with nothing open at the seed's default limits, with `change` on top: what the renderer's
+ * e2e hook shows before a real sample arrives, and the base of the tests' pool figures.
+ */
+export function idlePoolStatus(change: Partial<PoolStatus> = {}): PoolStatus {
+  return {
+    size: 0,
+    checked_out: 0,
+    overflow: 0,
+    idle: 0,
+    waiting: 0,
+    max_connections: 20,
+    max_overflow: 10,
+    timeout_s: 30,
+    recycle_s: 3600,
+    pre_ping: true,
+    created: 0,
+    recycled: 0,
+    pre_ping_failures: 0,
+    timeouts: 0,
+    create_failures: 0,
+    idle_closed: 0,
+    idle_timeout_s: 30,
+    acquire_wait_p50_ms: 0,
+    acquire_wait_p95_ms: 0,
+    ...change,
+  };
+}

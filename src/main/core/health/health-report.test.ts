@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PoolStatus } from '../../../shared/health';
+import { idlePoolStatus, type PoolStatus } from '../../../shared/health';
 import type { StatsSample } from '../../../shared/types';
 import type { TaskCounts } from '../tasks/task-manager';
 import { buildHealthReport } from './health-report';
@@ -34,28 +34,7 @@ function sample(change: Partial<Pick<StatsSample, 'workers' | 'lastCleanup'>> & 
 }
 
 function pool(change: Partial<PoolStatus> = {}): PoolStatus {
-  return {
-    size: 2,
-    checked_out: 0,
-    overflow: 0,
-    idle: 2,
-    waiting: 0,
-    max_connections: 20,
-    max_overflow: 10,
-    timeout_s: 30,
-    recycle_s: 3600,
-    pre_ping: true,
-    created: 2,
-    recycled: 0,
-    pre_ping_failures: 0,
-    timeouts: 0,
-    create_failures: 0,
-    idle_closed: 0,
-    idle_timeout_s: 30,
-    acquire_wait_p50_ms: 0,
-    acquire_wait_p95_ms: 0,
-    ...change,
-  };
+  return idlePoolStatus({ size: 2, idle: 2, created: 2, ...change });
 }
 
 const tasks = (change: Partial<TaskCounts> = {}): TaskCounts => ({ total: 6, active: 2, completed: 2, failed: 1, cancelled: 1, stuck: 0, types: ['indexing', 'periodic_cleanup'], ...change });

@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import type { EventName, EventPayloads, GitbotApi, RequestArg, RequestResult } from '../../../shared/contract';
-import type { PoolStatus } from '../../../shared/health';
+import { idlePoolStatus, type PoolStatus } from '../../../shared/health';
 import { requestNames, type RequestName } from '../../../shared/names';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AppInfo, StatsSample } from '../../../shared/types';
@@ -59,28 +59,7 @@ export function createFakeApi(handlers: FakeHandlers = {}): FakeApi {
 export const MB = 1024 * 1024;
 
 export function poolStatus(overrides: Partial<PoolStatus> = {}): PoolStatus {
-  return {
-    size: 2,
-    checked_out: 1,
-    overflow: 0,
-    idle: 1,
-    waiting: 0,
-    max_connections: 5,
-    max_overflow: 5,
-    timeout_s: 30,
-    recycle_s: 3600,
-    pre_ping: true,
-    created: 2,
-    recycled: 0,
-    pre_ping_failures: 0,
-    create_failures: 0,
-    idle_closed: 0,
-    idle_timeout_s: 30,
-    timeouts: 0,
-    acquire_wait_p50_ms: 0.2,
-    acquire_wait_p95_ms: 1.5,
-    ...overrides,
-  };
+  return idlePoolStatus({ size: 2, checked_out: 1, idle: 1, max_connections: 5, max_overflow: 5, created: 2, acquire_wait_p50_ms: 0.2, acquire_wait_p95_ms: 1.5, ...overrides });
 }
 
 /** A stats sample with round figures: RSS `rssMb` MB, heap used half of it. */

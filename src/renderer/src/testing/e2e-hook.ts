@@ -1,4 +1,5 @@
 import type { StatsSample } from '../../../shared/types';
+import { idlePoolStatus } from '../../../shared/health';
 import { chartPointCounts, chartUpdateTimings, resetChartTimings, type ChartTimingSummary } from '../charts/chart-timings';
 import type { StatsStore } from '../lib/stats-store';
 
@@ -74,27 +75,7 @@ function syntheticSample(previous: StatsSample | null, index: number): StatsSamp
     gc: index % 120 === 0 ? [{ time: (base?.time ?? Date.now()) + 1000, kind: 'major', durationMs: 3 }] : [],
     workers: base?.workers ?? [],
     processes: base?.processes ?? [],
-    pool: base?.pool ?? {
-      size: 0,
-      checked_out: 0,
-      overflow: 0,
-      idle: 0,
-      waiting: 0,
-      max_connections: 5,
-      max_overflow: 10,
-      timeout_s: 30,
-      recycle_s: 3600,
-      pre_ping: true,
-      created: 0,
-      recycled: 0,
-      pre_ping_failures: 0,
-      timeouts: 0,
-      create_failures: 0,
-      idle_closed: 0,
-      idle_timeout_s: 30,
-      acquire_wait_p50_ms: 0,
-      acquire_wait_p95_ms: 0,
-    },
+    pool: base?.pool ?? idlePoolStatus({ max_connections: 5 }),
     tasks: base?.tasks ?? { active: 0, total: 0 },
   };
 }
