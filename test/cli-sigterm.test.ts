@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { SHUTDOWN_MARGIN_MS } from '../src/main/core/base/lifecycle';
+import { spawnBrokenWriterIndex, HANDLERS_INSTALLED } from './helpers/broken-writer-index';
 import { makeTempDir } from './helpers/make-repo';
 
-const child = join(__dirname, 'helpers', 'broken-writer-cli-child.ts');
 const shutdownTimeoutSeconds = 2;
 
 let temp: ReturnType<typeof makeTempDir> | undefined;
@@ -21,21 +18,7 @@ afterEach(() => {
  */
 it('gitbot index exits after ONE SIGTERM within SHUTDOWN_TIMEOUT plus the margin while its run never yields', async () => {
   temp = makeTempDir('gitbot-sigterm-');
-  const repo = join(temp.path, 'repo');
-  mkdirSync(repo);
-  writeFileSync(join(repo, 'stuck.txt'), 'text\n');
-  const env = { ...process.env, GITBOT_DATA_DIR: join(temp.path, 'data'), SHUTDOWN_TIMEOUT: String(shutdownTimeoutSeconds) };
-  const gitbot = spawn(process.execPath, ['--import', 'tsx', child, 'index', repo, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  gitbot.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  const ready = new Promise<void>((resolve) => {
-    gitbot.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      if (stderr.includes('test: signal handlers installed\n')) resolve();
-    });
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => gitbot.on('exit', (code, signal) => resolve({ code, signal })));
+  const { gitbot, stdout, stderr, ready, exited } = spawnBrokenWriterIndex(temp, 'stuck.txt', { SHUTDOWN_TIMEOUT: String(shutdownTimeoutSeconds) });
   try {
     await ready;
     const sent = Date.now();
@@ -45,9 +28,9 @@ it('gitbot index exits after ONE SIGTERM within SHUTDOWN_TIMEOUT plus the margin
     // Ended by its own handler, not by the signal's default action.
     expect({ code, signal }).toEqual({ code: 1, signal: null });
     expect(elapsed).toBeLessThan(shutdownTimeoutSeconds * 1000 + SHUTDOWN_MARGIN_MS);
-    const summary = JSON.parse(stdout.trim()) as Record<string, unknown>;
+    const summary = JSON.parse(stdout().trim()) as Record<string, unknown>;
     expect(summary).toMatchObject({ status: 'cancelled', error: 'Stopped by force: the run did not stop when asked', files_indexed: 0 });
-    expect(stderr.replace('test: signal handlers installed\n', '')).toBe('');
+    expect(stderr().replace(HANDLERS_INSTALLED, '')).toBe('');
   } finally {
     gitbot.kill('SIGKILL');
   }
