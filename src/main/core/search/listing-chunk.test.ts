@@ -136,6 +136,36 @@ describe('a listing read chunk by chunk', () => {
     expect(all.chunks).toBeGreaterThan(all.text.length / 2048);
   });
 
+  it("lists a span of the plan's files (a lane's block) through its own cursors, and tells the plan's shape", () => {
+    const query = { query: 'value', mode: 'literal', format: { kind: 'plain', base: fixture.root } } as const;
+    const span = (from: number, until: number, limit: number): { text: string; shapes: unknown[] } => {
+      let text = '';
+      const shapes: unknown[] = [];
+      let cursor: string | undefined;
+      do {
+        const chunk = readOps.searchListing(fixture.reader, { ...query, limit, files: { from, until }, ...(cursor === undefined ? {} : { cursor }) });
+        text += Buffer.from(chunk.output).toString('utf8');
+        shapes.push(chunk.plan);
+        cursor = chunk.nextCursor;
+      } while (cursor !== undefined);
+      return { text, shapes };
+    };
+    const whole = listing(query).text;
+    const blocks = [span(0, 7, 50), span(7, 20, 1_000_000), span(20, 30, 13)];
+    expect(blocks.map((block) => block.text).join('')).toBe(whole);
+    // Each block holds its own files' lines: 67 a file.
+    expect(blocks.map((block) => block.text.split('\n').length - 1)).toEqual([7 * 67, 13 * 67, 10 * 67]);
+    const shape = blocks[0]?.shapes[0];
+    expect(shape).toEqual({ files: 30, fingerprint: expect.any(Number) });
+    expect(blocks.flatMap((block) => block.shapes).every((each) => JSON.stringify(each) === JSON.stringify(shape))).toBe(true);
+    // Past the plan's end: nothing, and still the shape.
+    expect(span(30, 40, 10)).toEqual({ text: '', shapes: [shape] });
+    // Another plan (files 1 and 10 to 19) has another fingerprint.
+    const other = readOps.searchListing(fixture.reader, { query: 'value_1', mode: 'literal', format: { kind: 'json' }, limit: 1, files: { from: 0, until: 1 } });
+    expect(other.plan?.files).toBe(11);
+    expect(other.plan?.fingerprint).not.toBe((shape as { fingerprint: number }).fingerprint);
+  });
+
   it('refuses a chunk of no lines with the message a caller sees', () => {
     expect(() => readOps.searchListing(fixture.reader, { query: 'value', mode: 'literal', format: { kind: 'json' }, limit: 0 })).toThrow('A listing chunk holds at least one line');
   });

@@ -45,6 +45,23 @@ export interface ListingArgs extends Omit<SearchArgs, 'limit'> {
   readonly format: ListingFormat;
   /** Most lines in this chunk (at least 1); the chunk also ends at the page byte budget. */
   readonly limit: number;
+  /**
+   * Only the plan's files [from, until) (a lane's block, search/listing-lanes.ts): the chunk
+   * starts at `from` without a cursor, and has no `nextCursor` once `until` is reached.
+   */
+  readonly files?: FileSpan;
+}
+
+/** Plan indexes [from, until). */
+export interface FileSpan {
+  readonly from: number;
+  readonly until: number;
+}
+
+/** What a lane checks its plan against the other lane's with: its length and a hash of its files. */
+export interface PlanShape {
+  readonly files: number;
+  readonly fingerprint: number;
 }
 
 export interface ListingChunk {
@@ -54,6 +71,8 @@ export interface ListingChunk {
   readonly total: SearchTotal;
   /** Where the next chunk starts; absent after the last. */
   readonly nextCursor?: string;
+  /** The plan's shape, when `files` was asked for. */
+  readonly plan?: PlanShape;
 }
 
 /** Writes one file's matching lines; made again for each file, so its path is encoded once. */
@@ -92,7 +111,12 @@ export function listingChunk(db: Database, args: ListingArgs, control: SearchCon
     return wordsChunk(db, args, control);
   }
   const writer = chunkWriter(args.format, Math.min(pageBudgetBytes() / 2, CHUNK_CHARS));
-  const { scan, state, start, snapshot, key } = lineScan(db, args, control);
+  const { scan, state, start: cursorStart, snapshot, key } = lineScan(db, args, control);
+  const span = args.files;
+  const start = span === undefined || args.cursor !== undefined ? cursorStart : { index: span.from, afterLine: 0 };
+  const counter = pageCounter(state, start);
+  // A span ends after its last file: the scan stops there as it would at the plan's end.
+  const fileDone = span === undefined ? counter : (index: number, found: number) => (counter?.(index, found) ?? true) && index + 1 < span.until;
   const plain = args.format.kind === 'plain';
   let lines = 0;
   let more = false;
@@ -125,14 +149,31 @@ export function listingChunk(db: Database, args: ListingArgs, control: SearchCon
       lastLine = line;
       return true;
     },
-    pageCounter(state, start),
+    fileDone,
   );
   return {
     output: writer.output(),
     lines,
     total: pageTotal(scan, state, args.totals, control),
     ...(more && lastIndex >= 0 ? { nextCursor: lineCursor(key, state, { index: lastIndex, line: lastLine }) } : {}),
+    ...(span === undefined ? {} : { plan: planShape(state.plan.files) }),
   };
+}
+
+const shapes = new WeakMap<Int32Array, PlanShape>();
+
+/** The plan's length and FNV-1a hash of its file ids, computed once per plan. */
+function planShape(files: Int32Array): PlanShape {
+  let shape = shapes.get(files);
+  if (shape === undefined) {
+    let hash = 0x811c9dc5;
+    for (const file of files) {
+      hash = Math.imul(hash ^ file, 0x01000193);
+    }
+    shape = { files: files.length, fingerprint: hash >>> 0 };
+    shapes.set(files, shape);
+  }
+  return shape;
 }
 
 function wordsChunk(db: Database, args: ListingArgs, control: SearchControl): ListingChunk {
