@@ -31,6 +31,7 @@ export default defineConfig({
           'indexer-worker': resolve(__dirname, 'src/main/core/indexer/indexer-worker.ts'),
           'index-reader-worker': resolve(__dirname, 'src/main/core/indexer/index-reader-worker.ts'),
           'reader-worker': resolve(__dirname, 'src/main/core/query/reader-worker.ts'),
+          'listing-worker': resolve(__dirname, 'src/main/core/query/listing-worker.ts'),
         },
       },
     },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /** The worker-thread entry points the core starts. */
-export type WorkerName = 'indexer-worker' | 'index-reader-worker' | 'reader-worker';
+export type WorkerName = 'indexer-worker' | 'index-reader-worker' | 'reader-worker' | 'listing-worker';
 
 export interface WorkerEntry {
   readonly filename: string;
@@ -23,6 +23,7 @@ const sourceFiles: Readonly<Record<WorkerName, string>> = {
   'indexer-worker': 'indexer/indexer-worker.ts',
   'index-reader-worker': 'indexer/index-reader-worker.ts',
   'reader-worker': 'query/reader-worker.ts',
+  'listing-worker': 'query/listing-worker.ts',
 };
 
 export function sourceWorkers(coreDir: string): WorkerLocator {

@@ -15,6 +15,7 @@ describe('memoryBudget', () => {
       readerCacheUnderPressureKib: 4096,
       searchHoldBytes: 12.5 * MIB,
       searchPageBytes: 3.125 * MIB,
+      listingWindowBytes: 6.25 * MIB,
       readerTrimStepBytes: 6.25 * MIB,
       indexThreadHeapBytes: 12.5 * MIB,
       minDocumentsPerBatch: 25,
@@ -30,6 +31,7 @@ describe('memoryBudget', () => {
     expect(tiny.searchReaderLimits.maxOldGenerationSizeMb).toBe(16);
     expect(tiny.readerCacheKib).toBe(512);
     expect(tiny.searchHoldBytes).toBe(MIB);
+    expect(tiny.listingWindowBytes).toBe(MIB / 2);
     expect(tiny.indexThreadHeapBytes).toBe(4 * MIB);
     expect(tiny.minDocumentsPerBatch).toBe(1);
   });

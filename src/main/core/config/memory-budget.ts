@@ -44,6 +44,8 @@ export interface MemoryBudget {
   readonly searchHoldBytes: number;
   /** Estimated heap bytes of one page of results (its lines and ranges); a fuller page ends early and its cursor goes on. */
   readonly searchPageBytes: number;
+  /** Bytes of output each lane of a full listing may have listed ahead of the writer (search/listing-lanes.ts). */
+  readonly listingWindowBytes: number;
   /** RSS growth since a reader's last trim after which it trims again, while over the threshold. */
   readonly readerTrimStepBytes: number;
   /** Heap of an index thread (writer or file reader) above which index batches shrink. */
@@ -64,6 +66,12 @@ const SHARES = {
   searchHold: 1 / 8,
   /** One page of results: a quarter of what a search holds, so a page and the text it came from fit together. */
   searchPage: 1 / 4,
+  /**
+   * Output a listing lane has listed ahead: half of what a search holds (6 MB at 100 MB), a few
+   * blocks of a dense listing. On the large benchmark corpus 2 MB cost a fifth of the speed of
+   * `\w+`'s listing and 8 MB saved no memory over it.
+   */
+  listingWindow: 1 / 2,
   /** A reader trims again once the RSS grew by a sixteenth: one page's transient holes (25 MB on `const `) are cut short. */
   readerTrimStep: 1 / 16,
   /** An index thread's heap: an eighth; their live data is bounded by the batch settings (see indexer.ts). */
@@ -93,6 +101,7 @@ export function memoryBudget(settings: BudgetSettings, systemBytes: number = tot
   const thresholdBytes = settings.MEMORY_THRESHOLD_MB * MIB;
   const thresholdMb = settings.MEMORY_THRESHOLD_MB;
   const readerCacheKib = Math.max(FLOORS.readerCacheKib, Math.round((thresholdBytes * SHARES.readerCache) / 1024));
+  const hold = searchHold(thresholdMb);
   return {
     thresholdBytes,
     alertBytes: alertLevelBytes(settings.MEMORY_LIMIT_MB, settings.ALERT_PERCENT, systemBytes),
@@ -102,7 +111,8 @@ export function memoryBudget(settings: BudgetSettings, systemBytes: number = tot
     },
     readerCacheKib,
     readerCacheUnderPressureKib: Math.max(FLOORS.readerCacheKib, Math.round(readerCacheKib * SHARES.readerCacheUnderPressure)),
-    ...searchHold(thresholdMb),
+    ...hold,
+    listingWindowBytes: Math.round(hold.searchHoldBytes * SHARES.listingWindow),
     readerTrimStepBytes: Math.round(thresholdBytes * SHARES.readerTrimStep),
     indexThreadHeapBytes: Math.max(FLOORS.indexThreadHeapBytes, Math.round(thresholdBytes * SHARES.indexThreadHeap)),
     minDocumentsPerBatch: Math.max(1, Math.ceil(settings.MAX_DOCUMENTS_PER_BATCH / 4)),

@@ -116,7 +116,7 @@ export class ReaderConnection {
           if (message.ok) {
             call?.resolve({ value: message.value, durationMs: message.durationMs });
           } else {
-            call?.reject(toError(message.error));
+            call?.reject(rebuildError(message.error));
           }
           break;
         }
@@ -214,7 +214,7 @@ const appErrorCodes: Readonly<Record<ErrorCode, true>> = {
 };
 
 /** Rebuilds an error thrown in the worker: user-facing errors keep their code and message. */
-function toError(error: SerializedError): Error {
+export function rebuildError(error: SerializedError): Error {
   if (error.name === 'AppError' && error.code !== null && Object.hasOwn(appErrorCodes, error.code)) {
     return new AppError(error.code as ErrorCode, error.message);
   }
