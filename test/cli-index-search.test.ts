@@ -19,6 +19,10 @@ import { TaskManager } from '../src/main/core/tasks/task-manager';
 import { sourceWorkers } from '../src/main/core/base/workers';
 import { makeTempDir, writeRepo } from './helpers/make-repo';
 import { ripgrep } from './helpers/ripgrep';
+import { configureTestBundle } from './helpers/test-core';
+
+// A full listing starts the listing worker from source.
+configureTestBundle();
 
 let temp: ReturnType<typeof makeTempDir>;
 
@@ -127,6 +131,28 @@ describe('gitbot index and gitbot search', () => {
     const plainIo = io(temp.path);
     expect(await search.run(['100%', '--repo', 'repo', '--db', dbPath], plainIo)).toBe(0);
     expect(plainIo.out()).toBe('repo/b/c.txt:1:100% needle_x\n');
+  });
+
+  it('writes a full listing of more files than a lane block on both lanes, in the order of a limited one, equal to rg', async () => {
+    const dbPath = join(temp.path, 'data', 'index.sqlite');
+    const files: Record<string, string> = {};
+    // 700 files: three blocks of 256 files, listed by this thread and the listing worker.
+    for (let file = 0; file < 700; file += 1) {
+      files[`d${file % 7}/f${file}.ts`] = Array.from({ length: 1 + (file % 9) }, (_, line) => `const v${file}_${line} = ${line};\n`).join('');
+    }
+    writeRepo(join(temp.path, 'repo'), files);
+    expect(await createIndexCommand(() => testCore(dbPath)).run(['repo', '--json'], io(temp.path))).toBe(0);
+    const listed = async (limit: string): Promise<Buffer> => {
+      const out = bytesIo(temp.path);
+      expect(await createSearchCommand(openReadOnlySearch).run(['v\\d+_[0-8]', '--regex', '--limit', limit, '--db', dbPath], out)).toBe(0);
+      return out.out();
+    };
+    const all = await listed('0');
+    expect(all.equals(await listed('100000'))).toBe(true);
+    const lines = all.toString('utf8').split('\n').slice(0, -1);
+    expect(lines).toHaveLength(Object.values(files).reduce((sum, text) => sum + text.split('\n').length - 1, 0));
+    const rg = ripgrep(join(temp.path, 'repo'), 'v\\d+_[0-8]').map(({ path, line, text }) => `repo/${path}:${line}:${text}`);
+    expect([...lines].sort()).toEqual([...rg].sort());
   });
 
   it('prints plain lines byte for byte as rg does: latin-1, CRLF and long lines, a name that is not UTF-8', async () => {
@@ -243,6 +269,14 @@ describe('gitbot index and gitbot search', () => {
     const noIndex = io(temp.path);
     expect(await createSearchCommand(openReadOnlySearch).run(['x', '--db', join(temp.path, 'none.sqlite')], noIndex)).toBe(1);
     expect(noIndex.err()).toBe(`gitbot search: No index at ${join(temp.path, 'none.sqlite')}: run "gitbot index <folder>" first\n`);
+    // The same from a full listing, which lists on two lanes.
+    const badRegexAll = io(temp.path);
+    expect(await createSearchCommand(openReadOnlySearch).run(['(', '--regex', '--limit', '0', '--db', dbPath], badRegexAll)).toBe(1);
+    expect(badRegexAll.err()).toBe('gitbot search: Invalid regular expression "(": unclosed group\n');
+    expect(badRegexAll.out()).toBe('');
+    const noIndexAll = io(temp.path);
+    expect(await createSearchCommand(openReadOnlySearch).run(['x', '--limit', '0', '--db', join(temp.path, 'none.sqlite')], noIndexAll)).toBe(1);
+    expect(noIndexAll.err()).toBe(noIndex.err());
     await expect(createSearchCommand(openReadOnlySearch).run([], io(temp.path))).rejects.toThrow('missing the query');
     await expect(createSearchCommand(openReadOnlySearch).run(['x', '--regex', '--words'], io(temp.path))).rejects.toThrow('--regex and --words cannot be used together');
     await expect(createIndexCommand(open).run([], io(temp.path))).rejects.toThrow('missing the folder to index');

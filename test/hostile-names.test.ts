@@ -6,8 +6,11 @@ import { writeInvalidUtf8Names } from './helpers/hostile-repo';
 import { makeTempDir } from './helpers/make-repo';
 import { compareHits, ripgrep, type RgHit } from './helpers/ripgrep';
 import { runCli } from '../src/main/cli/run-cli';
-import { captureIo, createTestCore, type TestCore } from './helpers/test-core';
+import { captureIo, configureTestBundle, createTestCore, type TestCore } from './helpers/test-core';
 import { indexThroughApi, valueOf } from './helpers/core-api';
+
+// A full listing starts the listing worker from source.
+configureTestBundle();
 
 let test: TestCore | undefined;
 let temp: ReturnType<typeof makeTempDir> | undefined;

@@ -1,15 +1,21 @@
 import { existsSync } from 'node:fs';
 import { requestSchemas, type RequestArg } from '../../shared/contract';
-import { fail, ok, type Result } from '../../shared/result';
+import { fail, ok, type Result, type ResultError } from '../../shared/result';
 import { openConnection } from '../core/db/open-connection';
 import type { ReadonlyDatabase } from '../core/base/database-types';
 import { damagedMessage, isCorruption } from '../core/db/integrity-check';
 import { describeOpenError } from '../core/db/prepare-database';
 import { readOps } from '../core/query/read-ops';
-import type { ListingChunk, ListingFormat } from '../core/search/listing-chunk';
+import type { ListingArgs, ListingChunk, ListingFormat } from '../core/search/listing-chunk';
+import { Lane, LaneCounters, LANE_BLOCK_FILES } from '../core/search/listing-lanes';
+import { writeLaneListing } from '../core/lane-listing';
+import { ListingThread } from '../core/query/listing-thread';
+import { MAX_CHUNK_LINES, type ListingOutcome } from '../core/search-listing';
+import type { StreamWriter } from '../core/stream-writer';
+import { bundleLayout } from './bundle-layout';
 import { toResultError } from '../core/base/errors';
 import { resolvePaths } from '../core/base/paths';
-import { searchHold } from '../core/config/memory-budget';
+import { memoryBudget } from '../core/config/memory-budget';
 import { useSearchHold } from '../core/search/search-budget';
 import { searchControl } from '../core/search/search-control';
 import { loadCliConfig } from './cli-config';
@@ -26,6 +32,8 @@ export interface ListingRequest {
 export interface SearchSource {
   /** The next chunk of output lines; the search is checked against the contract's schema first. */
   listing(request: ListingRequest): Promise<Result<ListingChunk>>;
+  /** Writes every matching line (a line search's full listing), listed on two threads. */
+  writeAll(request: Omit<ListingRequest, 'limit'>, writer: StreamWriter): Promise<ListingOutcome>;
   close(): void;
 }
 
@@ -33,15 +41,16 @@ export type OpenSearchSource = (options: { db?: string | undefined; env: NodeJS.
 
 /**
  * The one-shot CLI's search: the database opened read-only in this process, each chunk run
- * in place with SEARCH_TIMEOUT_MS. No reader pool, memory monitor, task manager, log file or
- * thread is started, so the process answers in about the time Node takes to start.
+ * in place with SEARCH_TIMEOUT_MS. No reader pool, memory monitor, task manager or log file is
+ * started, so the process answers in about the time Node takes to start; a full listing also
+ * starts one listing thread, the second lane (search/listing-lanes.ts).
  */
 export const openReadOnlySearch: OpenSearchSource = (options) => {
   const config = loadCliConfig(options);
   const { dbPath } = resolvePaths({ dbSetting: config.values.GITBOT_DB, dataDirSetting: config.values.GITBOT_DATA_DIR });
   if (!existsSync(dbPath)) {
-    const missing = fail('not_found', `No index at ${dbPath}: run "gitbot index <folder>" first`);
-    return { listing: () => Promise.resolve(missing), close: () => {} };
+    const error: ResultError = { code: 'not_found', message: `No index at ${dbPath}: run "gitbot index <folder>" first` };
+    return { listing: () => Promise.resolve(fail(error.code, error.message)), writeAll: () => Promise.resolve({ ok: false, written: 0, error }), close: () => {} };
   }
   let db: ReadonlyDatabase;
   try {
@@ -57,22 +66,43 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
     throw describeOpenError(dbPath, error);
   }
   const budgetMs = config.values.SEARCH_TIMEOUT_MS;
-  useSearchHold(searchHold(config.values.MEMORY_THRESHOLD_MB));
+  const budget = memoryBudget(config.values);
+  const hold = { searchHoldBytes: budget.searchHoldBytes, searchPageBytes: budget.searchPageBytes };
+  useSearchHold(hold);
+  const run = (args: ListingArgs): ListingChunk => readOps.searchListing(db, args, { control: searchControl({ budgetMs }) });
+  const describe = (error: unknown): ResultError => (isCorruption(error) ? { code: 'database_error', message: damagedMessage(dbPath, (error as Error).message) } : toResultError(error));
   return {
     listing(request) {
-      const parsed = requestSchemas.search.safeParse(request.query);
-      if (!parsed.success) {
-        return Promise.resolve(fail('bad_request', `Invalid argument for search: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`));
+      const parsed = parseQuery(request.query);
+      if (!parsed.ok) {
+        return Promise.resolve(parsed);
       }
       try {
-        const args = { ...parsed.data, limit: request.limit, format: request.format };
-        return Promise.resolve(ok(readOps.searchListing(db, args, { control: searchControl({ budgetMs }) })));
+        return Promise.resolve(ok(run({ ...parsed.value, limit: request.limit, format: request.format })));
       } catch (error) {
-        if (isCorruption(error)) {
-          return Promise.resolve(fail('database_error', damagedMessage(dbPath, (error as Error).message)));
-        }
-        const { code, message } = toResultError(error);
+        const { code, message } = describe(error);
         return Promise.resolve(fail(code, message));
+      }
+    },
+    async writeAll(request, writer) {
+      const parsed = parseQuery(request.query);
+      if (!parsed.ok) {
+        return { ok: false, written: 0, error: parsed.error };
+      }
+      const args: ListingArgs = { ...parsed.value, limit: MAX_CHUNK_LINES, format: request.format };
+      const counters = new LaneCounters();
+      const windowBytes = budget.listingWindowBytes;
+      // The worker's heap and page cache are a search reader's (the pool's threads).
+      const thread = new ListingThread(
+        bundleLayout().workers('listing-worker'),
+        { dbPath, searchHold: hold, budgetMs, args, blockFiles: LANE_BLOCK_FILES, windowBytes, cacheKib: budget.readerCacheKib },
+        counters,
+        budget.searchReaderLimits,
+      );
+      try {
+        return await writeLaneListing({ local: new Lane(args, counters, run), remote: thread, writer, describe, windowBytes });
+      } finally {
+        await thread.close();
       }
     },
     close() {
@@ -80,3 +110,8 @@ export const openReadOnlySearch: OpenSearchSource = (options) => {
     },
   };
 };
+
+function parseQuery(query: ListingRequest['query']): Result<RequestArg<'search'>> {
+  const parsed = requestSchemas.search.safeParse(query);
+  return parsed.success ? ok(parsed.data) : fail('bad_request', `Invalid argument for search: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+}

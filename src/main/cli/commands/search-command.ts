@@ -59,12 +59,17 @@ Options:
       const format = json ? ({ kind: 'json' } as const) : ({ kind: 'plain', base: io.cwd } as const);
       const source = openSource({ db: values.db, env: io.env, cwd: io.cwd });
       try {
-        const outcome = await writeListing({
-          // A full listing counts as it reads; a limited one asks for the totals it reports.
-          fetch: (chunkLimit, cursor) => source.listing({ query: { ...query, ...(cursor === undefined ? {} : { cursor }), totals: limit !== 0 }, format, limit: chunkLimit }),
-          limit: limit === 0 ? Number.POSITIVE_INFINITY : limit,
-          writer: new StreamWriter(io.stdout),
-        });
+        const writer = new StreamWriter(io.stdout);
+        // A full listing of lines runs on two threads and counts nothing; a limited one (or a
+        // words search, a ranked page at a time) asks for the totals it reports.
+        const outcome =
+          limit === 0 && mode !== 'words'
+            ? await source.writeAll({ query: { ...query, totals: false }, format }, writer)
+            : await writeListing({
+                fetch: (chunkLimit, cursor) => source.listing({ query: { ...query, ...(cursor === undefined ? {} : { cursor }), totals: limit !== 0 }, format, limit: chunkLimit }),
+                limit: limit === 0 ? Number.POSITIVE_INFINITY : limit,
+                writer,
+              });
         if (!outcome.ok) {
           io.stderr.write(`gitbot search: ${outcome.error.message}\n`);
           return 1;
