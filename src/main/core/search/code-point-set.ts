@@ -91,3 +91,12 @@ export function contains(set: CodePointSet, code: number): boolean {
   }
   return false;
 }
+
+/** `set` with the other case of each ASCII letter in it. */
+export function asciiCaseClosure(set: CodePointSet): CodePointSet {
+  const letters = (low: number, high: number, shift: number): CodePointSet => {
+    const from = intersect(set, [[low, high]]);
+    return from.map(([start, end]) => [start + shift, end + shift] as const);
+  };
+  return union(set, [...letters(0x41, 0x5a, 0x20), ...letters(0x61, 0x7a, -0x20)]);
+}

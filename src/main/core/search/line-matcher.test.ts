@@ -1,6 +1,9 @@
 import { RE2JS } from 're2js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMatcher, type Range } from './line-matcher';
+import { compileLinear } from './regex-engine';
+import { re2Source } from './regex-emit';
+import { parseRegex } from './regex-syntax';
 
 function scan(pattern: string, text: string, ignoreCase = false): [number, Range[]][] {
   const found: [number, Range[]][] = [];
@@ -13,6 +16,34 @@ afterEach(() => {
 });
 
 describe('the regex line matcher', () => {
+  it('scans a text with the fixed runs of the pattern and reports the lines the engine matches, numbered from the first', () => {
+    const lines = ['de (ai de(AI', 'nothing', 'x', 'De _ai', 'deee-ai', 'de ai', '', 'xde_ai', 'DE!AI'];
+    for (const [pattern, ignoreCase] of [
+      ['De+[^a-z ]ai', true],
+      ['de[^a-z ]ai', false],
+      ['e+[!-]ai', true],
+    ] as const) {
+      const engine = compileLinear(re2Source(parseRegex(pattern, ignoreCase)));
+      const expected: [number, string, Range[]][] = [];
+      lines.forEach((line, index) => {
+        const ranges: Range[] = [];
+        engine.forEachMatch(line, (start, end) => ranges.push([start, end]));
+        if (ranges.length > 0) {
+          expected.push([7 + index, line, ranges]);
+        }
+      });
+      const found: [number, string, Range[]][] = [];
+      const matcher = createMatcher('regex', pattern, ignoreCase);
+      expect(matcher.scan(lines.join('\n'), 7, (line, text, ranges) => (found.push([line, text, ranges]), true), true)).toBe(true);
+      expect(found, pattern).toEqual(expected);
+      expect(found.length).toBeGreaterThan(0);
+      // A sink that stops ends the scan at once.
+      let calls = 0;
+      expect(matcher.scan(lines.join('\n'), 7, () => ((calls += 1), false), true)).toBe(false);
+      expect(calls).toBe(1);
+    }
+  });
+
   it('ends on empty matches next to characters outside the BMP', () => {
     expect(scan(String.raw`\b`, 'a😀b emoji😀')).toEqual([[1, []]]);
     expect(scan('x?', '😀😀\n😀x')).toEqual([

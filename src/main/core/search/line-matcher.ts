@@ -3,6 +3,7 @@ import { compileLinear, type LinearRegex } from './regex-engine';
 import { linearV8Form, re2AsciiSource, re2Source, usesUnicodeBoundary, withoutUnicodeBoundaries, type Markers, type V8Form } from './regex-emit';
 import { literalQuery, stringQuery, type LiteralQuery } from './regex-literals';
 import { nonEmptyForm, nullable } from './regex-nonempty';
+import { regexRuns, type RegexRuns } from './regex-runs';
 import { parseRegex, regexSize, type RegexNode } from './regex-syntax';
 import { isWordCodePoint } from './unicode-classes';
 import { rangesPerLine } from './search-budget';
@@ -92,11 +93,7 @@ function scanHits(text: string, firstLine: number, sink: LineSink, wanted: boole
   let counted = 0;
   let hit = next(0);
   while (hit !== null) {
-    const start = text.lastIndexOf('\n', hit.start - 1) + 1;
-    let end = text.indexOf('\n', hit.start);
-    if (end === -1) {
-      end = text.length;
-    }
+    const [start, end] = lineAround(text, hit.start);
     line += countBetween(text, counted, start);
     counted = start;
     const ranges: Range[] = wanted ? [] : NO_RANGES;
@@ -132,6 +129,11 @@ type LineRanges = (content: string, asciiText: boolean, wanted: boolean) => Rang
 function regexMatcher(node: RegexNode, query: LiteralQuery): LineMatcher {
   const v8 = linearV8Form(node);
   const ranges = v8 !== null ? v8Ranges(v8) : linearRanges(node);
+  // Each line costs a call even where nothing matches; V8 finds the lines worth one.
+  const runs = regexRuns(node);
+  if (runs !== null) {
+    return { query, scan: (text, firstLine, sink, isAscii, wanted = true) => scanRuns(runs, ranges, text, firstLine, sink, isAscii, wanted) };
+  }
   return {
     query,
     scan(text, firstLine, sink, isAscii, wanted = true) {
@@ -153,6 +155,28 @@ function regexMatcher(node: RegexNode, query: LiteralQuery): LineMatcher {
       return true;
     },
   };
+}
+
+/** Matches only the lines where the runs' scanner hits and every filter matches. */
+function scanRuns({ scanner, filters }: RegexRuns, ranges: LineRanges, text: string, firstLine: number, sink: LineSink, isAscii: boolean, wanted: boolean): boolean {
+  let line = firstLine;
+  let counted = 0;
+  scanner.lastIndex = 0;
+  for (let hit = scanner.exec(text); hit !== null; hit = scanner.exec(text)) {
+    const [start, end] = lineAround(text, hit.index);
+    line += countBetween(text, counted, start);
+    counted = start;
+    const content = text.slice(start, end);
+    const found = filters.every((filter) => filter.test(content)) ? ranges(content, isAscii, wanted) : null;
+    if (found !== null && !sink(line, content, found)) {
+      return false;
+    }
+    if (end >= text.length) {
+      break;
+    }
+    scanner.lastIndex = end + 1;
+  }
+  return true;
 }
 
 function v8Ranges(form: V8Form): LineRanges {
@@ -310,6 +334,12 @@ function markedLine(content: string, markers: Markers): { text: string; origin: 
   }
   origin[length] = offset;
   return { text: parts.join(''), origin: origin.subarray(0, length + 1) };
+}
+
+/** The start and end (its newline, or the text's end) of the line holding `index`. */
+function lineAround(text: string, index: number): [start: number, end: number] {
+  const end = text.indexOf('\n', index);
+  return [text.lastIndexOf('\n', index - 1) + 1, end === -1 ? text.length : end];
 }
 
 function countBetween(text: string, from: number, to: number): number {

@@ -9,7 +9,7 @@
  * a literal newline is refused, and `^ $ \A \z` are the line's start and end.
  */
 import { AppError } from '../base/errors';
-import { complement, intersect, subtract, symmetricDifference, union, type CodePointSet } from './code-point-set';
+import { asciiCaseClosure, complement, intersect, subtract, symmetricDifference, union, type CodePointSet } from './code-point-set';
 import { perlClass, posixClass, propertyClass, type PerlClass } from './unicode-classes';
 
 export type Assertion = 'start' | 'end' | 'word' | 'notWord';
@@ -587,13 +587,4 @@ export function regexSize(node: RegexNode): number {
     case 'repeat':
       return 1 + regexSize(node.node) * Math.max(1, node.max ?? node.min);
   }
-}
-
-/** `set` (ASCII) with the other case of each ASCII letter in it. */
-function asciiCaseClosure(set: CodePointSet): CodePointSet {
-  const letters = (low: number, high: number, shift: number): CodePointSet => {
-    const from = intersect(set, [[low, high]]);
-    return from.map(([start, end]) => [start + shift, end + shift] as const);
-  };
-  return union(set, [...letters(0x41, 0x5a, 0x20), ...letters(0x61, 0x7a, -0x20)]);
 }
