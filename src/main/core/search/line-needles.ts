@@ -42,11 +42,11 @@ function needleSet(query: LiteralQuery, ignoreCase: boolean): string[] | null {
       return text.length > 0 && !/\p{Cs}/u.test(text) ? [text] : null;
     }
     case 'and': {
-      // Any part's needles will do; the one whose shortest needle is longest filters best.
+      // Any part's needles will do; the one whose weakest needle is strongest filters best.
       let best: string[] | null = null;
       for (const part of query.parts) {
         const set = needleSet(part, ignoreCase);
-        if (set !== null && (best === null || shortest(set) > shortest(best))) {
+        if (set !== null && (best === null || weakest(set) > weakest(best))) {
           best = set;
         }
       }
@@ -71,6 +71,14 @@ function needleSet(query: LiteralQuery, ignoreCase: boolean): string[] | null {
 
 function shortest(texts: readonly string[]): number {
   return Math.min(...texts.map((text) => text.length));
+}
+
+/**
+ * How well the weakest needle filters: its length, a space or tab counting a quarter, since
+ * indentation puts runs of them on most lines of code (`    ` filtered less than `hht`).
+ */
+function weakest(texts: readonly string[]): number {
+  return Math.min(...texts.map((text) => [...text].reduce((sum, char) => sum + (char === ' ' || char === '\t' ? 0.25 : 1), 0)));
 }
 
 /** The longest run of ASCII characters, lower-cased. */

@@ -54,6 +54,9 @@ describe('the literals a regex requires', () => {
     // Short alternatives hit nearly every line: no prefilter rather than six passes.
     expect(lineNeedles(regexQuery('\\d{5}[a-f]'), false)).toBeNull();
     expect(lineNeedles(regexQuery('[a-h]+ing'), false)?.texts).toEqual(['ing']);
+    // Indentation is on most lines: three letters filter better than four spaces.
+    expect(lineNeedles(regexQuery('    \\w+hht'), false)?.texts).toEqual(['hht']);
+    expect(lineNeedles(regexQuery('\\t\\tabcd\\t\\w+abc'), false)?.texts).toEqual(['\t\tabcd\t']);
   });
 
   it('keeps case-insensitive needles to ASCII, with the characters that fold into it', () => {
