@@ -69,7 +69,7 @@ const SHARES = {
   /**
    * Output a listing lane has listed ahead: half of what a search holds (6 MB at 100 MB), a few
    * blocks of a dense listing. On the large benchmark corpus 2 MB cost a fifth of the speed of
-   * `\w+`'s listing and 8 MB saved no memory over it.
+   * `\w+`'s listing, and 8 MB was no faster than this.
    */
   listingWindow: 1 / 2,
   /** A reader trims again once the RSS grew by a sixteenth: one page's transient holes (25 MB on `const `) are cut short. */
